@@ -1,0 +1,68 @@
+# Powershare: `make demo` serves the demo county; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup demo test test-sqlite test-postgres test-browser lint bench messages clean postgres chromium
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+locale/es/LC_MESSAGES/django.mo: locale/es/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.tools
+
+setup: $(VENV)/.synced node_modules/.installed
+	@mkdir -p var
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(MAKE) --no-print-directory locale/es/LC_MESSAGES/django.mo
+
+demo: setup
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo --seed 42
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+postgres:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test-sqlite: setup
+	$(VENV)/bin/pytest -q -m "not browser"
+
+test-postgres: setup postgres
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser"
+
+test-browser: setup chromium
+	$(VENV)/bin/pytest -q -m browser
+
+test: lint test-sqlite test-postgres test-browser
+
+bench: setup
+	$(PY) -m powershare.stats.bench
+
+messages: setup
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=.tools --ignore=var --no-obsolete
+
+clean:
+	rm -rf $(VENV) $(TOOLS) node_modules var

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("staff/", views.staff, name="staff"),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+    path("organizations/<int:org_pk>/invite/", views.invite_member, name="invite_member"),
+    path(
+        "organizations/<int:org_pk>/members/<int:membership_pk>/remove/",
+        views.remove_member,
+        name="remove_member",
+    ),
+]

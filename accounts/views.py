@@ -1,0 +1,157 @@
+"""Profile, invitations and organization members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import actions
+from accounts.forms import AcceptInvitationForm, InviteMemberForm, InviteStaffForm, ProfileForm
+from accounts.models import Invitation, Membership, User
+from partners.models import Organization
+from partners.rules import can_manage_members
+from powershare.decorators import department_admin_required
+from powershare.visibility import get_visible_or_404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"name": user.name, "language": user.language})
+    if request.method == "POST" and form.is_valid():
+        actions.update_profile(actor=user, **form.cleaned_data)
+        messages.success(request, _("Profile saved."))
+        return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "memberships": user.memberships.select_related("organization"),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_member(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organization = get_visible_or_404(Organization.objects.all(), request.user, pk=org_pk)
+    if not can_manage_members(request.user, organization):
+        raise PermissionDenied
+    form = InviteMemberForm(request.POST or None)
+    if not request.user.is_department_admin or org_pk in request.user.admin_organization_ids:
+        pass
+    else:
+        # A department admin only starts an organization off with its first admin.
+        form.fields["role"].choices = [("admin", _("Organization admin"))]
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.invite(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                organization=organization,
+                membership_role=form.cleaned_data["role"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect(organization)
+    return render(
+        request, "accounts/invite_form.html", {"form": form, "organization": organization}
+    )
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, org_pk: int, membership_pk: int) -> HttpResponse:
+    organization = get_visible_or_404(Organization.objects.all(), request.user, pk=org_pk)
+    if org_pk not in request.user.admin_organization_ids:
+        raise PermissionDenied
+    membership = get_object_or_404(Membership, pk=membership_pk, organization=organization)
+    try:
+        actions.remove_member(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Member removed."))
+    return redirect(organization)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=pk)
+    if invitation.organization is None:
+        if not request.user.is_department_admin:
+            raise Http404
+    elif not can_manage_members(request.user, invitation.organization):
+        raise Http404
+    actions.revoke_invitation(actor=request.user, invitation=invitation)
+    messages.success(request, _("Invitation revoked."))
+    return redirect(invitation.organization or "accounts:staff")
+
+
+@department_admin_required
+@require_http_methods(["GET", "POST"])
+def staff(request: HttpRequest) -> HttpResponse:
+    form = InviteStaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.invite(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            department_role=form.cleaned_data["role"],
+            request=request,
+        )
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
+        return redirect("accounts:staff")
+    context = {
+        "form": form,
+        "staff": User.objects.exclude(department_role="").order_by("name"),
+        "invitations": Invitation.objects.filter(organization__isnull=True, accepted_at__isnull=True),
+    }
+    return render(request, "accounts/staff.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = actions.find_invitation(token)
+    if invitation is None:
+        raise Http404
+    if not invitation.is_usable:
+        return render(
+            request, "accounts/invitation_unusable.html", {"invitation": invitation}, status=410
+        )
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    signed_in_as_invitee = (
+        request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
+    )
+    if existing and not signed_in_as_invitee:
+        messages.info(request, _("Sign in as %(email)s to accept.") % {"email": invitation.email})
+        return redirect(f"/accounts/login/?next={request.path}")
+    form = None if existing else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            actions.accept_invitation(
+                invitation=invitation,
+                name=form.cleaned_data["name"] if form else "",
+                password=form.cleaned_data["password1"] if form else None,
+                user=existing,
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("home")
+        messages.success(request, _("Welcome to Powershare."))
+        return redirect("home")
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
+    )

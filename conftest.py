@@ -1,0 +1,20 @@
+"""Shared pytest fixtures: the cast of users every test reuses."""
+
+import pytest
+
+from powershare.testing import Cast, make_cast
+
+
+@pytest.fixture
+def cast(db) -> Cast:  # noqa: ANN001 - pytest fixture
+    return make_cast()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):  # noqa: ANN001
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_ROOT = tmp_path / "data"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

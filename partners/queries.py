@@ -1,0 +1,79 @@
+"""Reads of partners' records that need visibility, search or filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from partners.models import Campaign, Organization, Partnership, Person
+
+
+def search_campaigns(user: Any, params: dict[str, str]) -> QuerySet[Campaign]:
+    """Campaigns ``user`` may see, narrowed by free text, status, issue area and organization."""
+    campaigns = Campaign.objects.visible_to(user).select_related("organization")
+    text = params.get("q", "").strip()
+    if text:
+        campaigns = campaigns.filter(
+            Q(title__icontains=text) | Q(goal__icontains=text) | Q(demands__icontains=text)
+            | Q(geography__icontains=text)
+        )
+    if params.get("status") in Campaign.Status.values:
+        campaigns = campaigns.filter(status=params["status"])
+    if params.get("issue_area"):
+        campaigns = campaigns.filter(issue_area=params["issue_area"])
+    org = params.get("organization", "")
+    if org.isdigit():
+        campaigns = campaigns.filter(organization_id=int(org))
+    return campaigns.order_by("-updated", "-pk")
+
+
+def search_organizations(user: Any, params: dict[str, str]) -> QuerySet[Organization]:
+    """Organizations ``user`` may see, narrowed by text, kind and issue area."""
+    organizations = Organization.objects.visible_to(user)
+    text = params.get("q", "").strip()
+    if text:
+        organizations = organizations.filter(
+            Q(name__icontains=text) | Q(mission__icontains=text) | Q(geographies__icontains=text)
+        )
+    if params.get("kind") in Organization.Kind.values:
+        organizations = organizations.filter(kind=params["kind"])
+    area = params.get("issue_area", "")
+    if area:
+        # JSON list membership, done in Python-free SQL portable to SQLite and PostgreSQL.
+        organizations = organizations.filter(issue_areas__icontains=f'"{area}"')
+    return organizations.order_by("name")
+
+
+def search_people(user: Any, params: dict[str, str]) -> QuerySet[Person]:
+    """People ``user`` may see, narrowed by name and organization."""
+    people = Person.objects.visible_to(user).prefetch_related("roles__organization")
+    text = params.get("q", "").strip()
+    if text:
+        people = people.filter(Q(name__icontains=text) | Q(roles__title__icontains=text))
+    org = params.get("organization", "")
+    if org.isdigit():
+        people = people.filter(roles__organization_id=int(org))
+    return people.distinct().order_by("name")
+
+
+def exportable_organizations(user: Any, params: dict[str, str]) -> QuerySet[Organization]:
+    """Organizations for a CSV export: high-risk ones only for their own members."""
+    return search_organizations(user, params).filter(
+        Q(high_risk=False) | Q(pk__in=getattr(user, "organization_ids", []) or [])
+    )
+
+
+def exportable_campaigns(user: Any, params: dict[str, str]) -> QuerySet[Campaign]:
+    """Campaigns for a CSV export, without high-risk organizations' campaigns for outsiders."""
+    return search_campaigns(user, params).filter(
+        Q(organization__high_risk=False)
+        | Q(organization__in=getattr(user, "organization_ids", []) or [])
+    )
+
+
+def partnerships_for(user: Any) -> QuerySet[Partnership]:
+    """Partnerships ``user`` takes part in: all for staff, their own for partners."""
+    return Partnership.objects.visible_to(user).select_related("cpbo", "unit").prefetch_related(
+        "liaisons", "ratings"
+    )

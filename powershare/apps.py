@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PowershareConfig(AppConfig):
+    name = "powershare"
+    verbose_name = "Powershare"

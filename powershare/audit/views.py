@@ -1,0 +1,92 @@
+"""The audit log page for department admins, filterable by record, user and date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from powershare.audit.models import AuditEvent
+from powershare.decorators import department_admin_required
+from powershare.exports import csv_response
+from powershare.pagination import paginate, query_without_page
+from powershare.visibility import can_view
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filtered(request: HttpRequest) -> tuple[QuerySet[AuditEvent], list[str]]:
+    events = AuditEvent.objects.select_related("actor")
+    errors = []
+    params = request.GET
+    if params.get("record_type"):
+        events = events.filter(record_type=params["record_type"])
+    if params.get("record_id"):
+        events = events.filter(record_id=params["record_id"].strip())
+    user = params.get("user", "")
+    if user.isdigit():
+        events = events.filter(actor_id=int(user))
+    for name, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
+        raw = params.get(name)
+        parsed = _parse_date(raw)
+        if raw and parsed is None:
+            errors.append(_("%(field)s is not a date (use YYYY-MM-DD).") % {"field": name})
+        elif parsed:
+            events = events.filter(**{lookup: parsed})
+    return events, errors
+
+
+def _redacted(user: User, event: AuditEvent) -> bool:
+    """Events about a record the admin may not read show no name and no changes."""
+    if not event.visibility:
+        return False
+    return not can_view(user, event)
+
+
+@department_admin_required
+def log(request: HttpRequest) -> HttpResponse:
+    events, errors = _filtered(request)
+    page = paginate(request, events, per_page=50)
+    for event in page.object_list:
+        event.redacted = _redacted(request.user, event)
+    context = {
+        "page": page,
+        "events": page.object_list,
+        "errors": errors,
+        "query": query_without_page(request),
+        "filters": request.GET,
+        "record_types": AuditEvent.objects.values_list("record_type", flat=True)
+        .distinct()
+        .order_by("record_type"),
+        "users": User.objects.filter(pk__in=AuditEvent.objects.values("actor_id")),
+    }
+    return render(request, "audit/log.html", context)
+
+
+@department_admin_required
+def export(request: HttpRequest) -> HttpResponse:
+    events, _errors = _filtered(request)
+    header = [_("When"), _("Who"), _("Event"), _("Record type"), _("Record"), _("Changes")]
+
+    def rows():  # type: ignore[no-untyped-def]
+        for event in events.iterator():
+            hidden = _redacted(request.user, event)
+            yield [
+                event.at.isoformat(),
+                event.actor.email if event.actor else "",
+                event.event,
+                event.record_type,
+                _("(private record)") if hidden else f"{event.record_repr} #{event.record_id}",
+                "" if hidden else event.changes,
+            ]
+
+    return csv_response("audit-log.csv", header, rows())

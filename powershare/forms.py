@@ -1,0 +1,109 @@
+"""Form helpers: USWDS classes on widgets, and upload checks shared by every form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+WIDGET_CLASSES = {
+    forms.Textarea: "usa-textarea",
+    forms.Select: "usa-select",
+    forms.SelectMultiple: "usa-select",
+    forms.CheckboxInput: "usa-checkbox__input",
+    forms.ClearableFileInput: "usa-file-input",
+    forms.FileInput: "usa-file-input",
+    forms.CheckboxSelectMultiple: "usa-checkbox__input",
+    forms.RadioSelect: "usa-radio__input",
+}
+
+
+class USWDSMixin:
+    """Adds USWDS classes to every widget and marks invalid fields for screen readers."""
+
+    template_name_div = "includes/form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            css = next(
+                (c for kind, c in WIDGET_CLASSES.items() if type(widget) is kind), "usa-input"
+            )
+            widget.attrs.setdefault("class", css)
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+
+
+class Form(USWDSMixin, forms.Form):
+    pass
+
+
+class ModelForm(USWDSMixin, forms.ModelForm):
+    pass
+
+
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAGIC = {
+    ".pdf": [b"%PDF"],
+    ".png": [b"\x89PNG"],
+    ".jpg": [b"\xff\xd8\xff"],
+    ".jpeg": [b"\xff\xd8\xff"],
+    ".docx": [b"PK\x03\x04"],
+    ".xlsx": [b"PK\x03\x04"],
+    ".odt": [b"PK\x03\x04"],
+    ".doc": [b"\xd0\xcf\x11\xe0"],
+}
+
+
+def check_document(upload: UploadedFile | None) -> UploadedFile | None:
+    """Refuse files of the wrong type, size or content; returns the upload if it is fine."""
+    if not upload:
+        return upload
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in DOCUMENT_TYPES:
+        raise forms.ValidationError(
+            _("Files of type %(suffix)s are not accepted. Use one of: %(allowed)s."),
+            params={"suffix": suffix or "?", "allowed": ", ".join(sorted(DOCUMENT_TYPES))},
+        )
+    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            params={
+                "size": round(upload.size / 1_048_576, 1),
+                "limit": round(settings.UPLOAD_MAX_BYTES / 1_048_576, 1),
+            },
+        )
+    if upload.size == 0:
+        raise forms.ValidationError(_("The file is empty."))
+    head = upload.read(8)
+    upload.seek(0)
+    signatures = MAGIC.get(suffix)
+    if signatures and not any(head.startswith(sig) for sig in signatures):
+        raise forms.ValidationError(
+            _("The file's contents do not match its %(suffix)s name."), params={"suffix": suffix}
+        )
+    if suffix in {".txt", ".csv"}:
+        try:
+            upload.read(65536).decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Text files must be UTF-8 encoded.")) from None
+        finally:
+            upload.seek(0)
+    return upload

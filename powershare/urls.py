@@ -1,0 +1,22 @@
+"""Root URLs. Each app mounts its own under a prefix."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from powershare import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("accounts.urls")),
+    path("partners/", include("partners.urls")),
+    path("support/", include("support.urls")),
+    path("audit/", include("powershare.audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
