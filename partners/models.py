@@ -313,7 +313,17 @@ class Partnership(models.Model):
         return reverse("partners:partnership", args=[self.pk])
 
     def latest_rating(self, side: str) -> PartnershipRating | None:
-        return self.ratings.filter(side=side).order_by("-rated_on", "-pk").first()
+        """The newest rating by ``side``; uses prefetched ratings when there are any."""
+        ratings = [r for r in self.ratings.all() if r.side == side]
+        return max(ratings, key=lambda r: (r.rated_on, r.pk), default=None)
+
+    @property
+    def latest_department_rating(self) -> PartnershipRating | None:
+        return self.latest_rating(PartnershipRating.Side.DEPARTMENT)
+
+    @property
+    def latest_partner_rating(self) -> PartnershipRating | None:
+        return self.latest_rating(PartnershipRating.Side.PARTNER)
 
 
 class PartnershipRating(models.Model):

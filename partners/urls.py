@@ -34,5 +34,10 @@ urlpatterns = [
         "partnerships/<int:pk>/rate/<str:side>/", views.partnership_rate, name="partnership_rate"
     ),
     path("partnerships/<int:pk>/agreements/new/", views.agreement_new, name="agreement_new"),
+    path(
+        "partnerships/<int:pk>/agreements/<int:agreement_pk>/file",
+        views.agreement_file,
+        name="agreement_file",
+    ),
     path("partnerships/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
 ]

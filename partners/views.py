@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -496,6 +496,15 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "partners/agreement_form.html", {"form": form, "partnership": partnership}
     )
+
+
+@login_required
+def agreement_file(request: HttpRequest, pk: int, agreement_pk: int) -> FileResponse:
+    partnership = _partnership_for(request, pk)
+    agreement = get_object_or_404(partnership.agreements, pk=agreement_pk)
+    if not agreement.file:
+        raise Http404
+    return FileResponse(agreement.file.open("rb"), as_attachment=True)
 
 
 @department_required
