@@ -12,6 +12,8 @@ def cast(db) -> Cast:  # noqa: ANN001 - pytest fixture
 
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):  # noqa: ANN001
+    # A fast hasher: the cast signs in many times and PBKDF2 would dominate the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DATA_ROOT = tmp_path / "data"
     settings.STORAGES = {

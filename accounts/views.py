@@ -134,6 +134,10 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     signed_in_as_invitee = (
         request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
     )
+    if request.user.is_authenticated and not signed_in_as_invitee:
+        return render(
+            request, "accounts/invitation_other_user.html", {"invitation": invitation}
+        )
     if existing and not signed_in_as_invitee:
         messages.info(request, _("Sign in as %(email)s to accept.") % {"email": invitation.email})
         return redirect(f"/accounts/login/?next={request.path}")

@@ -1,0 +1,154 @@
+"""Dense arrays from aggregates, areas and margins, and the statistics of every cell.
+
+The aggregate from the engine is small (base units x strata x age bins), so it becomes a
+dense NumPy array; areas are a matrix product with the crosswalk; margins are sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .methods import direct_adjust, poisson_ci, ratio_ci, relative_standard_error, wilson_ci
+
+
+@dataclass
+class Axis:
+    """One dimension of the result: its values and whether its last value is their total."""
+
+    name: str
+    values: list[str]
+    with_total: bool
+
+
+def dense(table: pa.Table, keys: list[tuple[str, list]], nbins: int, column: str = "n") -> np.ndarray:
+    """Sum `column` of an aggregate into an array indexed by the keys' value lists, then bins.
+
+    Rows whose key value isn't listed (not expected after validation) are dropped.
+    """
+    shape = tuple(len(v) for _, v in keys) + (nbins,)
+    if table.num_rows == 0:
+        return np.zeros(shape)
+    idx = []
+    ok = np.ones(table.num_rows, dtype=bool)
+    for name, values in keys:
+        col = table[name]
+        value_set = pa.array(values, type=col.type) if values else pa.array([], type=col.type)
+        pos = pc.index_in(col, value_set=value_set).to_numpy(zero_copy_only=False)
+        ok &= ~np.isnan(pos.astype(float))
+        idx.append(np.nan_to_num(pos.astype(float)).astype(np.int64))
+    ab = table["ab"].to_numpy(zero_copy_only=False)
+    ok &= ~np.isnan(ab.astype(float))
+    idx.append(np.nan_to_num(ab.astype(float)).astype(np.int64))
+    weights = table[column].to_numpy(zero_copy_only=False).astype(float)
+    flat = np.ravel_multi_index(tuple(i[ok] for i in idx), shape)
+    return np.bincount(flat, weights=weights[ok], minlength=int(np.prod(shape))).reshape(shape)
+
+
+def with_totals(arr: np.ndarray, axes: list[Axis]) -> np.ndarray:
+    """Append each axis's total (sum over its values) as its last index, where it has one.
+
+    `arr` has one more trailing axis (age bins) than `axes`; the axes' `values` already
+    include the TOTAL label.
+    """
+    for i, axis in enumerate(axes):
+        if axis.with_total and arr.shape[i] == len(axis.values) - 1:
+            arr = np.concatenate([arr, arr.sum(axis=i, keepdims=True)], axis=i)
+    return arr
+
+
+@dataclass
+class Stats:
+    """Flat per-cell statistics (one entry per cell of the cube, C order)."""
+
+    count: np.ndarray
+    denominator: np.ndarray
+    rate: np.ndarray
+    rate_lower: np.ndarray
+    rate_upper: np.ndarray
+    adjusted: np.ndarray
+    adjusted_lower: np.ndarray
+    adjusted_upper: np.ndarray
+    variance: np.ndarray  # of the headline estimate (adjusted rate, or the proportion)
+    rse: np.ndarray
+    undefined: np.ndarray
+
+    @property
+    def headline(self) -> np.ndarray:
+        """The estimate compared against the reference: adjusted rate or proportion."""
+        return np.where(np.isnan(self.adjusted), self.rate, self.adjusted)
+
+
+def rate_stats(
+    counts: np.ndarray, pops: np.ndarray, weights: np.ndarray, per: float, conf: float, method: str
+) -> Stats:
+    """Crude (Garwood CI) and directly age-adjusted rates for every cell; bins on the last axis."""
+    n = counts.sum(axis=-1).ravel()
+    p = pops.sum(axis=-1).ravel()
+    lo, hi = poisson_ci(n, conf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crude = np.where(p > 0, n / p, np.nan)
+        crude_lo = np.where(p > 0, lo / p, np.nan)
+        crude_hi = np.where(p > 0, hi / p, np.nan)
+    w = np.broadcast_to(weights, counts.shape)
+    adj = direct_adjust(counts, pops, w, conf, method)
+    a_rate, a_var = adj.rate.ravel(), adj.variance.ravel()
+    no_pop = p <= 0
+    a_rate = np.where(no_pop, np.nan, a_rate)
+    return Stats(
+        count=n,
+        denominator=p,
+        rate=crude * per,
+        rate_lower=crude_lo * per,
+        rate_upper=crude_hi * per,
+        adjusted=a_rate * per,
+        adjusted_lower=np.where(no_pop, np.nan, adj.lower.ravel()) * per,
+        adjusted_upper=np.where(no_pop, np.nan, adj.upper.ravel()) * per,
+        variance=np.where(no_pop, np.nan, a_var) * per * per,
+        rse=relative_standard_error(a_rate, a_var),
+        undefined=adj.undefined.ravel() | no_pop,
+    )
+
+
+def proportion_stats(num: np.ndarray, den: np.ndarray, per: float, conf: float) -> Stats:
+    """Proportions with Wilson score intervals (no age adjustment)."""
+    x = num.sum(axis=-1).ravel()
+    d = den.sum(axis=-1).ravel()
+    lo, hi = wilson_ci(x, d, conf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prop = np.where(d > 0, x / d, np.nan)
+        var = prop * (1 - prop) / d
+    nan = np.full_like(prop, np.nan)
+    return Stats(
+        count=x,
+        denominator=d,
+        rate=prop * per,
+        rate_lower=lo * per,
+        rate_upper=hi * per,
+        adjusted=nan,
+        adjusted_lower=nan,
+        adjusted_upper=nan,
+        variance=var * per * per,
+        rse=relative_standard_error(prop, var),
+        undefined=d <= 0,
+    )
+
+
+def ratios(stats: Stats, ref_index: np.ndarray, conf: float) -> tuple[np.ndarray, ...]:
+    """Ratio of each cell's headline estimate to its reference cell's, with CI and significance.
+
+    `ref_index[i]` is the flat index of cell i's reference, or -1 for none.
+    """
+    has = ref_index >= 0
+    ref = np.where(has, ref_index, 0)
+    est = stats.headline
+    ratio, lo, hi = ratio_ci(est, stats.variance, est[ref], stats.variance[ref], conf)
+    self_ref = ref_index == np.arange(len(ref_index))
+    ratio = np.where(has, ratio, np.nan)
+    lo = np.where(has & ~self_ref, lo, np.nan)
+    hi = np.where(has & ~self_ref, hi, np.nan)
+    significant = (lo > 1) | (hi < 1)
+    return ratio, lo, hi, significant

@@ -1,0 +1,260 @@
+"""Geography: units at levels, the crosswalk from the base level up, custom areas, shapes.
+
+A geography package is a directory with:
+
+- ``geography.json``: ``{"base_level": "tract", "levels": ["tract", "zip", ...]}``
+  (finest first; the last level is usually ``county``);
+- ``units.csv``: ``level,code,name`` for every unit at every level;
+- ``crosswalk.csv``: ``base_code,level,code,weight``: the share of the base unit's
+  population in the unit of that level (1 when nested, fractions when a unit splits;
+  shares of one base unit at one level sum to 1);
+- ``shapes/<level>.geojson`` (optional): a FeatureCollection whose features carry
+  ``properties.code``.
+
+Events and population are coded at the base level; every other level, and any custom
+area, is a weighted sum of base units (`Geography.matrix`, `Geography.custom_weights`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .store import Store, fsync_dir
+
+
+class GeographyError(ValueError):
+    """A geography package or a custom area that doesn't hold together."""
+
+
+@dataclass(frozen=True)
+class CustomArea:
+    """A partner's area: a name and a set of units, each "level:code" (levels may mix)."""
+
+    name: str
+    units: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, spec: str) -> CustomArea:
+        """Parse "Name=neighborhood:EAST,tract:T0103" (CLI form)."""
+        name, _, units = spec.partition("=")
+        if not units:
+            raise GeographyError(f"custom area {spec!r} should look like 'Name=level:code,level:code'")
+        return cls(name.strip(), tuple(u.strip() for u in units.split(",") if u.strip()))
+
+
+class Geography:
+    """A loaded geography: unit lists and crosswalk matrices."""
+
+    def __init__(self, directory: Path, version: str = "") -> None:
+        self.directory = directory
+        self.version = version
+        meta = json.loads((directory / "geography.json").read_text())
+        self.base_level: str = meta["base_level"]
+        self.levels: tuple[str, ...] = tuple(meta["levels"])
+        self.units = pq.read_table(directory / "units.parquet")
+        self.crosswalk = pq.read_table(directory / "crosswalk.parquet")
+
+    @cached_property
+    def _names(self) -> dict[tuple[str, str], str]:
+        d = self.units.to_pydict()
+        return {(lv, c): n for lv, c, n in zip(d["level"], d["code"], d["name"], strict=True)}
+
+    def codes(self, level: str) -> list[str]:
+        """Codes of the units at a level, sorted."""
+        self._check_level(level)
+        return sorted(c for lv, c in self._names if lv == level)
+
+    def name(self, level: str, code: str) -> str:
+        """A unit's display name."""
+        return self._names.get((level, code), code)
+
+    @cached_property
+    def base_codes(self) -> list[str]:
+        """Codes of the base-level units, sorted: the column order of every matrix."""
+        return self.codes(self.base_level)
+
+    def _check_level(self, level: str) -> None:
+        if level not in self.levels:
+            raise GeographyError(f"unknown geography level {level!r} (levels: {', '.join(self.levels)})")
+
+    def matrix(self, level: str) -> tuple[list[str], np.ndarray]:
+        """Unit codes of `level` and the (units x base units) weight matrix."""
+        codes = self.codes(level)
+        base = self.base_codes
+        if level == self.base_level:
+            return codes, np.eye(len(base))
+        row = {c: i for i, c in enumerate(codes)}
+        col = {c: i for i, c in enumerate(base)}
+        m = np.zeros((len(codes), len(base)))
+        d = self.crosswalk.filter(pa.compute.equal(self.crosswalk["level"], level)).to_pydict()
+        for b, c, w in zip(d["base_code"], d["code"], d["weight"], strict=True):
+            m[row[c], col[b]] += w
+        return codes, m
+
+    def unit_weights(self, unit: str) -> np.ndarray:
+        """Base-unit weights of one unit given as "level:code"."""
+        level, _, code = unit.partition(":")
+        if not code:
+            raise GeographyError(f"unit {unit!r} should be 'level:code', e.g. 'tract:T0101'")
+        codes, m = self.matrix(level)
+        try:
+            return m[codes.index(code)]
+        except ValueError:
+            raise GeographyError(f"no {level} with code {code!r}") from None
+
+    def custom_weights(self, area: CustomArea) -> np.ndarray:
+        """Base-unit weights of a custom area: the union of its units (capped at 1).
+
+        Units may be at different levels (a neighborhood plus a tract next to it); a
+        base unit counted twice still counts once.
+        """
+        if not area.units:
+            raise GeographyError(f"custom area {area.name!r} has no units")
+        total = np.zeros(len(self.base_codes))
+        for unit in area.units:
+            total += self.unit_weights(unit)
+        return np.minimum(total, 1.0)
+
+    def shapes(self, level: str) -> Path | None:
+        """Path of the level's GeoJSON, if the package had one."""
+        self._check_level(level)
+        path = self.directory / "shapes" / f"{level}.geojson"
+        return path if path.exists() else None
+
+
+def load_geography(store: Store, source: str | os.PathLike[str]) -> str:
+    """Validate a geography package and make it the store's geography; returns its checksum.
+
+    Re-loading the same package is a no-op. Everything is validated before anything is
+    switched, so a bad package leaves the current geography in place.
+    """
+    src = Path(source)
+    digest = hashlib.sha256()
+    files = ["geography.json", "units.csv", "crosswalk.csv"]
+    shapes = sorted((src / "shapes").glob("*.geojson")) if (src / "shapes").is_dir() else []
+    for name in files:
+        if not (src / name).exists():
+            raise GeographyError(f"{src} has no {name}")
+    for p in [src / f for f in files] + shapes:
+        digest.update(p.name.encode())
+        digest.update(p.read_bytes())
+    sha = digest.hexdigest()
+    current = store.manifest().get("geography")
+    if current and current["sha256"] == sha:
+        return sha
+
+    meta = json.loads((src / "geography.json").read_text())
+    base, levels = meta.get("base_level"), meta.get("levels")
+    if not isinstance(levels, list) or base not in levels:
+        raise GeographyError("geography.json needs 'levels' (finest first) containing 'base_level'")
+    con = duckdb.connect()
+    units = con.sql(
+        f"SELECT CAST(level AS VARCHAR) level, CAST(code AS VARCHAR) code, CAST(name AS VARCHAR) name "
+        f"FROM read_csv('{src / 'units.csv'}', header=true, all_varchar=true)"
+    ).arrow().read_all()
+    xwalk = con.sql(
+        f"SELECT CAST(base_code AS VARCHAR) base_code, CAST(level AS VARCHAR) level, "
+        f"CAST(code AS VARCHAR) code, CAST(weight AS DOUBLE) weight "
+        f"FROM read_csv('{src / 'crosswalk.csv'}', header=true, all_varchar=true)"
+    ).arrow().read_all()
+    _validate(con, units, xwalk, base, levels)
+    for path in shapes:
+        _validate_shapes(path, units, levels)
+
+    with store.lock():
+        target = store.root / "geography" / sha[:16]
+        if not target.exists():
+            tmp = Path(tempfile.mkdtemp(prefix=".geo-", dir=store.root))
+            pq.write_table(units, tmp / "units.parquet")
+            pq.write_table(xwalk, tmp / "crosswalk.parquet")
+            shutil.copy(src / "geography.json", tmp / "geography.json")
+            if shapes:
+                (tmp / "shapes").mkdir()
+                for p in shapes:
+                    shutil.copy(p, tmp / "shapes" / p.name)
+            target.parent.mkdir(exist_ok=True)
+            os.replace(tmp, target)
+            fsync_dir(target.parent)
+        manifest = store.manifest()
+        manifest["geography"] = {
+            "path": str(target.relative_to(store.root)),
+            "sha256": sha,
+            "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "base_level": base,
+            "levels": levels,
+        }
+        store.write_manifest(manifest)
+    return sha
+
+
+def _validate(con: duckdb.DuckDBPyConnection, units: pa.Table, xwalk: pa.Table, base: str, levels: Sequence[str]) -> None:
+    problems: list[str] = []
+
+    def q(sql: str) -> list[tuple]:
+        return con.execute(sql).fetchall()
+
+    con.register("units", units)
+    con.register("xwalk", xwalk)
+    level_list = ", ".join(f"'{lv}'" for lv in levels)
+    for (lv,) in q(f"SELECT DISTINCT level FROM units WHERE level NOT IN ({level_list}) OR level IS NULL"):
+        problems.append(f"units.csv: unknown level {lv!r}")
+    for lv, code in q("SELECT level, code FROM units GROUP BY ALL HAVING count(*) > 1 LIMIT 5"):
+        problems.append(f"units.csv: {lv} {code!r} appears more than once")
+    for (n,) in q("SELECT count(*) FROM units WHERE code IS NULL OR code = ''"):
+        if n:
+            problems.append(f"units.csv: {n} units without a code")
+    for b, lv, code in q(
+        f"SELECT x.base_code, x.level, x.code FROM xwalk x LEFT JOIN units u "
+        f"ON u.level = x.level AND u.code = x.code WHERE u.code IS NULL OR x.base_code NOT IN "
+        f"(SELECT code FROM units WHERE level = '{base}') LIMIT 5"
+    ):
+        problems.append(f"crosswalk.csv: {b!r} -> {lv} {code!r} names a unit not in units.csv")
+    for (n,) in q("SELECT count(*) FROM xwalk WHERE weight IS NULL OR weight < 0 OR weight > 1"):
+        if n:
+            problems.append(f"crosswalk.csv: {n} weights outside 0..1")
+    others = [lv for lv in levels if lv != base]
+    for lv in others:
+        for b, total in q(
+            f"SELECT u.code, coalesce(sum(x.weight), 0) FROM units u LEFT JOIN xwalk x "
+            f"ON x.base_code = u.code AND x.level = '{lv}' WHERE u.level = '{base}' "
+            f"GROUP BY u.code HAVING abs(coalesce(sum(x.weight), 0) - 1) > 1e-6 LIMIT 5"
+        ):
+            problems.append(f"crosswalk.csv: {base} {b!r} has {lv} weights summing to {total:g}, not 1")
+    if problems:
+        raise GeographyError("geography rejected:\n  " + "\n  ".join(problems))
+
+
+def _validate_shapes(path: Path, units: pa.Table, levels: Iterable[str]) -> None:
+    level = path.stem
+    if level not in levels:
+        raise GeographyError(f"shapes/{path.name}: {level!r} is not a level")
+    data = json.loads(path.read_text())
+    if data.get("type") != "FeatureCollection":
+        raise GeographyError(f"shapes/{path.name} is not a GeoJSON FeatureCollection")
+    known = {c for lv, c in zip(units["level"].to_pylist(), units["code"].to_pylist(), strict=True) if lv == level}
+    for feature in data.get("features", []):
+        code = (feature.get("properties") or {}).get("code")
+        if code not in known:
+            raise GeographyError(f"shapes/{path.name}: feature code {code!r} is not a {level} in units.csv")
+
+
+def load_current(store: Store) -> Geography:
+    """The store's current geography (GeographyError if none is loaded)."""
+    directory = store.geography_dir()
+    if directory is None:
+        raise GeographyError(f"no geography loaded in {store.root}; run load-geography first")
+    return Geography(directory, store.geography_version() or "")

@@ -1,0 +1,429 @@
+"""Loading events and population from CSV or Parquet: validated whole, stored atomically.
+
+The fast path converts the source to a typed Parquet file next to its final place in one
+DuckDB pass, then checks every rule with one vectorized query over it. Only when a rule
+fails does a second, slower pass read the source as text to name the first errors
+(row, column, value, reason) and count them all. Nothing is kept from a rejected file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .codes import POPULATION_RACE_CODES, POPULATION_SEX_CODES, RACE_CODES, SEX_CODES, AgeGroup
+from .geography import load_current
+from .store import Store, fsync_dir, fsync_file, sha256_file
+
+Progress = Callable[[str], None]
+
+EVENT_COLUMNS = ("year", "date", "geo", "age", "sex", "race", "cause")
+POPULATION_COLUMNS = ("year", "geo", "age_group", "sex", "race", "population")
+YEAR_MIN, YEAR_MAX = 1900, 2100
+CAUSE_PATTERN = r"[A-Z0-9][A-Z0-9._-]{0,15}"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in a source file. Row 1 is the first data row (line 2 of a CSV)."""
+
+    row: int
+    column: str
+    value: str | None
+    reason: str
+
+
+class LoadError(Exception):
+    """A source file rejected whole; `errors` holds the first problems, `total` all of them."""
+
+    def __init__(self, source: Path, errors: list[RowError], total: int) -> None:
+        self.source, self.errors, self.total = source, errors, total
+        lines = [f"{source.name}: rejected, {total:,} problem(s); nothing was stored"]
+        for e in errors:
+            lines.append(f"  row {e.row}, column {e.column!r}, value {e.value!r}: {e.reason}")
+        if total > len(errors):
+            lines.append(f"  ... and {total - len(errors):,} more")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load did: rows stored, the checksum, and whether it was a no-op re-load."""
+
+    dataset: str
+    kind: str
+    source: str
+    sha256: str
+    rows: int
+    unchanged: bool
+    seconds: float
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Check:
+    column: str  # target column name
+    condition: str  # SQL over the *text* value `v` that is TRUE when the value is bad
+    reason: str
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _in_list(values: Mapping[str, str] | tuple[str, ...]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _reader(path: Path, all_varchar: bool) -> str:
+    suffix = path.suffix.lower()
+    p = str(path).replace("'", "''")
+    if suffix in {".parquet", ".pq"}:
+        return f"read_parquet('{p}')"
+    if suffix in {".csv", ".txt", ".gz"} or path.name.endswith(".csv.gz"):
+        extra = ", all_varchar=true" if all_varchar else ""
+        return f"read_csv('{p}', header=true{extra})"
+    raise ValueError(f"{path.name}: only CSV and Parquet sources are supported")
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+def _source_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    return [d[0] for d in con.sql(f"SELECT * FROM {_reader(path, True)} LIMIT 0").description]
+
+
+def _resolve(
+    columns: list[str], mapping: Mapping[str, str] | None, targets: tuple[str, ...], required: set[str]
+) -> dict[str, str]:
+    """target -> source column name, from the mapping or by identical (case-insensitive) name."""
+    mapping = dict(mapping or {})
+    by_lower = {c.lower(): c for c in columns}
+    out: dict[str, str] = {}
+    for target in targets:
+        src = mapping.get(target, target)
+        if src in columns:
+            out[target] = src
+        elif src.lower() in by_lower:
+            out[target] = by_lower[src.lower()]
+    unknown = set(mapping) - set(targets)
+    if unknown:
+        raise ValueError(f"mapping names unknown target columns: {', '.join(sorted(unknown))}")
+    missing = sorted(required - set(out))
+    if missing:
+        raise ValueError(f"source has no column for: {', '.join(missing)} (columns: {', '.join(columns)})")
+    return out
+
+
+def _hash_async(path: Path) -> tuple[threading.Thread, list[str]]:
+    box: list[str] = []
+    thread = threading.Thread(target=lambda: box.append(sha256_file(path)), daemon=True)
+    thread.start()
+    return thread, box
+
+
+def _already_loaded(store: Store, dataset: str, sha: str) -> int | None:
+    data = store.manifest()["datasets"].get(dataset)
+    for f in (data or {}).get("files", []):
+        if f["sha256"] == sha:
+            return int(f["rows"])
+    return None
+
+
+def _report_errors(
+    con: duckdb.DuckDBPyConnection, path: Path, cols: dict[str, str], checks: list[_Check], max_errors: int
+) -> LoadError:
+    """The slow path: read the source as text and name the first errors, count all."""
+    reader = _reader(path, all_varchar=True)
+    select = ", ".join(f"CAST({_quote(src)} AS VARCHAR) AS {_quote(t)}" for t, src in cols.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () AS _row, {select} FROM {reader}")
+    parts = []
+    for i, check in enumerate(checks):
+        v = _quote(check.column)
+        cond = check.condition.replace("{v}", v)
+        parts.append(
+            f"SELECT _row, {i} AS _k, {v} AS value FROM raw WHERE {cond}"
+        )
+    union = " UNION ALL ".join(parts)
+    total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]  # type: ignore[index]
+    rows = con.execute(f"SELECT * FROM ({union}) ORDER BY _row, _k LIMIT {int(max_errors)}").fetchall()
+    errors = [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in rows]
+    return LoadError(path, errors, int(total))
+
+
+def _commit(store: Store, kind: str, dataset: str, tmp: Path, sha: str, rows: int, source: Path,
+            columns: dict[str, str], replace: bool) -> None:
+    final_dir = store.root / kind / dataset
+    final = final_dir / f"{sha[:16]}.parquet"
+    fsync_file(tmp)
+    os.replace(tmp, final)
+    fsync_dir(final_dir)
+    manifest = store.manifest()
+    entry = manifest["datasets"].get(dataset)
+    if entry and entry["kind"] != kind:
+        raise ValueError(f"dataset {dataset!r} already exists as {entry['kind']}")
+    old_files = entry["files"] if entry and not replace else []
+    record = {
+        "path": str(final.relative_to(store.root)),
+        "sha256": sha,
+        "rows": rows,
+        "source": source.name,
+        "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    manifest["datasets"][dataset] = {"kind": kind, "files": [*old_files, record], "columns": columns}
+    store.write_manifest(manifest)
+    if entry and replace:  # the manifest no longer names them: remove the replaced files
+        for f in entry["files"]:
+            if f["path"] != record["path"]:
+                with contextlib.suppress(FileNotFoundError):
+                    (store.root / f["path"]).unlink()
+
+
+def _event_checks(cols: dict[str, str]) -> list[_Check]:
+    checks = []
+    for c in ("geo", "sex", "race", "age"):
+        checks.append(_Check(c, "({v} IS NULL OR trim({v}) = '')", "missing"))
+    if "year" in cols:
+        checks.append(_Check("year", "({v} IS NULL OR trim({v}) = '')", "missing"))
+        checks.append(_Check("year", "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''", "not a whole number"))
+        checks.append(
+            _Check("year", f"TRY_CAST({{v}} AS SMALLINT) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
+                   f"year outside {YEAR_MIN}-{YEAR_MAX}")
+        )
+    if "date" in cols:
+        checks.append(_Check("date", "TRY_CAST({v} AS DATE) IS NULL AND trim({v}) <> ''", "not a date (YYYY-MM-DD)"))
+        checks.append(
+            _Check("date", f"year(TRY_CAST({{v}} AS DATE)) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
+                   f"date outside {YEAR_MIN}-{YEAR_MAX}")
+        )
+        if "year" not in cols:
+            checks.append(_Check("date", "({v} IS NULL OR trim({v}) = '')", "missing (no year column)"))
+        else:
+            checks.append(_Check("date", "year(TRY_CAST({v} AS DATE)) <> TRY_CAST(year AS SMALLINT)",
+                                 "date is not in the row's year"))
+    checks += [
+        _Check("age", "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''", "not a whole number of years"),
+        _Check("age", "TRY_CAST({v} AS SMALLINT) NOT BETWEEN 0 AND 120", "age outside 0-120"),
+        _Check("sex", f"{{v}} NOT IN ({_in_list(SEX_CODES)})", f"unknown sex code (allowed: {', '.join(SEX_CODES)})"),
+        _Check("race", f"{{v}} NOT IN ({_in_list(RACE_CODES)})", "unknown race/ethnicity code"),
+        _Check("geo", "{v} NOT IN (SELECT code FROM base_units)", "unknown geography code"),
+        _Check("cause", "({v} IS NULL OR trim({v}) = '')", "missing"),
+        _Check("cause", f"NOT regexp_full_match({{v}}, '{CAUSE_PATTERN}')",
+               "not a cause code (capital letters, digits, '.', '-', '_'; at most 16)"),
+    ]
+    return checks
+
+
+def load_events(
+    store: Store,
+    source: str | os.PathLike[str],
+    *,
+    dataset: str,
+    mapping: Mapping[str, str] | None = None,
+    replace: bool = False,
+    max_errors: int = 20,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Validate and store a file of record-level events (see docs/stats.md for columns).
+
+    `mapping` maps engine columns to source columns, e.g. {"geo": "tract_id"}. A file with
+    the same checksum already in the dataset is a no-op; `replace` drops earlier files.
+    """
+    start = time.perf_counter()
+    path = Path(source)
+    note = progress or (lambda _msg: None)
+    geo = load_current(store)
+    con = _connect()
+    con.register("base_units", pa.table({"code": geo.base_codes}))
+    cols = _resolve(_source_columns(con, path), mapping, EVENT_COLUMNS, {"geo", "age", "sex", "race", "cause"})
+    if "year" not in cols and "date" not in cols:
+        raise ValueError("events need a year or a date column")
+    hasher, box = _hash_async(path)
+    extras = [c for c in _source_columns(con, path) if c not in cols.values()]
+    select = []
+    if "year" in cols:
+        select.append(f"CAST({_quote(cols['year'])} AS SMALLINT) AS year")
+    else:
+        select.append(f"CAST(year(CAST({_quote(cols['date'])} AS DATE)) AS SMALLINT) AS year")
+    if "date" in cols:
+        select.append(f"CAST({_quote(cols['date'])} AS DATE) AS date")
+    select += [
+        f"CAST({_quote(cols['geo'])} AS VARCHAR) AS geo",
+        f"CAST({_quote(cols['age'])} AS SMALLINT) AS age",
+        f"CAST({_quote(cols['sex'])} AS VARCHAR) AS sex",
+        f"CAST({_quote(cols['race'])} AS VARCHAR) AS race",
+        f"CAST({_quote(cols['cause'])} AS VARCHAR) AS cause",
+    ]
+    select += [_quote(c) for c in extras if c.lower() not in EVENT_COLUMNS]
+    final_dir = store.root / "events" / dataset
+    final_dir.mkdir(parents=True, exist_ok=True)
+    tmp = final_dir / f".{uuid.uuid4().hex}.parquet.tmp"
+    checks = _event_checks(cols)
+    try:
+        note("reading and converting")
+        try:
+            con.execute(
+                f"COPY (SELECT {', '.join(select)} FROM {_reader(path, False)}) TO '{tmp}' "
+                "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1000000)"
+            )
+        except duckdb.Error:
+            note("listing errors")
+            raise _report_errors(con, path, cols, checks, max_errors) from None
+        note("validating")
+        bad = f"""
+            SELECT count(*) AS bad FROM read_parquet('{tmp}') WHERE NOT (
+                geo IS NOT NULL AND geo IN (SELECT code FROM base_units)
+                AND age IS NOT NULL AND age BETWEEN 0 AND 120
+                AND sex IS NOT NULL AND sex IN ({_in_list(SEX_CODES)})
+                AND race IS NOT NULL AND race IN ({_in_list(RACE_CODES)})
+                AND year IS NOT NULL AND year BETWEEN {YEAR_MIN} AND {YEAR_MAX}
+                AND cause IS NOT NULL AND regexp_full_match(cause, '{CAUSE_PATTERN}')
+                {"AND (date IS NULL OR year(date) = year)" if "date" in cols else ""}
+            )"""
+        n_bad, n_rows = con.execute(f"SELECT ({bad}), (SELECT count(*) FROM read_parquet('{tmp}'))").fetchone()  # type: ignore[misc]
+        if n_bad:
+            note("listing errors")
+            raise _report_errors(con, path, cols, checks, max_errors)
+        hasher.join()
+        sha = box[0]
+        columns = {d[0]: str(d[1]) for d in con.sql(f"SELECT * FROM read_parquet('{tmp}') LIMIT 0").description}
+        with store.lock():
+            if (rows := _already_loaded(store, dataset, sha)) is not None and not replace:
+                return LoadReport(dataset, "events", path.name, sha, rows, True, time.perf_counter() - start)
+            note("committing")
+            _commit(store, "events", dataset, tmp, sha, int(n_rows), path, columns, replace)
+        return LoadReport(dataset, "events", path.name, sha, int(n_rows), False, time.perf_counter() - start, columns)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        con.close()
+
+
+def load_population(
+    store: Store,
+    source: str | os.PathLike[str],
+    *,
+    dataset: str = "population",
+    mapping: Mapping[str, str] | None = None,
+    replace: bool = False,
+    max_errors: int = 20,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Validate and store population denominators (geo x year x age group x sex x race)."""
+    start = time.perf_counter()
+    path = Path(source)
+    note = progress or (lambda _msg: None)
+    geo = load_current(store)
+    con = _connect()
+    con.register("base_units", pa.table({"code": geo.base_codes}))
+    cols = _resolve(_source_columns(con, path), mapping, POPULATION_COLUMNS, set(POPULATION_COLUMNS))
+    sha = sha256_file(path)
+    if not replace and (rows := _already_loaded(store, dataset, sha)) is not None:
+        return LoadReport(dataset, "population", path.name, sha, rows, True, time.perf_counter() - start)
+    note("reading")
+    con.execute(
+        "CREATE TEMP TABLE src AS SELECT row_number() OVER () AS _row, "
+        + ", ".join(f"CAST({_quote(s)} AS VARCHAR) AS {_quote(t)}" for t, s in cols.items())
+        + f" FROM {_reader(path, True)}"
+    )
+    labels = [r[0] for r in con.execute("SELECT DISTINCT trim(age_group) FROM src WHERE age_group IS NOT NULL").fetchall()]
+    parsed = {}
+    for label in labels:
+        with contextlib.suppress(ValueError):
+            parsed[label] = AgeGroup.parse(label)
+    con.register("ages", pa.table({
+        "label": list(parsed), "lo": [g.lo for g in parsed.values()], "hi": [g.hi for g in parsed.values()],
+    }))
+    checks = [
+        *(_Check(c, "({v} IS NULL OR trim({v}) = '')", "missing") for c in POPULATION_COLUMNS),
+        _Check("year", "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''", "not a whole number"),
+        _Check("year", f"TRY_CAST({{v}} AS SMALLINT) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
+               f"year outside {YEAR_MIN}-{YEAR_MAX}"),
+        _Check("geo", "{v} NOT IN (SELECT code FROM base_units)", "unknown geography code"),
+        _Check("age_group", "trim({v}) NOT IN (SELECT label FROM ages)", "not an age group such as 0, 1-4, 85+"),
+        _Check("sex", f"{{v}} NOT IN ({_in_list(POPULATION_SEX_CODES)})", "population sex must be F or M"),
+        _Check("race", f"{{v}} NOT IN ({_in_list(POPULATION_RACE_CODES)})", "unknown race/ethnicity code"),
+        _Check("population", "TRY_CAST({v} AS DOUBLE) IS NULL AND trim({v}) <> ''", "not a number"),
+        _Check("population", "TRY_CAST({v} AS DOUBLE) < 0", "negative population"),
+    ]
+    parts = [f"SELECT _row, {i} AS _k, {_quote(c.column)} AS value FROM src WHERE "
+             + c.condition.replace("{v}", _quote(c.column)) for i, c in enumerate(checks)]
+    # duplicates: the second and later rows of a key are errors
+    parts.append(
+        f"SELECT _row, {len(checks)} AS _k, geo AS value FROM (SELECT _row, geo, row_number() OVER "
+        "(PARTITION BY year, geo, trim(age_group), sex, race ORDER BY _row) AS n FROM src) WHERE n > 1"
+    )
+    checks.append(_Check("geo", "", "duplicate row for this year, geography, age group, sex and race"))
+    union = " UNION ALL ".join(parts)
+    total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]  # type: ignore[index]
+    if total:
+        rows = con.execute(f"SELECT * FROM ({union}) ORDER BY _row, _k LIMIT {int(max_errors)}").fetchall()
+        raise LoadError(path, [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in rows], int(total))
+    groups = sorted(AgeGroup(lo, hi) for lo, hi in con.execute(
+        "SELECT DISTINCT a.lo, a.hi FROM src JOIN ages a ON a.label = trim(src.age_group)").fetchall())
+    _check_partition(path, groups)
+    note("writing")
+    final_dir = store.root / "population" / dataset
+    final_dir.mkdir(parents=True, exist_ok=True)
+    tmp = final_dir / f".{uuid.uuid4().hex}.parquet.tmp"
+    try:
+        con.execute(
+            "COPY (SELECT CAST(year AS SMALLINT) AS year, geo, CAST(a.lo AS SMALLINT) AS age_lo, "
+            "CAST(a.hi AS SMALLINT) AS age_hi, sex, race, CAST(population AS DOUBLE) AS population "
+            f"FROM src JOIN ages a ON a.label = trim(src.age_group) ORDER BY _row) TO '{tmp}' (FORMAT parquet)"
+        )
+        n_rows = con.execute("SELECT count(*) FROM src").fetchone()[0]  # type: ignore[index]
+        with store.lock():
+            _check_existing(store, dataset, con, tmp, groups, replace)
+            _commit(store, "population", dataset, tmp, sha, int(n_rows), path,
+                    {"age_groups": ",".join(g.label for g in groups)}, replace)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        con.close()
+    return LoadReport(dataset, "population", path.name, sha, int(n_rows), False, time.perf_counter() - start)
+
+
+def _check_partition(path: Path, groups: list[AgeGroup]) -> None:
+    problem = None
+    if not groups or groups[0].lo != 0 or groups[-1].hi != 120:
+        problem = "age groups must start at 0 and end with an open group (e.g. 85+)"
+    for a, b in zip(groups, groups[1:], strict=False):
+        if b.lo != a.hi + 1:
+            problem = f"age groups {a.label} and {b.label} overlap or leave a gap"
+    if problem:
+        raise LoadError(path, [RowError(0, "age_group", ",".join(g.label for g in groups), problem)], 1)
+
+
+def _check_existing(store: Store, dataset: str, con: duckdb.DuckDBPyConnection, tmp: Path,
+                    groups: list[AgeGroup], replace: bool) -> None:
+    if replace:
+        return
+    try:
+        info = store.dataset(dataset, "population")
+    except KeyError:
+        return
+    have = info.columns.get("age_groups")
+    new = ",".join(g.label for g in groups)
+    if have and have != new:
+        raise ValueError(f"{dataset}: age groups {new} differ from the loaded {have}; use replace")
+    files = ", ".join(f"'{store.root / f.path}'" for f in info.files)
+    overlap = con.execute(
+        f"SELECT DISTINCT year FROM read_parquet('{tmp}') INTERSECT SELECT DISTINCT year FROM read_parquet([{files}])"
+    ).fetchall()
+    if overlap:
+        years = ", ".join(str(y[0]) for y in sorted(overlap))
+        raise ValueError(f"{dataset}: years {years} are already loaded; use replace to reload them")

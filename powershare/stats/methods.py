@@ -1,0 +1,162 @@
+"""Statistical methods, vectorized over NumPy arrays.
+
+All functions take arrays (or scalars) and return arrays; none loops per cell.
+References are in docs/stats.md ("Methods").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as sps
+
+Array = np.ndarray
+
+
+def _z(conf_level: float) -> float:
+    if not 0 < conf_level < 1:
+        raise ValueError("conf_level must be between 0 and 1, e.g. 0.95")
+    return float(sps.norm.ppf(1 - (1 - conf_level) / 2))
+
+
+def poisson_ci(count: Array | float, conf_level: float = 0.95) -> tuple[Array, Array]:
+    """Exact (Garwood 1936) confidence limits for a Poisson count.
+
+    Works for non-integer counts (population-weighted allocations) via the gamma form.
+    """
+    x = np.asarray(count, dtype=float)
+    alpha = 1 - conf_level
+    with np.errstate(invalid="ignore"):
+        lower = np.where(x > 0, sps.gamma.ppf(alpha / 2, np.where(x > 0, x, 1)), 0.0)
+        upper = sps.gamma.ppf(1 - alpha / 2, x + 1)
+    return lower, upper
+
+
+def byars_ci(count: Array | float, conf_level: float = 0.95) -> tuple[Array, Array]:
+    """Byar's approximation to the exact Poisson limits (as used by PHE/UKHSA)."""
+    x = np.asarray(count, dtype=float)
+    z = _z(conf_level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
+        upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
+    lower = np.where(x > 0, np.clip(lower, 0, None), 0.0)
+    return lower, upper
+
+
+def wilson_ci(successes: Array | float, trials: Array | float, conf_level: float = 0.95) -> tuple[Array, Array]:
+    """Wilson score interval for a proportion (Wilson 1927); NaN where trials is 0."""
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    z = _z(conf_level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / n
+        centre = p + z * z / (2 * n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        denom = 1 + z * z / n
+        lower = np.where(n > 0, (centre - half) / denom, np.nan)
+        upper = np.where(n > 0, (centre + half) / denom, np.nan)
+    return np.clip(lower, 0, 1), np.clip(upper, 0, 1)
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """Direct age-adjusted rates per person (multiply by the measure's `per`)."""
+
+    rate: Array
+    variance: Array
+    lower: Array
+    upper: Array
+    #: True where some age group has events but no population (rate undefined).
+    undefined: Array
+
+
+def direct_adjust(
+    counts: Array,
+    pops: Array,
+    weights: Array,
+    conf_level: float = 0.95,
+    method: str = "gamma",
+) -> Adjusted:
+    """Directly age-adjusted rate, its variance and CI; age groups on the last axis.
+
+    method "gamma": Fay & Feuer (1997) gamma interval (NCHS, SEER, epitools).
+    method "dobson": Dobson et al. (1991), the count's limits scaled to the rate
+    (exact Poisson below 10 events, Byar's method above: PHE/UKHSA practice).
+    An age group with no population and no events contributes nothing; one with events
+    but no population makes the rate undefined (NaN).
+    """
+    d = np.asarray(counts, dtype=float)
+    n = np.asarray(pops, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    w = w / w.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_i = np.where(n > 0, d / n, 0.0)
+        var_i = np.where(n > 0, d / (n * n), 0.0)
+        wm_i = np.where(n > 0, w / n, 0.0)
+    undefined = ((n <= 0) & (d > 0)).any(axis=-1)
+    rate = (w * rate_i).sum(axis=-1)
+    var = (w * w * var_i).sum(axis=-1)
+    wm = wm_i.max(axis=-1)
+    alpha = 1 - conf_level
+    if method == "gamma":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lower = np.where(
+                rate > 0,
+                sps.gamma.ppf(alpha / 2, rate * rate / np.where(var > 0, var, 1), scale=var / np.where(rate > 0, rate, 1)),
+                0.0,
+            )
+            shape_u = (rate + wm) ** 2 / (var + wm * wm)
+            scale_u = (var + wm * wm) / (rate + wm)
+            upper = sps.gamma.ppf(1 - alpha / 2, shape_u, scale=scale_u)
+    elif method == "dobson":
+        total = d.sum(axis=-1)
+        exact_lo, exact_hi = poisson_ci(total, conf_level)
+        byar_lo, byar_hi = byars_ci(total, conf_level)
+        o_lo = np.where(total < 10, exact_lo, byar_lo)
+        o_hi = np.where(total < 10, exact_hi, byar_hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.sqrt(np.where(total > 0, var / total, 0.0))
+        lower = rate + scale * (o_lo - total)
+        upper = rate + scale * (o_hi - total)
+        # With no events the Dobson scale is undefined; fall back to the gamma upper limit.
+        upper = np.where(total > 0, upper, sps.gamma.ppf(1 - alpha / 2, 1.0, scale=np.where(wm > 0, wm, 1)) * (wm > 0))
+        lower = np.clip(lower, 0, None)
+    else:
+        raise ValueError(f"unknown CI method {method!r} (use 'gamma' or 'dobson')")
+    nan = np.full_like(rate, np.nan)
+    return Adjusted(
+        rate=np.where(undefined, nan, rate),
+        variance=np.where(undefined, nan, var),
+        lower=np.where(undefined, nan, lower),
+        upper=np.where(undefined, nan, upper),
+        undefined=undefined,
+    )
+
+
+def relative_standard_error(estimate: Array, variance: Array) -> Array:
+    """RSE in percent: 100 * SE / estimate (NaN where the estimate is 0)."""
+    est = np.asarray(estimate, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(est > 0, 100 * np.sqrt(np.asarray(variance, dtype=float)) / est, np.nan)
+
+
+def ratio_ci(
+    r1: Array, v1: Array, r2: Array, v2: Array, conf_level: float = 0.95
+) -> tuple[Array, Array, Array]:
+    """Ratio r1/r2 with a log-normal (delta method) CI, treating the two as independent.
+
+    For an area inside its reference (a tract against the county) the covariance is
+    positive, so ignoring it makes the interval wider: conservative.
+    """
+    r1 = np.asarray(r1, dtype=float)
+    r2 = np.asarray(r2, dtype=float)
+    z = _z(conf_level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = r1 / r2
+        se = np.sqrt(np.asarray(v1) / (r1 * r1) + np.asarray(v2) / (r2 * r2))
+        ok = (r1 > 0) & (r2 > 0)
+        lower = np.where(ok, ratio * np.exp(-z * se), np.nan)
+        upper = np.where(ok, ratio * np.exp(z * se), np.nan)
+        ratio = np.where(r2 > 0, ratio, np.nan)
+    return ratio, lower, upper

@@ -1,0 +1,170 @@
+"""The department's disclosure policy, and the registry of released custom areas.
+
+Every limit is a named, typed field of `SuppressionPolicy`; `query.run_query` applies
+all of them in one execution path. docs/stats.md documents each field (a test checks).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .store import Store, atomic_write_json
+
+REGISTRY = "released_areas.json"
+
+
+class PolicyError(Exception):
+    """A query the policy refuses (too many rows, area too small, level not allowed...)."""
+
+
+@dataclass(frozen=True)
+class SuppressionPolicy:
+    """Thresholds and limits for releasing query results."""
+
+    #: Suppress cells whose count is below this (1..k-1; k=11 suppresses 1-10).
+    min_count: int = 11
+    #: Also suppress cells whose count is 0.
+    suppress_zero: bool = False
+    #: Suppress cells whose population (person-years) is below this.
+    min_population: int = 100
+    #: Refuse custom areas with fewer residents than this, and new custom areas that differ
+    #: from an already released area (or a standard unit) by fewer residents than this.
+    custom_area_min_population: int = 5000
+    #: Hide further cells so that no suppressed cell can be recovered from margins.
+    complementary: bool = True
+    #: Geography levels queries may use (None: every level of the loaded geography).
+    allowed_levels: tuple[str, ...] | None = None
+    #: Age-group schemes queries may stratify by, e.g. ("0-17,18-64,65+",); None: any.
+    allowed_age_groups: tuple[str, ...] | None = None
+    #: Refuse queries whose result would have more rows than this.
+    max_rows: int = 20_000
+    #: Interrupt aggregation that runs longer than this many seconds.
+    time_limit_seconds: float = 30.0
+    #: Flag estimates as unreliable under this many events (NCHS: 20).
+    unreliable_count: int = 20
+    #: Flag estimates as unreliable at or above this relative standard error, in % (NCHS: 30).
+    unreliable_rse: float = 30.0
+    #: Remember released custom areas (turn off only for internal, unreleased analysis).
+    record_releases: bool = True
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            if f.name == "extra":
+                continue
+            value = getattr(self, f.name)
+            if f.name in {"allowed_levels", "allowed_age_groups"}:
+                if value is not None:
+                    object.__setattr__(self, f.name, tuple(str(v) for v in value))
+                continue
+            kind = {"int": int, "bool": bool, "float": (int, float)}[str(f.type)]
+            if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+                raise TypeError(f"policy field {f.name} must be {f.type}, got {value!r}")
+            if not isinstance(value, bool) and value < 0:
+                raise ValueError(f"policy field {f.name} must not be negative")
+        if self.min_count < 1:
+            raise ValueError("min_count must be at least 1")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> SuppressionPolicy:
+        """Build a policy from a mapping (JSON file, Django setting); unknown keys are errors."""
+        names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown policy fields: {', '.join(sorted(unknown))}")
+        return cls(**dict(data))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> SuppressionPolicy:
+        """Read a policy from a JSON file."""
+        return cls.from_mapping(json.loads(Path(path).read_text()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy (stored with every result)."""
+        out = dataclasses.asdict(self)
+        out.pop("extra")
+        for key in ("allowed_levels", "allowed_age_groups"):
+            if out[key] is not None:
+                out[key] = list(out[key])
+        return out
+
+
+@dataclass(frozen=True)
+class ReleasedArea:
+    """A custom area already released: its base-unit weights and population."""
+
+    name: str
+    units: tuple[str, ...]
+    weights: dict[str, float]
+    population: float
+    released_at: str
+
+
+class ReleaseRegistry:
+    """Custom areas already released, kept as a small JSON file in the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.path = store.root / REGISTRY
+
+    def areas(self) -> list[ReleasedArea]:
+        """Every released custom area, oldest first."""
+        if not self.path.exists():
+            return []
+        rows = json.loads(self.path.read_text())["areas"]
+        return [ReleasedArea(**{**r, "units": tuple(r["units"])}) for r in rows]
+
+    def check(
+        self,
+        name: str,
+        weights: np.ndarray,
+        base_codes: list[str],
+        base_pop: np.ndarray,
+        floor: float,
+        standard_areas: Mapping[str, np.ndarray],
+    ) -> None:
+        """Refuse an area whose difference from a released or standard area is under the floor.
+
+        The difference is the population of the symmetric difference of the two areas:
+        sum over base units of |w_new - w_old| * population.
+        """
+        candidates: list[tuple[str, np.ndarray]] = list(standard_areas.items())
+        index = {c: i for i, c in enumerate(base_codes)}
+        for area in self.areas():
+            w = np.zeros(len(base_codes))
+            for code, value in area.weights.items():
+                if code in index:
+                    w[index[code]] = value
+            candidates.append((f"released custom area {area.name!r}", w))
+        if not candidates:
+            return
+        labels = [c[0] for c in candidates]
+        matrix = np.vstack([c[1] for c in candidates])
+        diff = np.abs(matrix - weights[None, :]) @ base_pop
+        for label, d in zip(labels, diff, strict=True):
+            if 0.5 <= d < floor:
+                raise PolicyError(
+                    f"custom area {name!r} differs from {label} by only {d:,.0f} residents "
+                    f"(the policy's floor is {floor:,.0f}): releasing both could reveal the "
+                    "difference. Add or remove more units."
+                )
+
+    def record(self, name: str, units: tuple[str, ...], weights: dict[str, float], population: float) -> None:
+        """Remember a released area (atomic write under the store lock)."""
+        with self.store.lock():
+            areas = self.areas()
+            for a in areas:
+                if a.weights == weights:
+                    return  # the same area again: nothing new released
+            areas.append(
+                ReleasedArea(name, units, weights, population, datetime.now(UTC).isoformat(timespec="seconds"))
+            )
+            atomic_write_json(self.path, {"areas": [dataclasses.asdict(a) for a in areas]})

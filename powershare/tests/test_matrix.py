@@ -1,0 +1,219 @@
+"""The visibility matrix: every URL of Powershare, requested as every role.
+
+Each row names a URL and what each role gets: ``ok`` (200), ``login`` (sent to sign in),
+``denied`` (403) or ``hidden`` (404: they cannot tell the record exists). Record pages are
+requested for records of every visibility. A URL added without a row fails the coverage test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Invitation, hash_token
+from partners.models import Agreement, Milestone, Organization
+from powershare.testing import Cast, make_campaign, make_person
+
+ROLES = ["admin", "liaison", "analyst", "partner_a", "partner_b", "board_member", "reviewer",
+         "public"]
+STAFF = {"admin", "liaison", "analyst"}
+PARTNERS = {"partner_a", "partner_b"}
+SIGNED_IN = set(ROLES) - {"public"}
+# Who may read a record of organization A with each visibility.
+READERS = {
+    "private": {"partner_a"},
+    "liaison": {"partner_a", "liaison"},
+    "department": {"partner_a"} | STAFF,
+    "public": set(ROLES),
+}
+OUR_NAMESPACES = {"accounts", "partners", "support", "audit"}
+
+
+def page(ok: set[str], *, denied: set[str] = frozenset(), public: str = "login") -> dict[str, str]:
+    """Expected outcome by role: ``ok`` roles get 200, ``denied`` 403, the rest 404."""
+    result = {}
+    for role in ROLES:
+        if role == "public" and role not in ok:
+            result[role] = public
+        elif role in ok:
+            result[role] = "ok"
+        elif role in denied:
+            result[role] = "denied"
+        else:
+            result[role] = "hidden"
+    return result
+
+
+def everyone() -> dict[str, str]:
+    return page(set(ROLES))
+
+
+def signed_in_only(ok: set[str] = SIGNED_IN) -> dict[str, str]:
+    return page(ok, denied=SIGNED_IN - ok)
+
+
+@dataclass
+class Row:
+    name: str
+    args: Callable[[Cast, dict[str, Any]], list[Any]]
+    expected: dict[str, str]
+    method: str = "get"
+    label: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def by_visibility(name: str, kind: str, *, edit: bool = False, method: str = "get") -> list[Row]:
+    """Rows for a record page, one per visibility of the record."""
+    rows = []
+    for visibility, readers in READERS.items():
+        if edit:
+            expected = page({"partner_a"}, denied=readers - {"partner_a", "public"})
+            if "public" in readers:
+                expected["public"] = "login"
+        else:
+            expected = page(readers, public="hidden")
+        rows.append(
+            Row(name, lambda c, r, k=kind, v=visibility: [r[k][v].pk], expected, method,
+                label=visibility)
+        )
+    return rows
+
+
+ROWS: list[Row] = [
+    Row("home", lambda c, r: [], everyone()),
+    Row("partners:campaigns", lambda c, r: [], everyone()),
+    Row("partners:campaign_export", lambda c, r: [], everyone()),
+    Row("partners:campaign_new", lambda c, r: [], signed_in_only(PARTNERS)),
+    *by_visibility("partners:campaign", "campaign"),
+    *by_visibility("partners:campaign_edit", "campaign", edit=True),
+    *by_visibility("partners:campaign_delete", "campaign", edit=True),
+    *by_visibility("partners:milestone_add", "campaign", edit=True, method="post"),
+    Row("partners:milestone_delete", lambda c, r: [r["milestone"].campaign_id, r["milestone"].pk],
+        page({"partner_a"}, denied=SIGNED_IN - {"partner_a"}), "post"),
+    Row("partners:organizations", lambda c, r: [], everyone()),
+    Row("partners:organization_export", lambda c, r: [], everyone()),
+    Row("partners:organization_new", lambda c, r: [], signed_in_only(STAFF)),
+    Row("partners:organization", lambda c, r: [c.org_a.pk], everyone(), label="public org"),
+    Row("partners:organization", lambda c, r: [r["agency"].pk],
+        page(STAFF, public="hidden"), label="department-only agency"),
+    Row("partners:organization_edit", lambda c, r: [c.org_a.pk],
+        page({"partner_a"}, denied=SIGNED_IN - {"partner_a"})),
+    Row("partners:organization_edit", lambda c, r: [r["agency"].pk],
+        page(STAFF), label="department-only agency"),
+    Row("partners:people", lambda c, r: [], signed_in_only(STAFF | PARTNERS)),
+    Row("partners:person_new", lambda c, r: [], signed_in_only(STAFF | PARTNERS)),
+    *by_visibility("partners:person", "person"),
+    *by_visibility("partners:person_edit", "person", edit=True),
+    *by_visibility("partners:person_delete", "person", edit=True),
+    Row("partners:partnerships", lambda c, r: [], signed_in_only()),
+    Row("partners:partnership_new", lambda c, r: [], signed_in_only({"admin"})),
+    Row("partners:partnership", lambda c, r: [c.partnership_a.pk],
+        page(STAFF | {"partner_a"})),
+    Row("partners:partnership_edit", lambda c, r: [c.partnership_a.pk],
+        page({"admin"}, denied={"liaison", "analyst"} | PARTNERS | {"board_member", "reviewer"})),
+    Row("partners:partnership_rate", lambda c, r: [c.partnership_a.pk, "department"],
+        page(STAFF, denied={"partner_a"}), label="department side"),
+    Row("partners:partnership_rate", lambda c, r: [c.partnership_a.pk, "partner"],
+        page({"partner_a"}, denied=STAFF), label="partner side"),
+    Row("partners:agreement_new", lambda c, r: [c.partnership_a.pk],
+        page(STAFF, denied=SIGNED_IN - STAFF)),
+    Row("partners:agreement_file", lambda c, r: [c.partnership_a.pk, r["agreement"].pk],
+        page(STAFF | {"partner_a"})),
+    Row("partners:meeting_new", lambda c, r: [c.partnership_a.pk],
+        page(STAFF, denied=SIGNED_IN - STAFF)),
+    Row("accounts:profile", lambda c, r: [], signed_in_only()),
+    Row("accounts:staff", lambda c, r: [], signed_in_only({"admin"})),
+    Row("accounts:invite_member", lambda c, r: [c.org_a.pk],
+        page({"admin", "partner_a"}, denied=SIGNED_IN - {"admin", "partner_a"})),
+    Row("accounts:remove_member", lambda c, r: [c.org_a.pk, r["membership"].pk],
+        page(set(), denied=SIGNED_IN - {"partner_a"}) | {"partner_a": "redirect"}, "post"),
+    Row("accounts:revoke_invitation", lambda c, r: [r["invitation"].pk],
+        page(set()) | {"admin": "redirect", "partner_a": "redirect"}, "post"),
+    Row("accounts:accept_invitation", lambda c, r: [r["token"]],
+        everyone()),
+    Row("audit:log", lambda c, r: [], signed_in_only({"admin"})),
+    Row("audit:export", lambda c, r: [], signed_in_only({"admin"})),
+]
+
+
+@pytest.fixture
+def records(cast: Cast) -> dict[str, Any]:
+    from accounts.models import Membership
+    from powershare.testing import make_user
+
+    campaign = {v: make_campaign(cast.org_a, visibility=v, title=f"{v} plan") for v in READERS}
+    person = {v: make_person(cast.org_a, visibility=v, name=f"{v} leader") for v in READERS}
+    agency = Organization.objects.create(name="Port", kind="agency", visibility="department")
+    agreement = Agreement.objects.create(
+        partnership=cast.partnership_a, kind="mou", title="MOU", start="2025-01-01"
+    )
+    agreement.file.save("mou.pdf", ContentFile(b"%PDF-1.4 test"))
+    member = make_user("sam@eastside.example.org")
+    membership = Membership.objects.create(user=member, organization=cast.org_a)
+    token = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        email="new@eastside.example.org", organization=cast.org_a, membership_role="member",
+        token_hash=hash_token(token), invited_by=cast.partner_a,
+    )
+    milestone = Milestone.objects.create(
+        campaign=campaign["public"], date="2025-05-01", title="Hearing"
+    )
+    return {
+        "campaign": campaign, "person": person, "agency": agency, "agreement": agreement,
+        "membership": membership, "invitation": invitation, "token": token,
+        "milestone": milestone,
+    }
+
+
+def outcome(response: Any) -> str:
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code == 403:
+        return "denied"
+    if response.status_code in (404, 410):
+        return "hidden"
+    if response.status_code == 302:
+        return "login" if "/accounts/login/" in response["Location"] else "redirect"
+    if response.status_code == 400:
+        return "ok"  # a write that reached its form and refused the empty input
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.name}{'-' + r.label if r.label else ''}")
+def test_matrix(row: Row, cast: Cast, records: dict[str, Any]) -> None:
+    url = reverse(row.name, args=row.args(cast, records))
+    failures = []
+    for role, user in cast.roles().items():
+        client = Client()
+        if user:
+            client.force_login(user)
+        response = getattr(client, row.method)(url, row.data)
+        got = outcome(response)
+        expected = row.expected[role]
+        if row.method == "post" and expected == "ok" and got == "redirect":
+            got = "ok"
+        if got != expected:
+            failures.append(f"{role}: expected {expected}, got {got} ({response.status_code})")
+    assert not failures, f"{row.method.upper()} {url}\n" + "\n".join(failures)
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = entry.namespace or ""
+            names |= _names(entry, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    ours = {n for n in _names(get_resolver()) if n.split(":")[0] in OUR_NAMESPACES or n == "home"}
+    covered = {row.name for row in ROWS}
+    assert not ours - covered, f"URLs missing from the matrix: {sorted(ours - covered)}"
