@@ -1,0 +1,67 @@
+"""Browser fixtures: one headless Chromium for the session, a fresh context per test.
+
+Debian's Chromium drives the tests (Playwright's own browser download is not used), and
+axe-core comes from npm like every other front-end package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+# Playwright's sync API keeps an event loop running in the test thread; Django would
+# otherwise refuse every ORM call made from a test (fixtures, factories, assertions).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Every test signs people in; the default hasher would spend seconds on the cast alone.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server: Any) -> Iterator[Any]:
+    """Opens browser contexts (separate cookie jars: one per person) against the live server."""
+    contexts: list[BrowserContext] = []
+
+    def open_context() -> BrowserContext:
+        # bypass_csp lets axe be injected once a Content-Security-Policy forbids inline scripts.
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-US", accept_downloads=True, bypass_csp=True
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Any) -> Page:
+    return new_context().new_page()

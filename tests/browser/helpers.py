@@ -1,0 +1,61 @@
+"""What a person does in the browser, in the words of the tests: sign in, switch language,
+check a page with axe-core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+from powershare.testing import PASSWORD
+
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+FAILING_IMPACTS = ("serious", "critical")
+
+
+def login(page: Page, user: Any) -> None:
+    """Signs ``user`` in through the sign-in form and waits for the home page."""
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def logout(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def switch_language(page: Page, label: str, code: str) -> None:
+    """Presses the header's language button and waits for the page to come back in it."""
+    page.get_by_role("button", name=label).click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Runs axe-core on the current page; returns its serious and critical violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+
+
+def describe_violations(where: str, violations: list[dict[str, Any]]) -> str:
+    """One readable paragraph per violation: rule, impact, help, and the elements at fault."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"][:5]:
+            target = " ".join(str(t) for t in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    at {target}: {summary}")
+            lines.append(f"       {node['html'][:200]}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    ... and {len(violation['nodes']) - 5} more elements")
+    return "\n".join(lines)
