@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -56,7 +57,12 @@ class Ask(models.Model):
     # Which status may follow which; anything else is refused.
     TRANSITIONS: dict[str, list[str]] = {
         Status.NEW: [Status.ACKNOWLEDGED, Status.DECLINED, Status.WITHDRAWN],
-        Status.ACKNOWLEDGED: [Status.IN_PROGRESS, Status.DELIVERED, Status.DECLINED, Status.WITHDRAWN],
+        Status.ACKNOWLEDGED: [
+            Status.IN_PROGRESS,
+            Status.DELIVERED,
+            Status.DECLINED,
+            Status.WITHDRAWN,
+        ],
         Status.IN_PROGRESS: [Status.DELIVERED, Status.DECLINED, Status.WITHDRAWN],
         Status.DELIVERED: [],
         Status.DECLINED: [],
@@ -90,7 +96,9 @@ class Ask(models.Model):
         related_name="asks_owned",
         verbose_name=_("owner on staff"),
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     delivered_summary = models.TextField(_("what was delivered"), blank=True)
     delivered_links = models.TextField(_("links delivered"), blank=True)
@@ -146,9 +154,16 @@ class Ask(models.Model):
 
 
 class AskEvent(models.Model):
-    """One entry of an ask's timeline: a status change, an assignment or a comment."""
+    """One entry of an ask's timeline: a status change, an assignment, an edit or a comment."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status change")
+        COMMENT = "comment", _("Comment")
+        ASSIGNED = "assigned", _("Assignment")
+        EDITED = "edited", _("Edit")
 
     ask = models.ForeignKey(Ask, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.STATUS)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -156,6 +171,10 @@ class AskEvent(models.Model):
     from_status = models.CharField(max_length=16, choices=Ask.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Ask.Status.choices, blank=True)
     comment = models.TextField(blank=True)
+    # For assignments: the new owner (empty when the ask was unassigned).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -165,7 +184,9 @@ class AskEvent(models.Model):
 
 
 def delivery_upload_to(instance: AskFile, filename: str) -> str:
-    return f"asks/{instance.ask_id}/{filename}"
+    # Files are served only through a view that checks visibility; the random directory
+    # keeps a bare media URL unguessable should a web server ever expose MEDIA_ROOT.
+    return f"asks/{instance.ask_id}/{secrets.token_urlsafe(16)}/{filename}"
 
 
 class AskFile(models.Model):
