@@ -21,7 +21,7 @@ from powershare.audit.log import record
 
 def _invitation_link(token: str, request: HttpRequest | None) -> str:
     path = reverse("accounts:accept_invitation", args=[token])
-    return request.build_absolute_uri(path) if request else settings.SITE_URL + path
+    return request.build_absolute_uri(path) if request else f"{settings.SITE_URL}{path}"
 
 
 @transaction.atomic
@@ -66,7 +66,12 @@ def invite(
     link = _invitation_link(token, request)
     body = render_to_string(
         "accounts/email/invitation.txt",
-        {"invitation": invitation, "link": link, "inviter": actor, "days": settings.INVITATION_DAYS},
+        {
+            "invitation": invitation,
+            "link": link,
+            "inviter": actor,
+            "days": settings.INVITATION_DAYS,
+        },
     )
     subject = _("You are invited to Powershare")
     transaction.on_commit(
@@ -77,14 +82,20 @@ def invite(
 
 def find_invitation(token: str) -> Invitation | None:
     """The invitation for ``token``, whatever its state, or None."""
-    return Invitation.objects.filter(token_hash=hash_token(token)).select_related(
-        "organization"
-    ).first()
+    return (
+        Invitation.objects.filter(token_hash=hash_token(token))
+        .select_related("organization")
+        .first()
+    )
 
 
 @transaction.atomic
 def accept_invitation(
-    *, invitation: Invitation, name: str, password: str | None, user: User | None,
+    *,
+    invitation: Invitation,
+    name: str,
+    password: str | None,
+    user: User | None,
     request: HttpRequest,
 ) -> User:
     """Turn a usable invitation into an account (or a membership for a signed-in user)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -61,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # Django reads it as a class attribute
 
     class Meta:
         verbose_name = _("user")
@@ -127,7 +127,7 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization}"
 
 
-def _default_expiry() -> timezone.datetime:
+def _default_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.INVITATION_DAYS)
 
 

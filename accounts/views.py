@@ -116,7 +116,9 @@ def staff(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "staff": User.objects.exclude(department_role="").order_by("name"),
-        "invitations": Invitation.objects.filter(organization__isnull=True, accepted_at__isnull=True),
+        "invitations": Invitation.objects.filter(
+            organization__isnull=True, accepted_at__isnull=True
+        ),
     }
     return render(request, "accounts/staff.html", context)
 
@@ -135,9 +137,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
     )
     if request.user.is_authenticated and not signed_in_as_invitee:
-        return render(
-            request, "accounts/invitation_other_user.html", {"invitation": invitation}
-        )
+        return render(request, "accounts/invitation_other_user.html", {"invitation": invitation})
     if existing and not signed_in_as_invitee:
         messages.info(request, _("Sign in as %(email)s to accept.") % {"email": invitation.email})
         return redirect(f"/accounts/login/?next={request.path}")

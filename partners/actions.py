@@ -180,16 +180,16 @@ def save_person(
     from partners.models import PersonRole
 
     creating = person is None
-    before = {} if creating else snapshot(person, PERSON_FIELDS)
-    if creating:
-        person = Person(organization=organization)
+    record_ = person if person is not None else Person(organization=organization)
+    before = {} if creating else snapshot(record_, PERSON_FIELDS)
     for name, value in fields.items():
-        setattr(person, name, value)
-    person.save()
+        setattr(record_, name, value)
+    record_.save()
     if roles is not None:
-        person.roles.all().delete()
+        record_.roles.all().delete()
         for org, title in roles:
-            PersonRole.objects.create(person=person, organization=org, title=title)
+            PersonRole.objects.create(person=record_, organization=org, title=title)
+    person = record_
     changes = diff(before, snapshot(person, PERSON_FIELDS))
     if not creating and "visibility" in changes:
         record(
@@ -240,7 +240,11 @@ def create_partnership(
 
 @transaction.atomic
 def update_partnership(
-    *, actor: User, partnership: Partnership, liaisons: list[User], decision_rights: str,
+    *,
+    actor: User,
+    partnership: Partnership,
+    liaisons: list[User],
+    decision_rights: str,
     started: date | None,
 ) -> Partnership:
     """Change a partnership's liaisons and the decision rights it gives the partner."""
@@ -314,9 +318,7 @@ def record_meeting(
     if not fields.get("partner_opted_in"):
         fields["interests"] = ""
         fields["self_interest"] = ""
-    meeting = RelationalMeeting.objects.create(
-        partnership=partnership, recorded_by=actor, **fields
-    )
+    meeting = RelationalMeeting.objects.create(partnership=partnership, recorded_by=actor, **fields)
     meeting.staff.set(staff)
     meeting.people.set(people)
     record(

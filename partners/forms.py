@@ -162,7 +162,10 @@ class PartnershipForm(ModelForm):
     class Meta:
         model = Partnership
         fields = ["unit", "cpbo", "liaisons", "decision_rights", "started"]
-        widgets = {"started": forms.DateInput(), "decision_rights": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "started": forms.DateInput(),
+            "decision_rights": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,7 +181,9 @@ class RatingForm(Form):
         coerce=int,
     )
     reason = forms.CharField(label=_("Why?"), widget=forms.Textarea(attrs={"rows": 3}))
-    rated_on = forms.DateField(label=_("Date"), widget=forms.DateInput(), initial=timezone.localdate)
+    rated_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(), initial=timezone.localdate
+    )
 
     def clean_rated_on(self) -> Any:
         value = self.cleaned_data["rated_on"]
@@ -228,15 +233,17 @@ class MeetingForm(ModelForm):
     def __init__(self, *args: Any, partnership: Partnership, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = User.objects.exclude(department_role="")
-        self.fields["people"].queryset = Person.objects.visible_to(user).filter(
-            roles__organization=partnership.cpbo
-        ).distinct()
+        self.fields["people"].queryset = (
+            Person.objects.visible_to(user).filter(roles__organization=partnership.cpbo).distinct()
+        )
         self.fields["staff"].required = False
         self.fields["people"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not data.get("partner_opted_in") and (data.get("interests") or data.get("self_interest")):
+        if not data.get("partner_opted_in") and (
+            data.get("interests") or data.get("self_interest")
+        ):
             self.add_error(
                 "partner_opted_in",
                 _("Interests are recorded only when the partner agreed to fuller notes."),

@@ -354,6 +354,9 @@ class PartnershipRating(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.get_level_display()} ({self.rated_on})"
+
 
 def agreement_upload_to(instance: Agreement, filename: str) -> str:
     return f"agreements/{instance.partnership_id}/{filename}"
@@ -393,9 +396,7 @@ class Agreement(models.Model):
 class RelationalMeeting(models.Model):
     """A one-to-one. Minimal by default: date, purpose, follow-ups; more only if the partner opts in."""
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="meetings"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField(_("date"))
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("staff who met")

@@ -15,7 +15,9 @@ def search_campaigns(user: Any, params: dict[str, str]) -> QuerySet[Campaign]:
     text = params.get("q", "").strip()
     if text:
         campaigns = campaigns.filter(
-            Q(title__icontains=text) | Q(goal__icontains=text) | Q(demands__icontains=text)
+            Q(title__icontains=text)
+            | Q(goal__icontains=text)
+            | Q(demands__icontains=text)
             | Q(geography__icontains=text)
         )
     if params.get("status") in Campaign.Status.values:
@@ -74,6 +76,8 @@ def exportable_campaigns(user: Any, params: dict[str, str]) -> QuerySet[Campaign
 
 def partnerships_for(user: Any) -> QuerySet[Partnership]:
     """Partnerships ``user`` takes part in: all for staff, their own for partners."""
-    return Partnership.objects.visible_to(user).select_related("cpbo", "unit").prefetch_related(
-        "liaisons", "ratings"
+    return (
+        Partnership.objects.visible_to(user)
+        .select_related("cpbo", "unit")
+        .prefetch_related("liaisons", "ratings")
     )

@@ -30,9 +30,7 @@ urlpatterns = [
     path("partnerships/new/", views.partnership_new, name="partnership_new"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership"),
     path("partnerships/<int:pk>/edit/", views.partnership_edit, name="partnership_edit"),
-    path(
-        "partnerships/<int:pk>/rate/<str:side>/", views.partnership_rate, name="partnership_rate"
-    ),
+    path("partnerships/<int:pk>/rate/<str:side>/", views.partnership_rate, name="partnership_rate"),
     path("partnerships/<int:pk>/agreements/new/", views.agreement_new, name="agreement_new"),
     path(
         "partnerships/<int:pk>/agreements/<int:agreement_pk>/file",

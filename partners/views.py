@@ -516,11 +516,12 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         staff, people = data.pop("staff"), data.pop("people")
         actions.record_meeting(
-            actor=request.user, partnership=partnership, staff=list(staff), people=list(people),
+            actor=request.user,
+            partnership=partnership,
+            staff=list(staff),
+            people=list(people),
             **data,
         )
         messages.success(request, _("One-to-one recorded."))
         return redirect(partnership)
-    return render(
-        request, "partners/meeting_form.html", {"form": form, "partnership": partnership}
-    )
+    return render(request, "partners/meeting_form.html", {"form": form, "partnership": partnership})

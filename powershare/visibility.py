@@ -19,10 +19,10 @@ from __future__ import annotations
 from typing import Any, Protocol, TypeVar
 
 import rules
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 
@@ -150,7 +150,7 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -
     """The record if ``user`` may read it; otherwise 404, so outsiders can't tell it exists."""
     try:
         return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -124,7 +123,11 @@ def test_partner_b_cannot_invite_into_org_a(cast, client):
 
 def test_staff_invitation_gives_the_department_role(cast, client, sent):
     client.force_login(cast.admin)
-    sent(client, reverse("accounts:staff"), {"email": "new.analyst@health.example.gov", "role": "analyst"})
+    sent(
+        client,
+        reverse("accounts:staff"),
+        {"email": "new.analyst@health.example.gov", "role": "analyst"},
+    )
     Client().post(
         _link_from(mail.outbox[0]), {"name": "New", "password1": PASSWORD, "password2": PASSWORD}
     )

@@ -46,8 +46,14 @@ def test_partner_cannot_create_a_campaign_for_another_org(cast, client):
     client.force_login(cast.partner_a)
     response = client.post(
         reverse("partners:campaign_new"),
-        {"organization": cast.org_b.pk, "title": "Sneaky", "issue_area": "housing", "goal": "x",
-         "status": "active", "visibility": "public"},
+        {
+            "organization": cast.org_b.pk,
+            "title": "Sneaky",
+            "issue_area": "housing",
+            "goal": "x",
+            "status": "active",
+            "visibility": "public",
+        },
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -58,9 +64,16 @@ def test_end_before_start_is_refused_with_a_message(cast, client):
     client.force_login(cast.partner_a)
     response = client.post(
         reverse("partners:campaign_new"),
-        {"organization": cast.org_a.pk, "title": "Backwards", "issue_area": "housing",
-         "goal": "x", "status": "active", "visibility": "public", "start": "2025-05-01",
-         "end": "2025-01-01"},
+        {
+            "organization": cast.org_a.pk,
+            "title": "Backwards",
+            "issue_area": "housing",
+            "goal": "x",
+            "status": "active",
+            "visibility": "public",
+            "start": "2025-05-01",
+            "end": "2025-01-01",
+        },
     )
     assert "The end date is before the start date." in response.content.decode()
     assert not Campaign.objects.filter(title="Backwards").exists()
@@ -71,8 +84,13 @@ def test_changing_visibility_is_logged_with_old_and_new(cast, client):
     client.force_login(cast.partner_a)
     client.post(
         reverse("partners:campaign_edit", args=[campaign.pk]),
-        {"title": "Truck route", "issue_area": "environment", "goal": "Move trucks",
-         "status": "active", "visibility": "public"},
+        {
+            "title": "Truck route",
+            "issue_area": "environment",
+            "goal": "Move trucks",
+            "status": "active",
+            "visibility": "public",
+        },
     )
     event = AuditEvent.objects.get(event="campaign.visibility_changed")
     assert event.changes == {"visibility": ["private", "public"]}
@@ -91,8 +109,9 @@ def test_delete_asks_for_confirmation_then_deletes(cast, client):
 
 
 def test_list_filters_and_bad_parameters_do_not_fail(cast, client):
-    make_campaign(cast.org_a, visibility="public", title="Heat rules", status="active",
-                  issue_area="workers")
+    make_campaign(
+        cast.org_a, visibility="public", title="Heat rules", status="active", issue_area="workers"
+    )
     make_campaign(cast.org_a, visibility="public", title="Won fight", status="won")
     page = client.get(reverse("partners:campaigns"), {"status": "won"}).content.decode()
     assert "Won fight" in page and "Heat rules" not in page

@@ -21,12 +21,20 @@ def test_high_risk_org_hides_contact_from_staff_and_exports(cast, client):
     client.force_login(cast.partner_a)
     page = client.get(reverse("partners:organization", args=[cast.org_a.pk])).content.decode()
     assert "hidden@eastside.example.org" in page
-    assert "Eastside Tenants Union" in client.get(reverse("partners:organization_export")).content.decode()
+    assert (
+        "Eastside Tenants Union"
+        in client.get(reverse("partners:organization_export")).content.decode()
+    )
 
 
 def test_high_risk_person_contact_only_for_their_org(cast, client):
-    person = make_person(cast.org_a, name="Leader", email="leader@example.org", high_risk=True,
-                         visibility="department")
+    person = make_person(
+        cast.org_a,
+        name="Leader",
+        email="leader@example.org",
+        high_risk=True,
+        visibility="department",
+    )
     client.force_login(cast.admin)
     assert "leader@example.org" not in client.get(person.get_absolute_url()).content.decode()
     client.force_login(cast.partner_a)
@@ -39,15 +47,21 @@ def test_staff_see_ordinary_person_contact(cast, client):
     assert "sup@county.example.gov" in client.get(person.get_absolute_url()).content.decode()
 
 
-def test_staff_add_an_agency_and_admin_invites_a_cpbo_admin(cast, client, django_capture_on_commit_callbacks):
+def test_staff_add_an_agency_and_admin_invites_a_cpbo_admin(
+    cast, client, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     client.force_login(cast.admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("partners:organization_new"),
-            {"kind": "cpbo", "name": "Southside Youth", "visibility": "public",
-             "email": "lead@southside.example.org"},
+            {
+                "kind": "cpbo",
+                "name": "Southside Youth",
+                "visibility": "public",
+                "email": "lead@southside.example.org",
+            },
         )
     org = Organization.objects.get(name="Southside Youth")
     assert response["Location"] == org.get_absolute_url()
@@ -68,8 +82,12 @@ def test_partner_admin_edits_their_profile_but_not_kind(cast, client):
     client.force_login(cast.partner_a)
     response = client.post(
         reverse("partners:organization_edit", args=[cast.org_a.pk]),
-        {"name": "Eastside Tenants Union", "mission": "Homes for all", "visibility": "public",
-         "kind": "funder"},
+        {
+            "name": "Eastside Tenants Union",
+            "mission": "Homes for all",
+            "visibility": "public",
+            "kind": "funder",
+        },
     )
     assert response.status_code == 302
     cast.org_a.refresh_from_db()

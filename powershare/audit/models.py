@@ -30,10 +30,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.record_type}:{self.record_id}"
 
-    def owning_organization_id(self) -> int | None:
-        return self.organization_id
-
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def owning_organization_id(self) -> int | None:
+        return self.organization_id

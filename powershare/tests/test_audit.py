@@ -18,7 +18,9 @@ def test_admin_filters_the_log_and_private_records_are_redacted(cast, client):
     assert "Shared plan" in page and "Shared goal" in page
     export = client.get(reverse("audit:export")).content.decode()
     assert "Secret strategy" not in export and "Shared plan" in export
-    filtered = client.get(reverse("audit:log"), {"record_id": shared.pk, "record_type": "partners.campaign"})
+    filtered = client.get(
+        reverse("audit:log"), {"record_id": shared.pk, "record_type": "partners.campaign"}
+    )
     assert filtered.content.decode().count("campaign.updated") == 1
 
 

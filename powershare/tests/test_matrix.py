@@ -7,8 +7,9 @@ requested for records of every visibility. A URL added without a row fails the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -19,8 +20,16 @@ from accounts.models import Invitation, hash_token
 from partners.models import Agreement, Milestone, Organization
 from powershare.testing import Cast, make_campaign, make_person
 
-ROLES = ["admin", "liaison", "analyst", "partner_a", "partner_b", "board_member", "reviewer",
-         "public"]
+ROLES = [
+    "admin",
+    "liaison",
+    "analyst",
+    "partner_a",
+    "partner_b",
+    "board_member",
+    "reviewer",
+    "public",
+]
 STAFF = {"admin", "liaison", "analyst"}
 PARTNERS = {"partner_a", "partner_b"}
 SIGNED_IN = set(ROLES) - {"public"}
@@ -78,8 +87,13 @@ def by_visibility(name: str, kind: str, *, edit: bool = False, method: str = "ge
         else:
             expected = page(readers, public="hidden")
         rows.append(
-            Row(name, lambda c, r, k=kind, v=visibility: [r[k][v].pk], expected, method,
-                label=visibility)
+            Row(
+                name,
+                lambda c, r, k=kind, v=visibility: [r[k][v].pk],
+                expected,
+                method,
+                label=visibility,
+            )
         )
     return rows
 
@@ -93,18 +107,33 @@ ROWS: list[Row] = [
     *by_visibility("partners:campaign_edit", "campaign", edit=True),
     *by_visibility("partners:campaign_delete", "campaign", edit=True),
     *by_visibility("partners:milestone_add", "campaign", edit=True, method="post"),
-    Row("partners:milestone_delete", lambda c, r: [r["milestone"].campaign_id, r["milestone"].pk],
-        page({"partner_a"}, denied=SIGNED_IN - {"partner_a"}), "post"),
+    Row(
+        "partners:milestone_delete",
+        lambda c, r: [r["milestone"].campaign_id, r["milestone"].pk],
+        page({"partner_a"}, denied=SIGNED_IN - {"partner_a"}),
+        "post",
+    ),
     Row("partners:organizations", lambda c, r: [], everyone()),
     Row("partners:organization_export", lambda c, r: [], everyone()),
     Row("partners:organization_new", lambda c, r: [], signed_in_only(STAFF)),
     Row("partners:organization", lambda c, r: [c.org_a.pk], everyone(), label="public org"),
-    Row("partners:organization", lambda c, r: [r["agency"].pk],
-        page(STAFF, public="hidden"), label="department-only agency"),
-    Row("partners:organization_edit", lambda c, r: [c.org_a.pk],
-        page({"partner_a"}, denied=SIGNED_IN - {"partner_a"})),
-    Row("partners:organization_edit", lambda c, r: [r["agency"].pk],
-        page(STAFF), label="department-only agency"),
+    Row(
+        "partners:organization",
+        lambda c, r: [r["agency"].pk],
+        page(STAFF, public="hidden"),
+        label="department-only agency",
+    ),
+    Row(
+        "partners:organization_edit",
+        lambda c, r: [c.org_a.pk],
+        page({"partner_a"}, denied=SIGNED_IN - {"partner_a"}),
+    ),
+    Row(
+        "partners:organization_edit",
+        lambda c, r: [r["agency"].pk],
+        page(STAFF),
+        label="department-only agency",
+    ),
     Row("partners:people", lambda c, r: [], signed_in_only(STAFF | PARTNERS)),
     Row("partners:person_new", lambda c, r: [], signed_in_only(STAFF | PARTNERS)),
     *by_visibility("partners:person", "person"),
@@ -112,30 +141,59 @@ ROWS: list[Row] = [
     *by_visibility("partners:person_delete", "person", edit=True),
     Row("partners:partnerships", lambda c, r: [], signed_in_only()),
     Row("partners:partnership_new", lambda c, r: [], signed_in_only({"admin"})),
-    Row("partners:partnership", lambda c, r: [c.partnership_a.pk],
-        page(STAFF | {"partner_a"})),
-    Row("partners:partnership_edit", lambda c, r: [c.partnership_a.pk],
-        page({"admin"}, denied={"liaison", "analyst"} | PARTNERS | {"board_member", "reviewer"})),
-    Row("partners:partnership_rate", lambda c, r: [c.partnership_a.pk, "department"],
-        page(STAFF, denied={"partner_a"}), label="department side"),
-    Row("partners:partnership_rate", lambda c, r: [c.partnership_a.pk, "partner"],
-        page({"partner_a"}, denied=STAFF), label="partner side"),
-    Row("partners:agreement_new", lambda c, r: [c.partnership_a.pk],
-        page(STAFF, denied=SIGNED_IN - STAFF)),
-    Row("partners:agreement_file", lambda c, r: [c.partnership_a.pk, r["agreement"].pk],
-        page(STAFF | {"partner_a"})),
-    Row("partners:meeting_new", lambda c, r: [c.partnership_a.pk],
-        page(STAFF, denied=SIGNED_IN - STAFF)),
+    Row("partners:partnership", lambda c, r: [c.partnership_a.pk], page(STAFF | {"partner_a"})),
+    Row(
+        "partners:partnership_edit",
+        lambda c, r: [c.partnership_a.pk],
+        page({"admin"}, denied={"liaison", "analyst"} | PARTNERS | {"board_member", "reviewer"}),
+    ),
+    Row(
+        "partners:partnership_rate",
+        lambda c, r: [c.partnership_a.pk, "department"],
+        page(STAFF, denied={"partner_a"}),
+        label="department side",
+    ),
+    Row(
+        "partners:partnership_rate",
+        lambda c, r: [c.partnership_a.pk, "partner"],
+        page({"partner_a"}, denied=STAFF),
+        label="partner side",
+    ),
+    Row(
+        "partners:agreement_new",
+        lambda c, r: [c.partnership_a.pk],
+        page(STAFF, denied=SIGNED_IN - STAFF),
+    ),
+    Row(
+        "partners:agreement_file",
+        lambda c, r: [c.partnership_a.pk, r["agreement"].pk],
+        page(STAFF | {"partner_a"}),
+    ),
+    Row(
+        "partners:meeting_new",
+        lambda c, r: [c.partnership_a.pk],
+        page(STAFF, denied=SIGNED_IN - STAFF),
+    ),
     Row("accounts:profile", lambda c, r: [], signed_in_only()),
     Row("accounts:staff", lambda c, r: [], signed_in_only({"admin"})),
-    Row("accounts:invite_member", lambda c, r: [c.org_a.pk],
-        page({"admin", "partner_a"}, denied=SIGNED_IN - {"admin", "partner_a"})),
-    Row("accounts:remove_member", lambda c, r: [c.org_a.pk, r["membership"].pk],
-        page(set(), denied=SIGNED_IN - {"partner_a"}) | {"partner_a": "redirect"}, "post"),
-    Row("accounts:revoke_invitation", lambda c, r: [r["invitation"].pk],
-        page(set()) | {"admin": "redirect", "partner_a": "redirect"}, "post"),
-    Row("accounts:accept_invitation", lambda c, r: [r["token"]],
-        everyone()),
+    Row(
+        "accounts:invite_member",
+        lambda c, r: [c.org_a.pk],
+        page({"admin", "partner_a"}, denied=SIGNED_IN - {"admin", "partner_a"}),
+    ),
+    Row(
+        "accounts:remove_member",
+        lambda c, r: [c.org_a.pk, r["membership"].pk],
+        page(set(), denied=SIGNED_IN - {"partner_a"}) | {"partner_a": "redirect"},
+        "post",
+    ),
+    Row(
+        "accounts:revoke_invitation",
+        lambda c, r: [r["invitation"].pk],
+        page(set()) | {"admin": "redirect", "partner_a": "redirect"},
+        "post",
+    ),
+    Row("accounts:accept_invitation", lambda c, r: [r["token"]], everyone()),
     Row("audit:log", lambda c, r: [], signed_in_only({"admin"})),
     Row("audit:export", lambda c, r: [], signed_in_only({"admin"})),
 ]
@@ -157,15 +215,23 @@ def records(cast: Cast) -> dict[str, Any]:
     membership = Membership.objects.create(user=member, organization=cast.org_a)
     token = Invitation.new_token()
     invitation = Invitation.objects.create(
-        email="new@eastside.example.org", organization=cast.org_a, membership_role="member",
-        token_hash=hash_token(token), invited_by=cast.partner_a,
+        email="new@eastside.example.org",
+        organization=cast.org_a,
+        membership_role="member",
+        token_hash=hash_token(token),
+        invited_by=cast.partner_a,
     )
     milestone = Milestone.objects.create(
         campaign=campaign["public"], date="2025-05-01", title="Hearing"
     )
     return {
-        "campaign": campaign, "person": person, "agency": agency, "agreement": agreement,
-        "membership": membership, "invitation": invitation, "token": token,
+        "campaign": campaign,
+        "person": person,
+        "agency": agency,
+        "agreement": agreement,
+        "membership": membership,
+        "invitation": invitation,
+        "token": token,
         "milestone": milestone,
     }
 

@@ -1,8 +1,8 @@
 """The visibility rules, one branch per case: every view inherits these answers."""
 
 import pytest
-from django.http import Http404
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from partners.models import Campaign, Organization, Person
 from powershare.testing import make_campaign, make_person, make_user
@@ -13,8 +13,16 @@ EXPECTED = {
     "private": {"partner_a"},
     "liaison": {"partner_a", "liaison"},
     "department": {"partner_a", "liaison", "admin", "analyst"},
-    "public": {"partner_a", "liaison", "admin", "analyst", "partner_b", "board_member",
-               "reviewer", "public"},
+    "public": {
+        "partner_a",
+        "liaison",
+        "admin",
+        "analyst",
+        "partner_b",
+        "board_member",
+        "reviewer",
+        "public",
+    },
 }
 
 
