@@ -24,7 +24,9 @@ class Axis:
     with_total: bool
 
 
-def dense(table: pa.Table, keys: list[tuple[str, list]], nbins: int, column: str = "n") -> np.ndarray:
+def dense(
+    table: pa.Table, keys: list[tuple[str, list]], nbins: int, column: str = "n"
+) -> np.ndarray:
     """Sum `column` of an aggregate into an array indexed by the keys' value lists, then bins.
 
     Rows whose key value isn't listed (not expected after validation) are dropped.

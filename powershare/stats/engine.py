@@ -27,8 +27,13 @@ class QueryTimeout(Exception):
 class Source:
     """Tables for datasets on one Ibis backend, with a way to run expressions under a limit."""
 
-    def __init__(self, con: Any, tables: Mapping[str, ir.Table], versions: Mapping[str, str] | None = None,
-                 name: str = "") -> None:
+    def __init__(
+        self,
+        con: Any,
+        tables: Mapping[str, ir.Table],
+        versions: Mapping[str, str] | None = None,
+        name: str = "",
+    ) -> None:
         self.con = con
         self._tables = dict(tables)
         self.versions = dict(versions or {})
@@ -41,7 +46,9 @@ class Source:
         return _StoreSource(con, store)
 
     @classmethod
-    def from_backend(cls, con: Any, tables: Mapping[str, str], database: str | None = None) -> Source:
+    def from_backend(
+        cls, con: Any, tables: Mapping[str, str], database: str | None = None
+    ) -> Source:
         """Datasets already in another backend's tables, e.g. {"ed_visits": "ed_visits"}."""
         return cls(con, {k: con.table(v, database=database) for k, v in tables.items()})
 
@@ -59,16 +66,20 @@ class Source:
         timer = None
         fired = threading.Event()
         if time_limit and interrupt is not None:
+
             def stop() -> None:
                 fired.set()
                 interrupt()
+
             timer = threading.Timer(time_limit, stop)
             timer.start()
         try:
             return expr.to_pyarrow()
         except Exception as exc:
             if fired.is_set():
-                raise QueryTimeout(f"the query ran past the time limit of {time_limit:g} s") from exc
+                raise QueryTimeout(
+                    f"the query ran past the time limit of {time_limit:g} s"
+                ) from exc
             raise
         finally:
             if timer:
@@ -84,7 +95,9 @@ class _StoreSource(Source):
         if dataset not in self._tables:
             info = self.store.dataset(dataset)
             paths = [str(self.store.root / f.path) for f in info.files]
-            self._tables[dataset] = self.con.read_parquet(paths, table_name=f"ds_{dataset}_{info.version}")
+            self._tables[dataset] = self.con.read_parquet(
+                paths, table_name=f"ds_{dataset}_{info.version}"
+            )
             self.versions[dataset] = info.version
         return self._tables[dataset]
 
@@ -97,7 +110,11 @@ def _years(t: ir.Table, years: Sequence[int]) -> ir.BooleanValue:
 
 
 def event_aggregate(
-    t: ir.Table, measure: Measure, years: Sequence[int], strata: Sequence[str], bounds: Sequence[int]
+    t: ir.Table,
+    measure: Measure,
+    years: Sequence[int],
+    strata: Sequence[str],
+    bounds: Sequence[int],
 ) -> ir.Table:
     """Events grouped by base unit, strata and age bin: n (and d for proportions)."""
     t = t.filter(_years(t, years) & measure.denominator_filter(t))

@@ -52,7 +52,9 @@ class CustomArea:
         """Parse "Name=neighborhood:EAST,tract:T0103" (CLI form)."""
         name, _, units = spec.partition("=")
         if not units:
-            raise GeographyError(f"custom area {spec!r} should look like 'Name=level:code,level:code'")
+            raise GeographyError(
+                f"custom area {spec!r} should look like 'Name=level:code,level:code'"
+            )
         return cls(name.strip(), tuple(u.strip() for u in units.split(",") if u.strip()))
 
 
@@ -89,7 +91,9 @@ class Geography:
 
     def _check_level(self, level: str) -> None:
         if level not in self.levels:
-            raise GeographyError(f"unknown geography level {level!r} (levels: {', '.join(self.levels)})")
+            raise GeographyError(
+                f"unknown geography level {level!r} (levels: {', '.join(self.levels)})"
+            )
 
     def matrix(self, level: str) -> tuple[list[str], np.ndarray]:
         """Unit codes of `level` and the (units x base units) weight matrix."""
@@ -162,15 +166,23 @@ def load_geography(store: Store, source: str | os.PathLike[str]) -> str:
     if not isinstance(levels, list) or base not in levels:
         raise GeographyError("geography.json needs 'levels' (finest first) containing 'base_level'")
     con = duckdb.connect()
-    units = con.sql(
-        f"SELECT CAST(level AS VARCHAR) level, CAST(code AS VARCHAR) code, CAST(name AS VARCHAR) name "
-        f"FROM read_csv('{src / 'units.csv'}', header=true, all_varchar=true)"
-    ).arrow().read_all()
-    xwalk = con.sql(
-        f"SELECT CAST(base_code AS VARCHAR) base_code, CAST(level AS VARCHAR) level, "
-        f"CAST(code AS VARCHAR) code, CAST(weight AS DOUBLE) weight "
-        f"FROM read_csv('{src / 'crosswalk.csv'}', header=true, all_varchar=true)"
-    ).arrow().read_all()
+    units = (
+        con.sql(
+            f"SELECT CAST(level AS VARCHAR) level, CAST(code AS VARCHAR) code, CAST(name AS VARCHAR) name "
+            f"FROM read_csv('{src / 'units.csv'}', header=true, all_varchar=true)"
+        )
+        .arrow()
+        .read_all()
+    )
+    xwalk = (
+        con.sql(
+            f"SELECT CAST(base_code AS VARCHAR) base_code, CAST(level AS VARCHAR) level, "
+            f"CAST(code AS VARCHAR) code, CAST(weight AS DOUBLE) weight "
+            f"FROM read_csv('{src / 'crosswalk.csv'}', header=true, all_varchar=true)"
+        )
+        .arrow()
+        .read_all()
+    )
     _validate(con, units, xwalk, base, levels)
     for path in shapes:
         _validate_shapes(path, units, levels)
@@ -201,7 +213,13 @@ def load_geography(store: Store, source: str | os.PathLike[str]) -> str:
     return sha
 
 
-def _validate(con: duckdb.DuckDBPyConnection, units: pa.Table, xwalk: pa.Table, base: str, levels: Sequence[str]) -> None:
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    units: pa.Table,
+    xwalk: pa.Table,
+    base: str,
+    levels: Sequence[str],
+) -> None:
     problems: list[str] = []
 
     def q(sql: str) -> list[tuple]:
@@ -210,7 +228,9 @@ def _validate(con: duckdb.DuckDBPyConnection, units: pa.Table, xwalk: pa.Table, 
     con.register("units", units)
     con.register("xwalk", xwalk)
     level_list = ", ".join(f"'{lv}'" for lv in levels)
-    for (lv,) in q(f"SELECT DISTINCT level FROM units WHERE level NOT IN ({level_list}) OR level IS NULL"):
+    for (lv,) in q(
+        f"SELECT DISTINCT level FROM units WHERE level NOT IN ({level_list}) OR level IS NULL"
+    ):
         problems.append(f"units.csv: unknown level {lv!r}")
     for lv, code in q("SELECT level, code FROM units GROUP BY ALL HAVING count(*) > 1 LIMIT 5"):
         problems.append(f"units.csv: {lv} {code!r} appears more than once")
@@ -233,7 +253,9 @@ def _validate(con: duckdb.DuckDBPyConnection, units: pa.Table, xwalk: pa.Table, 
             f"ON x.base_code = u.code AND x.level = '{lv}' WHERE u.level = '{base}' "
             f"GROUP BY u.code HAVING abs(coalesce(sum(x.weight), 0) - 1) > 1e-6 LIMIT 5"
         ):
-            problems.append(f"crosswalk.csv: {base} {b!r} has {lv} weights summing to {total:g}, not 1")
+            problems.append(
+                f"crosswalk.csv: {base} {b!r} has {lv} weights summing to {total:g}, not 1"
+            )
     if problems:
         raise GeographyError("geography rejected:\n  " + "\n  ".join(problems))
 
@@ -245,11 +267,17 @@ def _validate_shapes(path: Path, units: pa.Table, levels: Iterable[str]) -> None
     data = json.loads(path.read_text())
     if data.get("type") != "FeatureCollection":
         raise GeographyError(f"shapes/{path.name} is not a GeoJSON FeatureCollection")
-    known = {c for lv, c in zip(units["level"].to_pylist(), units["code"].to_pylist(), strict=True) if lv == level}
+    known = {
+        c
+        for lv, c in zip(units["level"].to_pylist(), units["code"].to_pylist(), strict=True)
+        if lv == level
+    }
     for feature in data.get("features", []):
         code = (feature.get("properties") or {}).get("code")
         if code not in known:
-            raise GeographyError(f"shapes/{path.name}: feature code {code!r} is not a {level} in units.csv")
+            raise GeographyError(
+                f"shapes/{path.name}: feature code {code!r} is not a {level} in units.csv"
+            )
 
 
 def load_current(store: Store) -> Geography:

@@ -107,7 +107,10 @@ def _source_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
 
 
 def _resolve(
-    columns: list[str], mapping: Mapping[str, str] | None, targets: tuple[str, ...], required: set[str]
+    columns: list[str],
+    mapping: Mapping[str, str] | None,
+    targets: tuple[str, ...],
+    required: set[str],
 ) -> dict[str, str]:
     """target -> source column name, from the mapping or by identical (case-insensitive) name."""
     mapping = dict(mapping or {})
@@ -124,7 +127,9 @@ def _resolve(
         raise ValueError(f"mapping names unknown target columns: {', '.join(sorted(unknown))}")
     missing = sorted(required - set(out))
     if missing:
-        raise ValueError(f"source has no column for: {', '.join(missing)} (columns: {', '.join(columns)})")
+        raise ValueError(
+            f"source has no column for: {', '.join(missing)} (columns: {', '.join(columns)})"
+        )
     return out
 
 
@@ -144,28 +149,43 @@ def _already_loaded(store: Store, dataset: str, sha: str) -> int | None:
 
 
 def _report_errors(
-    con: duckdb.DuckDBPyConnection, path: Path, cols: dict[str, str], checks: list[_Check], max_errors: int
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    cols: dict[str, str],
+    checks: list[_Check],
+    max_errors: int,
 ) -> LoadError:
     """The slow path: read the source as text and name the first errors, count all."""
     reader = _reader(path, all_varchar=True)
     select = ", ".join(f"CAST({_quote(src)} AS VARCHAR) AS {_quote(t)}" for t, src in cols.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () AS _row, {select} FROM {reader}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () AS _row, {select} FROM {reader}"
+    )
     parts = []
     for i, check in enumerate(checks):
         v = _quote(check.column)
         cond = check.condition.replace("{v}", v)
-        parts.append(
-            f"SELECT _row, {i} AS _k, {v} AS value FROM raw WHERE {cond}"
-        )
+        parts.append(f"SELECT _row, {i} AS _k, {v} AS value FROM raw WHERE {cond}")
     union = " UNION ALL ".join(parts)
     total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]  # type: ignore[index]
-    rows = con.execute(f"SELECT * FROM ({union}) ORDER BY _row, _k LIMIT {int(max_errors)}").fetchall()
+    rows = con.execute(
+        f"SELECT * FROM ({union}) ORDER BY _row, _k LIMIT {int(max_errors)}"
+    ).fetchall()
     errors = [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in rows]
     return LoadError(path, errors, int(total))
 
 
-def _commit(store: Store, kind: str, dataset: str, tmp: Path, sha: str, rows: int, source: Path,
-            columns: dict[str, str], replace: bool) -> None:
+def _commit(
+    store: Store,
+    kind: str,
+    dataset: str,
+    tmp: Path,
+    sha: str,
+    rows: int,
+    source: Path,
+    columns: dict[str, str],
+    replace: bool,
+) -> None:
     final_dir = store.root / kind / dataset
     final = final_dir / f"{sha[:16]}.parquet"
     fsync_file(tmp)
@@ -183,7 +203,11 @@ def _commit(store: Store, kind: str, dataset: str, tmp: Path, sha: str, rows: in
         "source": source.name,
         "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    manifest["datasets"][dataset] = {"kind": kind, "files": [*old_files, record], "columns": columns}
+    manifest["datasets"][dataset] = {
+        "kind": kind,
+        "files": [*old_files, record],
+        "columns": columns,
+    }
     store.write_manifest(manifest)
     if entry and replace:  # the manifest no longer names them: remove the replaced files
         for f in entry["files"]:
@@ -198,31 +222,67 @@ def _event_checks(cols: dict[str, str]) -> list[_Check]:
         checks.append(_Check(c, "({v} IS NULL OR trim({v}) = '')", "missing"))
     if "year" in cols:
         checks.append(_Check("year", "({v} IS NULL OR trim({v}) = '')", "missing"))
-        checks.append(_Check("year", "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''", "not a whole number"))
         checks.append(
-            _Check("year", f"TRY_CAST({{v}} AS SMALLINT) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
-                   f"year outside {YEAR_MIN}-{YEAR_MAX}")
+            _Check(
+                "year",
+                "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''",
+                "not a whole number",
+            )
+        )
+        checks.append(
+            _Check(
+                "year",
+                f"TRY_CAST({{v}} AS SMALLINT) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
+                f"year outside {YEAR_MIN}-{YEAR_MAX}",
+            )
         )
     if "date" in cols:
-        checks.append(_Check("date", "TRY_CAST({v} AS DATE) IS NULL AND trim({v}) <> ''", "not a date (YYYY-MM-DD)"))
         checks.append(
-            _Check("date", f"year(TRY_CAST({{v}} AS DATE)) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
-                   f"date outside {YEAR_MIN}-{YEAR_MAX}")
+            _Check(
+                "date",
+                "TRY_CAST({v} AS DATE) IS NULL AND trim({v}) <> ''",
+                "not a date (YYYY-MM-DD)",
+            )
+        )
+        checks.append(
+            _Check(
+                "date",
+                f"year(TRY_CAST({{v}} AS DATE)) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
+                f"date outside {YEAR_MIN}-{YEAR_MAX}",
+            )
         )
         if "year" not in cols:
-            checks.append(_Check("date", "({v} IS NULL OR trim({v}) = '')", "missing (no year column)"))
+            checks.append(
+                _Check("date", "({v} IS NULL OR trim({v}) = '')", "missing (no year column)")
+            )
         else:
-            checks.append(_Check("date", "year(TRY_CAST({v} AS DATE)) <> TRY_CAST(year AS SMALLINT)",
-                                 "date is not in the row's year"))
+            checks.append(
+                _Check(
+                    "date",
+                    "year(TRY_CAST({v} AS DATE)) <> TRY_CAST(year AS SMALLINT)",
+                    "date is not in the row's year",
+                )
+            )
     checks += [
-        _Check("age", "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''", "not a whole number of years"),
+        _Check(
+            "age",
+            "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''",
+            "not a whole number of years",
+        ),
         _Check("age", "TRY_CAST({v} AS SMALLINT) NOT BETWEEN 0 AND 120", "age outside 0-120"),
-        _Check("sex", f"{{v}} NOT IN ({_in_list(SEX_CODES)})", f"unknown sex code (allowed: {', '.join(SEX_CODES)})"),
+        _Check(
+            "sex",
+            f"{{v}} NOT IN ({_in_list(SEX_CODES)})",
+            f"unknown sex code (allowed: {', '.join(SEX_CODES)})",
+        ),
         _Check("race", f"{{v}} NOT IN ({_in_list(RACE_CODES)})", "unknown race/ethnicity code"),
         _Check("geo", "{v} NOT IN (SELECT code FROM base_units)", "unknown geography code"),
         _Check("cause", "({v} IS NULL OR trim({v}) = '')", "missing"),
-        _Check("cause", f"NOT regexp_full_match({{v}}, '{CAUSE_PATTERN}')",
-               "not a cause code (capital letters, digits, '.', '-', '_'; at most 16)"),
+        _Check(
+            "cause",
+            f"NOT regexp_full_match({{v}}, '{CAUSE_PATTERN}')",
+            "not a cause code (capital letters, digits, '.', '-', '_'; at most 16)",
+        ),
     ]
     return checks
 
@@ -248,7 +308,9 @@ def load_events(
     geo = load_current(store)
     con = _connect()
     con.register("base_units", pa.table({"code": geo.base_codes}))
-    cols = _resolve(_source_columns(con, path), mapping, EVENT_COLUMNS, {"geo", "age", "sex", "race", "cause"})
+    cols = _resolve(
+        _source_columns(con, path), mapping, EVENT_COLUMNS, {"geo", "age", "sex", "race", "cause"}
+    )
     if "year" not in cols and "date" not in cols:
         raise ValueError("events need a year or a date column")
     hasher, box = _hash_async(path)
@@ -293,19 +355,35 @@ def load_events(
                 AND cause IS NOT NULL AND regexp_full_match(cause, '{CAUSE_PATTERN}')
                 {"AND (date IS NULL OR year(date) = year)" if "date" in cols else ""}
             )"""
-        n_bad, n_rows = con.execute(f"SELECT ({bad}), (SELECT count(*) FROM read_parquet('{tmp}'))").fetchone()  # type: ignore[misc]
+        n_bad, n_rows = con.execute(
+            f"SELECT ({bad}), (SELECT count(*) FROM read_parquet('{tmp}'))"
+        ).fetchone()  # type: ignore[misc]
         if n_bad:
             note("listing errors")
             raise _report_errors(con, path, cols, checks, max_errors)
         hasher.join()
         sha = box[0]
-        columns = {d[0]: str(d[1]) for d in con.sql(f"SELECT * FROM read_parquet('{tmp}') LIMIT 0").description}
+        columns = {
+            d[0]: str(d[1])
+            for d in con.sql(f"SELECT * FROM read_parquet('{tmp}') LIMIT 0").description
+        }
         with store.lock():
             if (rows := _already_loaded(store, dataset, sha)) is not None and not replace:
-                return LoadReport(dataset, "events", path.name, sha, rows, True, time.perf_counter() - start)
+                return LoadReport(
+                    dataset, "events", path.name, sha, rows, True, time.perf_counter() - start
+                )
             note("committing")
             _commit(store, "events", dataset, tmp, sha, int(n_rows), path, columns, replace)
-        return LoadReport(dataset, "events", path.name, sha, int(n_rows), False, time.perf_counter() - start, columns)
+        return LoadReport(
+            dataset,
+            "events",
+            path.name,
+            sha,
+            int(n_rows),
+            False,
+            time.perf_counter() - start,
+            columns,
+        )
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -329,51 +407,99 @@ def load_population(
     geo = load_current(store)
     con = _connect()
     con.register("base_units", pa.table({"code": geo.base_codes}))
-    cols = _resolve(_source_columns(con, path), mapping, POPULATION_COLUMNS, set(POPULATION_COLUMNS))
+    cols = _resolve(
+        _source_columns(con, path), mapping, POPULATION_COLUMNS, set(POPULATION_COLUMNS)
+    )
     sha = sha256_file(path)
     if not replace and (rows := _already_loaded(store, dataset, sha)) is not None:
-        return LoadReport(dataset, "population", path.name, sha, rows, True, time.perf_counter() - start)
+        return LoadReport(
+            dataset, "population", path.name, sha, rows, True, time.perf_counter() - start
+        )
     note("reading")
     con.execute(
         "CREATE TEMP TABLE src AS SELECT row_number() OVER () AS _row, "
         + ", ".join(f"CAST({_quote(s)} AS VARCHAR) AS {_quote(t)}" for t, s in cols.items())
         + f" FROM {_reader(path, True)}"
     )
-    labels = [r[0] for r in con.execute("SELECT DISTINCT trim(age_group) FROM src WHERE age_group IS NOT NULL").fetchall()]
+    labels = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT trim(age_group) FROM src WHERE age_group IS NOT NULL"
+        ).fetchall()
+    ]
     parsed = {}
     for label in labels:
         with contextlib.suppress(ValueError):
             parsed[label] = AgeGroup.parse(label)
-    con.register("ages", pa.table({
-        "label": list(parsed), "lo": [g.lo for g in parsed.values()], "hi": [g.hi for g in parsed.values()],
-    }))
+    con.register(
+        "ages",
+        pa.table(
+            {
+                "label": list(parsed),
+                "lo": [g.lo for g in parsed.values()],
+                "hi": [g.hi for g in parsed.values()],
+            }
+        ),
+    )
     checks = [
         *(_Check(c, "({v} IS NULL OR trim({v}) = '')", "missing") for c in POPULATION_COLUMNS),
-        _Check("year", "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''", "not a whole number"),
-        _Check("year", f"TRY_CAST({{v}} AS SMALLINT) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
-               f"year outside {YEAR_MIN}-{YEAR_MAX}"),
+        _Check(
+            "year", "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''", "not a whole number"
+        ),
+        _Check(
+            "year",
+            f"TRY_CAST({{v}} AS SMALLINT) NOT BETWEEN {YEAR_MIN} AND {YEAR_MAX}",
+            f"year outside {YEAR_MIN}-{YEAR_MAX}",
+        ),
         _Check("geo", "{v} NOT IN (SELECT code FROM base_units)", "unknown geography code"),
-        _Check("age_group", "trim({v}) NOT IN (SELECT label FROM ages)", "not an age group such as 0, 1-4, 85+"),
-        _Check("sex", f"{{v}} NOT IN ({_in_list(POPULATION_SEX_CODES)})", "population sex must be F or M"),
-        _Check("race", f"{{v}} NOT IN ({_in_list(POPULATION_RACE_CODES)})", "unknown race/ethnicity code"),
+        _Check(
+            "age_group",
+            "trim({v}) NOT IN (SELECT label FROM ages)",
+            "not an age group such as 0, 1-4, 85+",
+        ),
+        _Check(
+            "sex",
+            f"{{v}} NOT IN ({_in_list(POPULATION_SEX_CODES)})",
+            "population sex must be F or M",
+        ),
+        _Check(
+            "race",
+            f"{{v}} NOT IN ({_in_list(POPULATION_RACE_CODES)})",
+            "unknown race/ethnicity code",
+        ),
         _Check("population", "TRY_CAST({v} AS DOUBLE) IS NULL AND trim({v}) <> ''", "not a number"),
         _Check("population", "TRY_CAST({v} AS DOUBLE) < 0", "negative population"),
     ]
-    parts = [f"SELECT _row, {i} AS _k, {_quote(c.column)} AS value FROM src WHERE "
-             + c.condition.replace("{v}", _quote(c.column)) for i, c in enumerate(checks)]
+    parts = [
+        f"SELECT _row, {i} AS _k, {_quote(c.column)} AS value FROM src WHERE "
+        + c.condition.replace("{v}", _quote(c.column))
+        for i, c in enumerate(checks)
+    ]
     # duplicates: the second and later rows of a key are errors
     parts.append(
         f"SELECT _row, {len(checks)} AS _k, geo AS value FROM (SELECT _row, geo, row_number() OVER "
         "(PARTITION BY year, geo, trim(age_group), sex, race ORDER BY _row) AS n FROM src) WHERE n > 1"
     )
-    checks.append(_Check("geo", "", "duplicate row for this year, geography, age group, sex and race"))
+    checks.append(
+        _Check("geo", "", "duplicate row for this year, geography, age group, sex and race")
+    )
     union = " UNION ALL ".join(parts)
     total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]  # type: ignore[index]
     if total:
-        rows = con.execute(f"SELECT * FROM ({union}) ORDER BY _row, _k LIMIT {int(max_errors)}").fetchall()
-        raise LoadError(path, [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in rows], int(total))
-    groups = sorted(AgeGroup(lo, hi) for lo, hi in con.execute(
-        "SELECT DISTINCT a.lo, a.hi FROM src JOIN ages a ON a.label = trim(src.age_group)").fetchall())
+        rows = con.execute(
+            f"SELECT * FROM ({union}) ORDER BY _row, _k LIMIT {int(max_errors)}"
+        ).fetchall()
+        raise LoadError(
+            path,
+            [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in rows],
+            int(total),
+        )
+    groups = sorted(
+        AgeGroup(lo, hi)
+        for lo, hi in con.execute(
+            "SELECT DISTINCT a.lo, a.hi FROM src JOIN ages a ON a.label = trim(src.age_group)"
+        ).fetchall()
+    )
     _check_partition(path, groups)
     note("writing")
     final_dir = store.root / "population" / dataset
@@ -388,13 +514,24 @@ def load_population(
         n_rows = con.execute("SELECT count(*) FROM src").fetchone()[0]  # type: ignore[index]
         with store.lock():
             _check_existing(store, dataset, con, tmp, groups, replace)
-            _commit(store, "population", dataset, tmp, sha, int(n_rows), path,
-                    {"age_groups": ",".join(g.label for g in groups)}, replace)
+            _commit(
+                store,
+                "population",
+                dataset,
+                tmp,
+                sha,
+                int(n_rows),
+                path,
+                {"age_groups": ",".join(g.label for g in groups)},
+                replace,
+            )
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         con.close()
-    return LoadReport(dataset, "population", path.name, sha, int(n_rows), False, time.perf_counter() - start)
+    return LoadReport(
+        dataset, "population", path.name, sha, int(n_rows), False, time.perf_counter() - start
+    )
 
 
 def _check_partition(path: Path, groups: list[AgeGroup]) -> None:
@@ -405,11 +542,19 @@ def _check_partition(path: Path, groups: list[AgeGroup]) -> None:
         if b.lo != a.hi + 1:
             problem = f"age groups {a.label} and {b.label} overlap or leave a gap"
     if problem:
-        raise LoadError(path, [RowError(0, "age_group", ",".join(g.label for g in groups), problem)], 1)
+        raise LoadError(
+            path, [RowError(0, "age_group", ",".join(g.label for g in groups), problem)], 1
+        )
 
 
-def _check_existing(store: Store, dataset: str, con: duckdb.DuckDBPyConnection, tmp: Path,
-                    groups: list[AgeGroup], replace: bool) -> None:
+def _check_existing(
+    store: Store,
+    dataset: str,
+    con: duckdb.DuckDBPyConnection,
+    tmp: Path,
+    groups: list[AgeGroup],
+    replace: bool,
+) -> None:
     if replace:
         return
     try:

@@ -44,7 +44,9 @@ def byars_ci(count: Array | float, conf_level: float = 0.95) -> tuple[Array, Arr
     return lower, upper
 
 
-def wilson_ci(successes: Array | float, trials: Array | float, conf_level: float = 0.95) -> tuple[Array, Array]:
+def wilson_ci(
+    successes: Array | float, trials: Array | float, conf_level: float = 0.95
+) -> tuple[Array, Array]:
     """Wilson score interval for a proportion (Wilson 1927); NaN where trials is 0."""
     x = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
@@ -103,7 +105,11 @@ def direct_adjust(
         with np.errstate(divide="ignore", invalid="ignore"):
             lower = np.where(
                 rate > 0,
-                sps.gamma.ppf(alpha / 2, rate * rate / np.where(var > 0, var, 1), scale=var / np.where(rate > 0, rate, 1)),
+                sps.gamma.ppf(
+                    alpha / 2,
+                    rate * rate / np.where(var > 0, var, 1),
+                    scale=var / np.where(rate > 0, rate, 1),
+                ),
                 0.0,
             )
             shape_u = (rate + wm) ** 2 / (var + wm * wm)
@@ -120,7 +126,11 @@ def direct_adjust(
         lower = rate + scale * (o_lo - total)
         upper = rate + scale * (o_hi - total)
         # With no events the Dobson scale is undefined; fall back to the gamma upper limit.
-        upper = np.where(total > 0, upper, sps.gamma.ppf(1 - alpha / 2, 1.0, scale=np.where(wm > 0, wm, 1)) * (wm > 0))
+        upper = np.where(
+            total > 0,
+            upper,
+            sps.gamma.ppf(1 - alpha / 2, 1.0, scale=np.where(wm > 0, wm, 1)) * (wm > 0),
+        )
         lower = np.clip(lower, 0, None)
     else:
         raise ValueError(f"unknown CI method {method!r} (use 'gamma' or 'dobson')")

@@ -157,7 +157,9 @@ class ReleaseRegistry:
                     "difference. Add or remove more units."
                 )
 
-    def record(self, name: str, units: tuple[str, ...], weights: dict[str, float], population: float) -> None:
+    def record(
+        self, name: str, units: tuple[str, ...], weights: dict[str, float], population: float
+    ) -> None:
         """Remember a released area (atomic write under the store lock)."""
         with self.store.lock():
             areas = self.areas()
@@ -165,6 +167,12 @@ class ReleaseRegistry:
                 if a.weights == weights:
                     return  # the same area again: nothing new released
             areas.append(
-                ReleasedArea(name, units, weights, population, datetime.now(UTC).isoformat(timespec="seconds"))
+                ReleasedArea(
+                    name,
+                    units,
+                    weights,
+                    population,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                )
             )
             atomic_write_json(self.path, {"areas": [dataclasses.asdict(a) for a in areas]})

@@ -110,21 +110,34 @@ def run_query(
     if "age_group" in query.by:
         spec = query.age_groups or DEFAULT_AGE_GROUPS
         if policy.allowed_age_groups is not None and spec not in policy.allowed_age_groups:
-            raise PolicyError(f"age groups {spec!r} are not allowed (allowed: {', '.join(policy.allowed_age_groups)})")
+            raise PolicyError(
+                f"age groups {spec!r} are not allowed (allowed: {', '.join(policy.allowed_age_groups)})"
+            )
         gb = sorted({b for b in bounds_of(parse_age_groups(spec)) if lo < b <= hi} | {lo, hi + 1})
         bad = [b for b in gb if b not in data_bounds]
         if bad:
-            raise ValueError(f"age groups {spec!r} don't align with the population's age groups at {bad}")
+            raise ValueError(
+                f"age groups {spec!r} don't align with the population's age groups at {bad}"
+            )
         groups = tuple(AgeGroup(a, b - 1) for a, b in zip(gb, gb[1:], strict=False))
-    fine = tuple(sorted(set(adj) | {g.lo for g in groups} | ({groups[-1].hi + 1} if groups else set())))
+    fine = tuple(
+        sorted(set(adj) | {g.lo for g in groups} | ({groups[-1].hi + 1} if groups else set()))
+    )
     nbins = len(fine) - 1
 
     # -- row cap, before any work -------------------------------------------------------
     n_areas = len(query.custom_areas) or len(query.units or geo.codes(query.level))
-    sizes = {"race": len(RACE_CODES), "sex": len(SEX_CODES), "year": len(query.years), "age_group": len(groups)}
+    sizes = {
+        "race": len(RACE_CODES),
+        "sex": len(SEX_CODES),
+        "year": len(query.years),
+        "age_group": len(groups),
+    }
     estimate = (n_areas + 1) * int(np.prod([sizes[s] + 1 for s in query.by]))
     if estimate > policy.max_rows:
-        raise PolicyError(f"this query could return {estimate:,} rows; the policy allows {policy.max_rows:,}")
+        raise PolicyError(
+            f"this query could return {estimate:,} rows; the policy allows {policy.max_rows:,}"
+        )
 
     # -- custom areas: population floor and release history ------------------------------
     custom_w: list[np.ndarray] = []
@@ -154,11 +167,15 @@ def run_query(
     num, den = (np.tensordot(w, a, axes=(1, 0)) for a in (num, den))
     axes = [Axis("area", area_codes, area_total)]
     for s in query.by:
-        label_values = [g.label for g in groups] if s == "age_group" else [str(v) for v in values[s]]
+        label_values = (
+            [g.label for g in groups] if s == "age_group" else [str(v) for v in values[s]]
+        )
         axes.append(Axis(s, [*label_values, TOTAL], True))
     weights = standard.weights_for(fine) if is_rate else np.ones(nbins)
     if groups:
-        member = np.array([[g.lo <= fine[b] <= g.hi for b in range(nbins)] for g in groups], dtype=float)
+        member = np.array(
+            [[g.lo <= fine[b] <= g.hi for b in range(nbins)] for g in groups], dtype=float
+        )
         pos = 1 + query.by.index("age_group")
         shape = [1] * (len(query.by) + 1) + [nbins]
         shape[pos] = len(groups)
@@ -180,23 +197,37 @@ def run_query(
     primary, reasons = _primary(stats, policy, is_rate)
     hidden = primary
     if policy.complementary:
-        hidden = complementary(stats.count.reshape(cube_shape), primary.reshape(cube_shape),
-                               [a.with_total for a in axes]).ravel()
+        hidden = complementary(
+            stats.count.reshape(cube_shape),
+            primary.reshape(cube_shape),
+            [a.with_total for a in axes],
+        ).ravel()
     reasons = np.where(hidden & ~primary, "complementary", reasons)
     ref_index = _reference_index(query, axes, cube_shape, geo)
     ratio = ratios(stats, ref_index, conf)
     ref_hidden = np.where(ref_index >= 0, hidden[np.clip(ref_index, 0, None)], False)
 
     table = build_table(
-        axes, cube_shape, stats, ratio, hidden, reasons, ref_hidden, policy, is_rate,
-        level="custom" if query.custom_areas else query.level, names=area_names,
+        axes,
+        cube_shape,
+        stats,
+        ratio,
+        hidden,
+        reasons,
+        ref_hidden,
+        policy,
+        is_rate,
+        level="custom" if query.custom_areas else query.level,
+        names=area_names,
     )
     keep = _row_filter(query, axes, cube_shape)
     table = table.filter(keep)
     if query.custom_areas and policy.record_releases:
         registry = ReleaseRegistry(store)
         for area, wa, pa_ in zip(query.custom_areas, custom_w, custom_pop, strict=True):
-            weights_by_code = {c: float(v) for c, v in zip(geo.base_codes, wa, strict=True) if v > 0}
+            weights_by_code = {
+                c: float(v) for c, v in zip(geo.base_codes, wa, strict=True) if v > 0
+            }
             registry.record(area.name, area.units, weights_by_code, pa_)
     meta = {
         "query": query.to_dict(),
@@ -206,7 +237,9 @@ def run_query(
         "age_bins": [AgeGroup(a, b - 1).label for a, b in zip(fine, fine[1:], strict=False)],
         "data_versions": {
             "events": {measure.dataset: store.dataset(measure.dataset).version},
-            "population": {measure.population: store.dataset(measure.population).version} if is_rate else {},
+            "population": {measure.population: store.dataset(measure.population).version}
+            if is_rate
+            else {},
             "geography": geo.version,
         },
         "engine": source.name,
@@ -234,17 +267,25 @@ def _check_levels(query: Query, geo: Geography, policy: SuppressionPolicy) -> No
 
 
 def _check_custom_areas(
-    store: Store, query: Query, geo: Geography, policy: SuppressionPolicy, source: Source, measure: Measure
+    store: Store,
+    query: Query,
+    geo: Geography,
+    policy: SuppressionPolicy,
+    source: Source,
+    measure: Measure,
 ) -> tuple[list[np.ndarray], list[float]]:
     """Population floor and release history for each custom area; returns their weights."""
     names = [a.name for a in query.custom_areas]
     if len(set(names)) != len(names):
         raise ValueError("custom areas need distinct names")
-    table = source.execute(base_population(source.table(measure.population), query.years),
-                           policy.time_limit_seconds)
+    table = source.execute(
+        base_population(source.table(measure.population), query.years), policy.time_limit_seconds
+    )
     if table.num_rows == 0:  # years without population: fall back to all years loaded
         years = tuple(range(1900, 2101))
-        table = source.execute(base_population(source.table(measure.population), years), policy.time_limit_seconds)
+        table = source.execute(
+            base_population(source.table(measure.population), years), policy.time_limit_seconds
+        )
     lookup = dict(zip(table["geo"].to_pylist(), table["n"].to_pylist(), strict=True))
     base_pop = np.array([float(lookup.get(c, 0.0) or 0.0) for c in geo.base_codes])
     standard_areas: dict[str, np.ndarray] = {}
@@ -282,7 +323,9 @@ def _stratum_values(strata: list[str], query: Query, ev: Any, pop: Any) -> dict[
     return out
 
 
-def _areas(query: Query, geo: Geography, custom_w: list[np.ndarray]) -> tuple[list[str], dict[str, str], np.ndarray, bool]:
+def _areas(
+    query: Query, geo: Geography, custom_w: list[np.ndarray]
+) -> tuple[list[str], dict[str, str], np.ndarray, bool]:
     """Area codes, names and weight matrix (with the county row last when it adds one)."""
     top = geo.levels[-1]
     top_codes = geo.codes(top)
@@ -321,7 +364,9 @@ def _primary(stats: Any, policy: SuppressionPolicy, is_rate: bool) -> tuple[np.n
     return small | small_den | small_rest, reasons
 
 
-def _reference_index(query: Query, axes: list[Axis], shape: tuple[int, ...], geo: Geography) -> np.ndarray:
+def _reference_index(
+    query: Query, axes: list[Axis], shape: tuple[int, ...], geo: Geography
+) -> np.ndarray:
     """Flat index of each cell's reference cell (-1: none)."""
     size = int(np.prod(shape))
     if query.reference is None:

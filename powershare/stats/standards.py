@@ -41,7 +41,9 @@ class StandardPopulation:
             raise ValueError("standard populations must be non-negative and not all zero")
 
     @classmethod
-    def from_mapping(cls, name: str, groups: Mapping[str, float], label: str = "") -> StandardPopulation:
+    def from_mapping(
+        cls, name: str, groups: Mapping[str, float], label: str = ""
+    ) -> StandardPopulation:
         """Build a user-supplied standard from {"0-4": 5000, ..., "85+": 1500}."""
         items = sorted((AgeGroup.parse(k), float(v)) for k, v in groups.items())
         return cls(name, label or name, tuple(g for g, _ in items), tuple(v for _, v in items))
@@ -162,7 +164,9 @@ def get_standard(name_or_standard: str | StandardPopulation) -> StandardPopulati
         return STANDARDS[name_or_standard]
     except KeyError:
         known = ", ".join(STANDARDS)
-        raise ValueError(f"unknown standard population {name_or_standard!r} (known: {known})") from None
+        raise ValueError(
+            f"unknown standard population {name_or_standard!r} (known: {known})"
+        ) from None
 
 
 def adjustment_bounds(

@@ -86,7 +86,27 @@ def test_wilson_matches_phe():
 
 def test_dobson_dsr_matches_phe():
     obs = [50, 55, 55, 55, 60, 60, 65, 70, 70, 70, 70, 65, 60, 55, 50, 40, 25, 15, 10]
-    pop = [509, 559, 559, 559, 609, 609, 659, 709, 709, 709, 709, 659, 609, 559, 509, 409, 259, 159, 109]
+    pop = [
+        509,
+        559,
+        559,
+        559,
+        609,
+        609,
+        659,
+        709,
+        709,
+        709,
+        709,
+        659,
+        609,
+        559,
+        509,
+        409,
+        259,
+        159,
+        109,
+    ]
     esp19 = list(ESP2013.population[:18]) + [ESP2013.population[18] + ESP2013.population[19]]
     adj = direct_adjust(np.array(obs, float), np.array(pop, float), np.array(esp19), 0.95, "dobson")
     assert 1e5 * adj.rate == pytest.approx(9832.763039564017, rel=1e-9)
@@ -108,7 +128,9 @@ def test_us2000_standards_match_nchs():
     assert sum(US2000_11.population) == 1_000_000
     collapsed = US2000_19.weights_for([0, 1, 5, 15, 25, 35, 45, 55, 65, 75, 85, 121])
     published = np.array(US2000_11.population) / 1e6
-    np.testing.assert_allclose(collapsed, published, atol=2.5e-6)  # NCHS computed them from thousands
+    np.testing.assert_allclose(
+        collapsed, published, atol=2.5e-6
+    )  # NCHS computed them from thousands
     assert sum(ESP2013.population) == 100_000
 
 
