@@ -159,8 +159,6 @@ def change_status(
     ``decline_reason``); the asking organization's members withdraw it."""
     if to_status not in Ask.Status.values:
         raise ValidationError(_("“%(status)s” is not a status.") % {"status": str(to_status)[:40]})
-    if not may_set_status(actor, ask, to_status):
-        raise PermissionDenied
     ask = _locked(ask)
     from_status = ask.status
     if to_status not in ask.next_statuses():
@@ -171,6 +169,8 @@ def change_status(
                 "target": Ask.Status(to_status).label.lower(),
             }
         )
+    if not may_set_status(actor, ask, to_status):
+        raise PermissionDenied
     at = at or timezone.now()
     comment = comment.strip()
     changes: dict[str, Any] = {"status": [from_status, to_status]}

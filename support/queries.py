@@ -96,6 +96,13 @@ def exportable_asks(user: Any, params: Mapping[str, Any]) -> QuerySet[Ask]:
 def filter_choices(user: Any) -> dict[str, Any]:
     """What the list's filters offer: only organizations, campaigns and owners of visible asks."""
     asks = Ask.objects.visible_to(user)
+    # Owners are named only to insiders: staff, and partners for their own organizations' asks.
+    if not getattr(user, "is_authenticated", False):
+        insiders = asks.none()
+    elif user.is_department:
+        insiders = asks
+    else:
+        insiders = asks.filter(organization__in=user.organization_ids)
     return {
         "organizations": Organization.objects.filter(pk__in=asks.values("organization_id"))
         .order_by("name")
@@ -104,7 +111,7 @@ def filter_choices(user: Any) -> dict[str, Any]:
         .filter(pk__in=asks.values("campaign_id"))
         .order_by("title")
         .values_list("pk", "title"),
-        "owners": User.objects.filter(pk__in=asks.values("owner_id")).order_by("name", "email"),
+        "owners": User.objects.filter(pk__in=insiders.values("owner_id")).order_by("name", "email"),
     }
 
 
