@@ -6,12 +6,12 @@ from powershare.testing import Cast, make_cast
 
 
 @pytest.fixture
-def cast(db) -> Cast:  # noqa: ANN001 - pytest fixture
+def cast(db) -> Cast:
     return make_cast()
 
 
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path, settings):  # noqa: ANN001
+def _media_root(tmp_path, settings):
     # A fast hasher: the cast signs in many times and PBKDF2 would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -11,7 +11,7 @@ from accounts.models import Membership, User
 from partners.models import Campaign, Organization, Partnership, Person
 from support.models import Ask
 
-PASSWORD = "correct horse battery staple"  # noqa: S105 - test-only
+PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)
 
 
@@ -20,10 +20,14 @@ def make_user(email: str, *, name: str = "", **fields: Any) -> User:
 
 
 def make_org(name: str | None = None, *, kind: str = "cpbo", **fields: Any) -> Organization:
-    return Organization.objects.create(name=name or f"Organization {next(_seq)}", kind=kind, **fields)
+    return Organization.objects.create(
+        name=name or f"Organization {next(_seq)}", kind=kind, **fields
+    )
 
 
-def make_campaign(organization: Organization, *, visibility: str = "private", **fields: Any) -> Campaign:
+def make_campaign(
+    organization: Organization, *, visibility: str = "private", **fields: Any
+) -> Campaign:
     fields.setdefault("title", f"Campaign {next(_seq)}")
     fields.setdefault("issue_area", "housing")
     fields.setdefault("goal", "Healthy homes for every tenant")

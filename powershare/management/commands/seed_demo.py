@@ -21,7 +21,7 @@ from partners.models import Campaign, Organization, Partnership, Person
 from powershare import demo_content as content
 from support.models import Ask, AskEvent
 
-DEMO_PASSWORD = "powershare-demo"  # noqa: S105 - printed for the demo on purpose
+DEMO_PASSWORD = "powershare-demo"
 DEMO_DOMAIN = "demo.powershare.org"
 
 # email local part, name, department role, board member, reviewer, cpbo index (membership)
@@ -58,7 +58,9 @@ class Command(BaseCommand):
     help = "Build the synthetic demo county (organizations, campaigns, asks, users for each role)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=42, help="Random seed (same seed, same county).")
+        parser.add_argument(
+            "--seed", type=int, default=42, help="Random seed (same seed, same county)."
+        )
         parser.add_argument(
             "--reset", action="store_true", help="Delete the existing demo county first."
         )
@@ -83,7 +85,9 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write(f"Open {settings.SITE_URL} and sign in as any of these (password: {DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"Open {settings.SITE_URL} and sign in as any of these (password: {DEMO_PASSWORD}):"
+        )
         for role, local in PRINTED_LOGINS:
             self.stdout.write(f"  {role:<40} {demo_email(local)}")
         self.stdout.write("  Public visitor                           (no sign-in)")
@@ -302,7 +306,9 @@ class Builder:
                 follow_ups="Send the draft data table; set the next check-in.",
                 partner_opted_in=opted_in,
                 interests="Members want results before the budget vote." if opted_in else "",
-                self_interest="Growing the base in the buildings near the corridor." if opted_in else "",
+                self_interest="Growing the base in the buildings near the corridor."
+                if opted_in
+                else "",
                 shared_with_partner=n != 2,
             )
 
@@ -329,8 +335,13 @@ class Builder:
                 created_by=partner,
                 created=self.at(filed_days_ago, 9),
             )
-            AskEvent.objects.create(ask=ask, at=ask.created, actor=partner, to_status="new",
-                                    comment="Filed by the organization.")
+            AskEvent.objects.create(
+                ask=ask,
+                at=ask.created,
+                actor=partner,
+                to_status="new",
+                comment="Filed by the organization.",
+            )
             self.walk(ask, status, filed_days_ago, partner, self.rng.choice(staff))
 
     def walk(self, ask: Ask, status: str, filed_days_ago: int, partner: User, owner: User) -> None:
@@ -355,8 +366,12 @@ class Builder:
             days_ago = max(0, days_ago - self.rng.randint(1, 25))
             actor = partner if step == "withdrawn" else owner
             AskEvent.objects.create(
-                ask=ask, at=self.at(days_ago, 14), actor=actor, from_status=previous,
-                to_status=step, comment=comments[step],
+                ask=ask,
+                at=self.at(days_ago, 14),
+                actor=actor,
+                from_status=previous,
+                to_status=step,
+                comment=comments[step],
             )
             previous = step
             if step == "acknowledged":
@@ -373,4 +388,3 @@ class Builder:
         if status == "delivered":
             ask.delivered_summary = "A table and a short memo, shared with the organization."
         ask.save()
-
