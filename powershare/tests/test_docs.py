@@ -6,8 +6,18 @@ from pathlib import Path
 from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_APPS = {"powershare", "accounts", "partners", "support", "data", "accountability", "grants",
-            "regulatory", "network", "foundation"}
+OUR_APPS = {
+    "powershare",
+    "accounts",
+    "partners",
+    "support",
+    "data",
+    "accountability",
+    "grants",
+    "regulatory",
+    "network",
+    "foundation",
+}
 
 
 def test_every_environment_setting_is_documented():

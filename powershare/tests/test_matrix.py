@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, hash_token
 from partners.models import Agreement, Milestone, Organization
-from powershare.testing import Cast, make_campaign, make_person
+from powershare.testing import Cast, make_ask, make_campaign, make_person
+from support.models import AskFile
 
 ROLES = [
     "admin",
@@ -76,11 +77,25 @@ class Row:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def by_visibility(name: str, kind: str, *, edit: bool = False, method: str = "get") -> list[Row]:
-    """Rows for a record page, one per visibility of the record."""
+def by_visibility(
+    name: str, kind: str, *, edit: bool = False, method: str = "get", answer: str = ""
+) -> list[Row]:
+    """Rows for a record page, one per visibility the record may have."""
     rows = []
     for visibility, readers in READERS.items():
-        if edit:
+        if kind == "ask" and visibility == "private":
+            continue  # asks are addressed to the department: never private
+        if answer == "staff":
+            # Staff who read the ask reach the form; others who read it are refused.
+            expected = page(readers & STAFF, denied=readers - STAFF - {"public"})
+        elif answer == "sides":
+            # The asking organization and staff who read the ask; other readers are refused.
+            sides = readers & (STAFF | {"partner_a"})
+            expected = page(sides, denied=readers - sides - {"public"})
+        elif answer == "readers":
+            # Whoever reads the ask reaches the form; the action itself refuses the wrong side.
+            expected = page(readers - {"public"})
+        elif edit:
             expected = page({"partner_a"}, denied=readers - {"partner_a", "public"})
             if "public" in readers:
                 expected["public"] = "login"
@@ -174,6 +189,21 @@ ROWS: list[Row] = [
         lambda c, r: [c.partnership_a.pk],
         page(STAFF, denied=SIGNED_IN - STAFF),
     ),
+    Row("support:asks", lambda c, r: [], everyone()),
+    Row("support:ask_export", lambda c, r: [], everyone()),
+    Row("support:ask_new", lambda c, r: [], signed_in_only(PARTNERS)),
+    Row("support:dashboard", lambda c, r: [], signed_in_only(STAFF | PARTNERS)),
+    *by_visibility("support:ask", "ask"),
+    *by_visibility("support:ask_edit", "ask", edit=True),
+    *by_visibility("support:ask_status", "ask", method="post", answer="readers"),
+    *by_visibility("support:ask_deliver", "ask", method="post", answer="staff"),
+    *by_visibility("support:ask_assign", "ask", method="post", answer="staff"),
+    *by_visibility("support:ask_comment", "ask", method="post", answer="sides"),
+    Row(
+        "support:ask_file",
+        lambda c, r: [r["ask"]["department"].pk, r["ask_file"].pk],
+        page(READERS["department"], public="hidden"),
+    ),
     Row("accounts:profile", lambda c, r: [], signed_in_only()),
     Row("accounts:staff", lambda c, r: [], signed_in_only({"admin"})),
     Row(
@@ -221,6 +251,11 @@ def records(cast: Cast) -> dict[str, Any]:
         token_hash=hash_token(token),
         invited_by=cast.partner_a,
     )
+    ask = {
+        v: make_ask(cast.org_a, visibility=v, title=f"{v} ask") for v in READERS if v != "private"
+    }
+    ask_file = AskFile(ask=ask["department"], name="table.csv")
+    ask_file.file.save("table.csv", ContentFile(b"a,b\n1,2\n"))
     milestone = Milestone.objects.create(
         campaign=campaign["public"], date="2025-05-01", title="Hearing"
     )
@@ -233,6 +268,8 @@ def records(cast: Cast) -> dict[str, Any]:
         "invitation": invitation,
         "token": token,
         "milestone": milestone,
+        "ask": ask,
+        "ask_file": ask_file,
     }
 
 
