@@ -75,8 +75,9 @@ class AskForm(ModelForm):
             self.fields["organization"].queryset = own
             self.fields["organization"].empty_label = None
             if len(own) == 1:
-                self.fields["organization"].initial = own[0].pk
-                self.fields["organization"].widget = forms.HiddenInput()
+                # Nothing to choose: the ask is their one organization's.
+                self.fixed_organization = own[0]
+                del self.fields["organization"]
             campaigns = Campaign.objects.filter(organization__in=own)
         campaign_field = self.fields["campaign"]
         campaign_field.queryset = campaigns.select_related("organization").order_by("title")
@@ -84,10 +85,12 @@ class AskForm(ModelForm):
         if len(own) > 1:
             campaign_field.label_from_instance = lambda c: f"{c.title} ({c.organization.name})"
 
+    fixed_organization: Organization | None = None
+
     def organization(self) -> Organization | None:
         if self.instance.pk:
             return self.instance.organization
-        return self.cleaned_data.get("organization")
+        return self.fixed_organization or self.cleaned_data.get("organization")
 
     def clean_needed_by(self) -> Any:
         value = self.cleaned_data.get("needed_by")
@@ -99,6 +102,8 @@ class AskForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.fixed_organization is not None:
+            data["organization"] = self.fixed_organization
         organization = self.organization()
         campaign = data.get("campaign")
         if organization and campaign and campaign.organization_id != organization.pk:

@@ -224,6 +224,9 @@ def ask_deliver(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=data["comment"],
             )
         except ValidationError as error:
+            if Ask.Status.DELIVERED not in ask.next_statuses():
+                messages.error(request, _error_text(error))  # no delivery form to show it on
+                return redirect(ask)
             form.add_error(None, _error_text(error))
         else:
             messages.success(request, _("Delivered. The organization has been told."))
@@ -245,6 +248,9 @@ def ask_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, ask=ask, owner=owner, comment=form.cleaned_data["comment"]
             )
         except ValidationError as error:
+            if not ask.is_open:
+                messages.error(request, _error_text(error))  # no assignment form to show it on
+                return redirect(ask)
             form.add_error(None, _error_text(error))
         else:
             if owner:
