@@ -79,6 +79,7 @@ class Command(BaseCommand):
 
     def reset(self) -> None:
         with transaction.atomic():
+            Partnership.objects.all().delete()
             Organization.objects.all().delete()
             Person.objects.all().delete()
             User.objects.filter(email__endswith="@" + DEMO_DOMAIN).delete()
