@@ -17,6 +17,8 @@ from support import actions, queries
 from support.models import Ask
 
 TEXT_LIMIT = 10_000
+SHORT_TEXTAREA = "usa-textarea height-10"
+MEDIUM_TEXTAREA = "usa-textarea height-15"
 
 
 class RadioSelect(forms.RadioSelect):
@@ -79,6 +81,7 @@ class AskForm(ModelForm):
                 self.fixed_organization = own[0]
                 del self.fields["organization"]
             campaigns = Campaign.objects.filter(organization__in=own)
+        self.fields["kind"].choices = [("", _("Choose one"))] + list(Ask.Kind.choices)
         campaign_field = self.fields["campaign"]
         campaign_field.queryset = campaigns.select_related("organization").order_by("title")
         campaign_field.empty_label = _("No particular campaign")
@@ -180,13 +183,13 @@ class StatusForm(Form):
         label=_("Comment (optional)"),
         required=False,
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": SHORT_TEXTAREA}),
     )
     decline_reason = forms.CharField(
         label=_("Reason for declining"),
         required=False,
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": MEDIUM_TEXTAREA}),
         help_text=_("The organization will read this."),
     )
 
@@ -228,7 +231,7 @@ class DeliverForm(Form):
         label=_("Links (one a line)"),
         required=False,
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": SHORT_TEXTAREA}),
         help_text=_("Web addresses starting with http:// or https://."),
     )
     files = MultipleFileField(label=_("Files"), required=False)
@@ -236,7 +239,7 @@ class DeliverForm(Form):
         label=_("Comment (optional)"),
         required=False,
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": SHORT_TEXTAREA}),
     )
 
     def clean_links(self) -> list[str]:
@@ -254,7 +257,7 @@ class AssignForm(Form):
         label=_("Comment (optional)"),
         required=False,
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": SHORT_TEXTAREA}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -264,5 +267,7 @@ class AssignForm(Form):
 
 class CommentForm(Form):
     text = forms.CharField(
-        label=_("Comment"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Add a comment"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3, "class": MEDIUM_TEXTAREA}),
     )
