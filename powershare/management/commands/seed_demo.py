@@ -357,7 +357,7 @@ class Builder:
         days_ago = filed_days_ago
         previous = "new"
         comments = {
-            "acknowledged": "Thanks, we have this. Luis will own it.",
+            "acknowledged": "Thanks, we have this and will follow up.",
             "in_progress": "Working on it with the epidemiology unit.",
             "delivered": "Delivered: see the summary and the attached table.",
             "declined": "We can't do this one.",
