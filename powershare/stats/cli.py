@@ -33,8 +33,13 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[str], None]]:
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
-                  console=_console()) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=True,
+        console=_console(),
+    ) as bar:
         task = bar.add_task(label)
         yield lambda msg: bar.update(task, description=f"{label}: {msg}")
 
@@ -59,7 +64,9 @@ def _print_report(report: LoadReport) -> None:
     what = "unchanged (same checksum)" if report.unchanged else f"{report.rows:,} rows stored"
     rate = report.rows / report.seconds if report.seconds and not report.unchanged else 0
     extra = f", {rate:,.0f} rows/s" if rate else ""
-    print(f"{report.kind} {report.dataset}: {report.source}: {what} in {report.seconds:.2f} s{extra}")
+    print(
+        f"{report.kind} {report.dataset}: {report.source}: {what} in {report.seconds:.2f} s{extra}"
+    )
 
 
 def _policy(path: str | None) -> SuppressionPolicy:
@@ -76,16 +83,30 @@ def _measures(path: str | None) -> dict[str, Measure]:
 
 def cmd_load_events(args: argparse.Namespace, store: Store) -> int:
     with _progress(not args.quiet, f"loading {Path(args.file).name}") as note:
-        report = load_events(store, args.file, dataset=args.dataset, mapping=_mapping(args.map),
-                             replace=args.replace, max_errors=args.max_errors, progress=note)
+        report = load_events(
+            store,
+            args.file,
+            dataset=args.dataset,
+            mapping=_mapping(args.map),
+            replace=args.replace,
+            max_errors=args.max_errors,
+            progress=note,
+        )
     _print_report(report)
     return 0
 
 
 def cmd_load_population(args: argparse.Namespace, store: Store) -> int:
     with _progress(not args.quiet, f"loading {Path(args.file).name}") as note:
-        report = load_population(store, args.file, dataset=args.dataset, mapping=_mapping(args.map),
-                                 replace=args.replace, max_errors=args.max_errors, progress=note)
+        report = load_population(
+            store,
+            args.file,
+            dataset=args.dataset,
+            mapping=_mapping(args.map),
+            replace=args.replace,
+            max_errors=args.max_errors,
+            progress=note,
+        )
     _print_report(report)
     return 0
 
@@ -124,8 +145,10 @@ def cmd_query(args: argparse.Namespace, store: Store) -> int:
     result = run_query(store, query, policy=_policy(args.policy), measures=_measures(args.measures))
     if args.output:
         path = result.write(args.output, args.format)
-        print(f"{result.table.num_rows} rows, {result.meta['suppressed_cells']} suppressed -> {path}",
-              file=sys.stderr)
+        print(
+            f"{result.table.num_rows} rows, {result.meta['suppressed_cells']} suppressed -> {path}",
+            file=sys.stderr,
+        )
     elif (args.format or "csv") == "json":
         print(result.to_json())
     elif args.format == "parquet":
@@ -137,26 +160,46 @@ def cmd_query(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_describe(args: argparse.Namespace, store: Store) -> int:
     manifest = store.manifest()
-    out = {"root": str(store.root), "geography": None, "datasets": [], "measures": sorted(DEFAULT_MEASURES)}
+    out = {
+        "root": str(store.root),
+        "geography": None,
+        "datasets": [],
+        "measures": sorted(DEFAULT_MEASURES),
+    }
     if manifest.get("geography"):
         geo = load_current(store)
-        out["geography"] = {"version": geo.version, "base_level": geo.base_level,
-                            "levels": {lv: len(geo.codes(lv)) for lv in geo.levels}}
+        out["geography"] = {
+            "version": geo.version,
+            "base_level": geo.base_level,
+            "levels": {lv: len(geo.codes(lv)) for lv in geo.levels},
+        }
     for info in store.datasets():
-        out["datasets"].append({"name": info.name, "kind": info.kind, "rows": info.rows, "version": info.version,
-                                "files": [f.source for f in info.files], "columns": info.columns})
+        out["datasets"].append(
+            {
+                "name": info.name,
+                "kind": info.kind,
+                "rows": info.rows,
+                "version": info.version,
+                "files": [f.source for f in info.files],
+                "columns": info.columns,
+            }
+        )
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
     print(f"store {out['root']}")
     if out["geography"]:
         g = out["geography"]
-        print(f"geography {g['version']}: " + ", ".join(f"{n} {lv}" for lv, n in g["levels"].items()))
+        print(
+            f"geography {g['version']}: " + ", ".join(f"{n} {lv}" for lv, n in g["levels"].items())
+        )
     else:
         print("geography: none loaded")
     for d in out["datasets"]:
-        print(f"{d['kind']:<10} {d['name']:<16} {d['rows']:>12,} rows  version {d['version']}  "
-              f"files: {', '.join(d['files'])}")
+        print(
+            f"{d['kind']:<10} {d['name']:<16} {d['rows']:>12,} rows  version {d['version']}  "
+            f"files: {', '.join(d['files'])}"
+        )
     print("measures: " + ", ".join(out["measures"]))
     return 0
 
@@ -174,8 +217,11 @@ def cmd_generate(args: argparse.Namespace, store: Store) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (documented in docs/stats.md; a test checks they agree)."""
     parser = argparse.ArgumentParser(prog="powershare-stats", description=__doc__.splitlines()[0])
-    parser.add_argument("--root", default=os.environ.get("POWERSHARE_STATS_ROOT"),
-                        help="the engine's data directory (default: $POWERSHARE_STATS_ROOT)")
+    parser.add_argument(
+        "--root",
+        default=os.environ.get("POWERSHARE_STATS_ROOT"),
+        help="the engine's data directory (default: $POWERSHARE_STATS_ROOT)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -183,14 +229,23 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("file", help="CSV or Parquet file")
         p.add_argument("--dataset", required=default_dataset is None, default=default_dataset)
-        p.add_argument("--map", action="append", default=[], metavar="TARGET=SOURCE",
-                       help="take an engine column from a differently named source column")
+        p.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="TARGET=SOURCE",
+            help="take an engine column from a differently named source column",
+        )
         p.add_argument("--replace", action="store_true", help="replace the dataset's earlier files")
-        p.add_argument("--max-errors", type=int, default=20, help="errors to list when a file is rejected")
+        p.add_argument(
+            "--max-errors", type=int, default=20, help="errors to list when a file is rejected"
+        )
         return p
 
     loader("load-events", "load record-level events", None).set_defaults(func=cmd_load_events)
-    loader("load-population", "load population denominators", "population").set_defaults(func=cmd_load_population)
+    loader("load-population", "load population denominators", "population").set_defaults(
+        func=cmd_load_population
+    )
     p = sub.add_parser("load-geography", help="load a geography package directory")
     p.add_argument("directory")
     p.set_defaults(func=cmd_load_geography)
@@ -199,19 +254,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("measure", help="a measure name (see describe) or one from --measures")
     p.add_argument("--years", required=True, help="e.g. 2020-2024 or 2019,2021")
     p.add_argument("--level", default="county")
-    p.add_argument("--unit", action="append", default=[], help="only this unit of the level (repeatable)")
-    p.add_argument("--area", action="append", default=[], metavar="NAME=LEVEL:CODE,...",
-                   help="a custom area (repeatable)")
+    p.add_argument(
+        "--unit", action="append", default=[], help="only this unit of the level (repeatable)"
+    )
+    p.add_argument(
+        "--area",
+        action="append",
+        default=[],
+        metavar="NAME=LEVEL:CODE,...",
+        help="a custom area (repeatable)",
+    )
     p.add_argument("--by", help="strata, comma-separated: race, sex, age_group, year")
     p.add_argument("--age-groups", help="age groups for --by age_group, e.g. 0-17,18-64,65+")
     p.add_argument("--standard", help="us2000_19, us2000_11 or esp2013 (default: the measure's)")
-    p.add_argument("--ci", choices=("gamma", "dobson"), default="gamma", help="CI method for adjusted rates")
+    p.add_argument(
+        "--ci", choices=("gamma", "dobson"), default="gamma", help="CI method for adjusted rates"
+    )
     p.add_argument("--conf", type=float, default=0.95, help="confidence level")
-    p.add_argument("--reference", default="county", help="county, LEVEL:CODE, an area name, STRATUM=VALUE or none")
+    p.add_argument(
+        "--reference",
+        default="county",
+        help="county, LEVEL:CODE, an area name, STRATUM=VALUE or none",
+    )
     p.add_argument("--no-totals", action="store_true", help="leave margin rows out of the output")
     p.add_argument("--policy", help="JSON file of suppression policy fields")
     p.add_argument("--measures", help="JSON file with extra measure definitions")
-    p.add_argument("--format", choices=("csv", "json", "parquet"), help="default: from --output, else csv")
+    p.add_argument(
+        "--format", choices=("csv", "json", "parquet"), help="default: from --output, else csv"
+    )
     p.add_argument("--output", "-o", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_query)
 

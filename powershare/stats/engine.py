@@ -122,7 +122,7 @@ def event_aggregate(
     keys = ["geo", *strata, "ab"]
     if measure.kind == "proportion":
         hit = measure.numerator_filter(t)
-        return t.group_by(keys).aggregate(n=hit.cast("int64").sum(), d=t.count())
+        return t.group_by(keys).aggregate(n=hit.ifelse(1, 0).sum(), d=t.count())
     return t.group_by(keys).aggregate(n=t.count())
 
 
@@ -139,3 +139,61 @@ def base_population(t: ir.Table, years: Sequence[int]) -> ir.Table:
     """Average annual population per base unit over the years (for custom-area floors)."""
     t = t.filter(_years(t, years))
     return t.group_by("geo").aggregate(n=t.population.sum() / len(set(years)))
+
+
+_PG_TYPES = {
+    "int8": "SMALLINT",
+    "int16": "SMALLINT",
+    "int32": "INTEGER",
+    "int64": "BIGINT",
+    "float": "REAL",
+    "double": "DOUBLE PRECISION",
+    "bool": "BOOLEAN",
+    "date32[day]": "DATE",
+    "string": "TEXT",
+    "large_string": "TEXT",
+}
+
+
+def copy_to_postgres(
+    store: Store, dsn: str, schema: str, datasets: Sequence[str]
+) -> dict[str, int]:
+    """Copy datasets from the store into PostgreSQL tables `schema.<dataset>` (replacing them).
+
+    For departments moving aggregation to a server: afterwards
+    `Source.from_backend(ibis.postgres.connect(...), {name: name}, database=schema)` runs
+    the same queries there. Streams Parquet batches through COPY ... FROM STDIN (CSV).
+    """
+    import io
+
+    import psycopg
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    counts: dict[str, int] = {}
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        for name in datasets:
+            files = store.paths(name)
+            arrow_schema = pq.read_schema(files[0])
+            cols = []
+            for f in arrow_schema:
+                t = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
+                cols.append(f'"{f.name}" {_PG_TYPES.get(str(t), "TEXT")}')
+            table = f'"{schema}"."{name}"'
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+            conn.execute(f"CREATE TABLE {table} ({', '.join(cols)})")
+            names = ", ".join(f'"{f.name}"' for f in arrow_schema)
+            n = 0
+            with (
+                conn.cursor() as cur,
+                cur.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy,
+            ):
+                for path in files:
+                    for batch in pq.ParquetFile(path).iter_batches(batch_size=200_000):
+                        sink = io.BytesIO()
+                        pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=False))
+                        copy.write(sink.getvalue())
+                        n += batch.num_rows
+            counts[name] = n
+    return counts
