@@ -18,7 +18,7 @@ from support.models import Ask, AskEvent
 
 
 def _ask_link(ask: Ask) -> str:
-    return settings.SITE_URL.rstrip("/") + ask.get_absolute_url()
+    return (settings.SITE_URL or "").rstrip("/") + ask.get_absolute_url()
 
 
 def _members(ask: Ask) -> list[User]:

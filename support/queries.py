@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from partners.models import Campaign, Organization
-from support.models import Ask, AskEvent
+from support.models import Ask, AskEvent, AskQuerySet
 
-SORTS = {
+SORTS: dict[str, list[Any]] = {
     "newest": ["-created", "-pk"],
     "needed_by": [F("needed_by").asc(nulls_last=True), "-created", "-pk"],
     "updated": ["-updated", "-pk"],
@@ -27,14 +27,18 @@ STATUS_GROUPS = {"open": Ask.OPEN_STATUSES}
 TRUE_VALUES = {True, "1", "on", "true", "yes"}
 
 
-def visible_asks(user: Any) -> QuerySet[Ask]:
+def visible_asks(user: Any) -> AskQuerySet:
     """Asks ``user`` may read, with what every list shows, and whether they may see the campaign."""
     campaigns = Campaign.objects.visible_to(user).filter(pk=OuterRef("campaign_id"))
-    return (
-        Ask.objects.visible_to(user)
-        .select_related("organization", "campaign", "owner")
-        .annotate(campaign_visible=Exists(campaigns))
-    )
+    asks = Ask.objects.visible_to(user).select_related("organization", "campaign", "owner")
+    return asks.annotate(campaign_visible=Exists(campaigns))
+
+
+def can_see_campaign(user: Any, ask: Ask) -> bool:
+    """May ``user`` see the campaign an ask is for? (An ask can be seen where its campaign can't.)"""
+    if ask.campaign_id is None:
+        return False
+    return Campaign.objects.visible_to(user).filter(pk=ask.campaign_id).exists()
 
 
 def is_insider(user: Any, ask: Ask) -> bool:
@@ -44,7 +48,7 @@ def is_insider(user: Any, ask: Ask) -> bool:
     return bool(user.is_department) or ask.organization_id in user.organization_ids
 
 
-def search_asks(user: Any, params: Mapping[str, Any]) -> QuerySet[Ask]:
+def search_asks(user: Any, params: Mapping[str, Any]) -> AskQuerySet:
     """Asks ``user`` may see, narrowed by text, kind, status, owner ("mine", "unassigned" or an
     id), organization, campaign and the overdue flag. Unknown values are ignored."""
     asks = visible_asks(user)
@@ -79,13 +83,14 @@ def search_asks(user: Any, params: Mapping[str, Any]) -> QuerySet[Ask]:
     campaign = str(params.get("campaign") or "")
     if campaign.isdigit():
         # Only a campaign the user may see narrows the list; asking about another one tells nothing.
-        asks = asks.filter(campaign_id=int(campaign), campaign_visible=True)
+        visible = Campaign.objects.visible_to(user).filter(pk=int(campaign))
+        asks = asks.filter(campaign__in=visible)
     if params.get("overdue") in TRUE_VALUES:
         asks = asks.overdue()
     return asks.order_by(*SORTS.get(str(params.get("sort") or ""), SORTS["newest"]))
 
 
-def exportable_asks(user: Any, params: Mapping[str, Any]) -> QuerySet[Ask]:
+def exportable_asks(user: Any, params: Mapping[str, Any]) -> AskQuerySet:
     """Asks for a CSV export: as the list, without high-risk organizations' asks for outsiders."""
     own = getattr(user, "organization_ids", None) or []
     return search_asks(user, params).filter(
@@ -152,7 +157,7 @@ class Dashboard:
     organizations: list[Organization] = field(default_factory=list)
 
 
-def dashboard_asks(user: Any) -> QuerySet[Ask]:
+def dashboard_asks(user: Any) -> AskQuerySet:
     """The asks a dashboard counts: what staff may see; a partner's own organizations' asks."""
     asks = Ask.objects.visible_to(user)
     if getattr(user, "is_authenticated", False) and not user.is_department:
@@ -183,12 +188,14 @@ def dashboard(user: Any, *, now: datetime | None = None, today: date | None = No
     for kind, created, acked in asks.filter(acknowledged_at__gte=since).values_list(
         "kind", "created", "acknowledged_at"
     ):
-        to_ack[kind].append(_days(created, acked))
+        if acked:
+            to_ack[kind].append(_days(created, acked))
     to_deliver: defaultdict[str, list[float]] = defaultdict(list)
     for kind, created, closed in asks.filter(
         status=Ask.Status.DELIVERED, closed_at__gte=since
     ).values_list("kind", "created", "closed_at"):
-        to_deliver[kind].append(_days(created, closed))
+        if closed:
+            to_deliver[kind].append(_days(created, closed))
 
     by_kind = [
         KindFigures(

@@ -131,8 +131,7 @@ def _detail(request: HttpRequest, ask: Ask, status: int = 200, **forms: Any) -> 
     context = {
         "ask": ask,
         "insider": insider,
-        "campaign_visible": bool(ask.campaign_id)
-        and queries.visible_asks(user).filter(pk=ask.pk, campaign_visible=True).exists(),
+        "campaign_visible": queries.can_see_campaign(user, ask),
         "timeline": _timeline(user, ask, insider),
         "files": ask.files.all(),
         "links": [line for line in ask.delivered_links.splitlines() if line.strip()],
