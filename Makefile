@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 locale/es/LC_MESSAGES/django.mo: locale/es/LC_MESSAGES/django.po
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.tools
+	msgfmt --check -o $@ $<
 
 setup: $(VENV)/.synced node_modules/.installed
 	@mkdir -p var
@@ -45,7 +45,7 @@ postgres:
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	DEBUG=true $(VENV)/bin/mypy
 
 test-sqlite: setup
 	$(VENV)/bin/pytest -q -m "not browser"
@@ -62,7 +62,9 @@ bench: setup
 	$(PY) -m powershare.stats.bench
 
 messages: setup
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=.tools --ignore=var --no-obsolete
+	DEBUG=true $(PY) manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=.tools \
+		--ignore=node_modules --ignore=var --ignore=.bench-data --ignore=tests --ignore='*/tests' \
+		--ignore='powershare/stats/*' --ignore=powershare/testing.py --ignore=conftest.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules var

@@ -36,11 +36,12 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    # Before allauth, so our templates (its layout in USWDS) take precedence over its own.
+    "powershare",
     "allauth",
     "allauth.account",
     "django_htmx",
     "csp",
-    "powershare",
     "powershare.audit",
     "accounts",
     "partners",

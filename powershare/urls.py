@@ -1,9 +1,7 @@
 """Root URLs. Each app mounts its own under a prefix."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from powershare import views
 
@@ -17,6 +15,3 @@ urlpatterns = [
     path("audit/", include("powershare.audit.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
