@@ -40,7 +40,44 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+    violations = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+    return violations + unlabelled_controls(page)
+
+
+# axe (since 4.7) no longer checks duplicate ids, and it finds a <label for> by id without
+# asking whether that id is unique; the browser gives the label to the first element only.
+# So ask the browser itself which form controls end up with no accessible label.
+UNLABELLED_CONTROLS_JS = """() => [...document.querySelectorAll(
+    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]), '
+    + 'select, textarea')]
+  .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby') && !el.title)
+  .map(el => {
+    const sameId = el.id ? document.querySelectorAll('[id="' + CSS.escape(el.id) + '"]').length : 0;
+    return {
+      html: el.outerHTML,
+      target: [el.id ? '#' + el.id : el.name ? '[name=' + el.name + ']' : el.tagName],
+      failureSummary: sameId > 1
+        ? 'Its id is used by ' + sameId + ' elements; the label goes to the first one only.'
+        : 'No <label> points at it and it has no aria-label.',
+    };
+  })"""
+
+
+def unlabelled_controls(page: Page) -> list[dict[str, Any]]:
+    """Form controls the browser gives no label, in the shape of an axe violation."""
+    nodes = page.evaluate(UNLABELLED_CONTROLS_JS)
+    if not nodes:
+        return []
+    return [
+        {
+            "id": "control-without-label",
+            "impact": "critical",
+            "help": "Form controls must have a label the browser can find (unique ids)",
+            "helpUrl": "https://html.spec.whatwg.org/multipage/forms.html#labeled-control",
+            "nodes": nodes,
+        }
+    ]
 
 
 def describe_violations(where: str, violations: list[dict[str, Any]]) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from powershare.testing import make_ask, make_campaign
+from powershare.testing import make_campaign
+from support import actions
 from tests.browser.helpers import axe_violations, describe_violations, login, switch_language
 
 pytestmark = pytest.mark.browser
@@ -26,52 +27,78 @@ class Stop:
 
 
 def submit_empty_form(page: Page) -> None:
+    # Skip the browser's own checks of required fields to see the server's error messages.
+    page.eval_on_selector_all("main form", "forms => forms.forEach(f => f.noValidate = true)")
     page.locator("main form.usa-form button[type=submit]").last.click()
     expect(page.locator("[aria-invalid=true]").first).to_be_visible()
 
 
 def tour(role: str, cast: Any) -> list[Stop]:
-    """The pages ``role`` uses, with a record of each kind for the detail pages."""
+    """The pages ``role`` uses, with a record in each state for the detail pages."""
     public_campaign = make_campaign(
         cast.org_a, visibility="public", title="Healthy homes ordinance", demands="Inspections"
     )
     own_campaign = make_campaign(cast.org_a, visibility="liaison", title="Rent strike support")
-    ask = make_ask(cast.org_a, campaign=own_campaign, title="Mold complaints by building")
-    org = cast.org_a.get_absolute_url()
+
+    def ask(title: str, visibility: str = "liaison") -> Any:
+        return actions.submit_ask(
+            actor=cast.partner_a,
+            organization=cast.org_a,
+            campaign=own_campaign,
+            kind="data",
+            title=title,
+            description="Mold complaints by building, 2020 to now.",
+            visibility=visibility,
+        )
+
+    new = ask("Mold complaints by building")
+    working = ask("Testimony at the housing committee")
+    actions.acknowledge(actor=cast.liaison, ask=working, comment="We can do this.")
+    actions.start_work(actor=cast.liaison, ask=working)
+    delivered = ask("Lead poisoning rates", visibility="public")
+    actions.acknowledge(actor=cast.liaison, ask=delivered)
+    actions.deliver(
+        actor=cast.liaison,
+        ask=delivered,
+        summary="Rates by tract, 2019-2024.",
+        links="https://example.org/lead-rates",
+    )
+
     common = [
         Stop("home", "/"),
         Stop("campaign list", "/partners/campaigns/"),
         Stop("campaign search", "/partners/campaigns/?q=homes&status=planning"),
         Stop("organization list", "/partners/organizations/"),
-        Stop("organization detail", org),
+        Stop("organization detail", cast.org_a.get_absolute_url()),
+        Stop("delivered ask", delivered.get_absolute_url()),
     ]
     if role == "public":
         return [
             *common,
             Stop("campaign detail", public_campaign.get_absolute_url()),
+            Stop("ask list", "/support/asks/"),
             Stop("sign-in form", "/accounts/login/"),
             Stop("page not found", own_campaign.get_absolute_url()),
         ]
-    asks = [
+    signed_in = [
+        *common,
+        Stop("campaign detail", own_campaign.get_absolute_url()),
         Stop("ask list", "/support/asks/"),
-        Stop("ask detail", ask.get_absolute_url()),
+        Stop("new ask", new.get_absolute_url()),
+        Stop("ask in progress", working.get_absolute_url()),
         Stop("dashboard", "/support/dashboard/"),
+        Stop("partnership detail", cast.partnership_a.get_absolute_url()),
     ]
     if role == "partner":
         return [
-            *common,
-            *asks,
-            Stop("campaign detail", own_campaign.get_absolute_url()),
+            *signed_in,
             Stop("campaign form", "/partners/campaigns/new/"),
             Stop("campaign form with errors", "/partners/campaigns/new/", submit_empty_form),
             Stop("ask form", f"/support/asks/new/?campaign={own_campaign.pk}"),
-            Stop("partnership detail", cast.partnership_a.get_absolute_url()),
+            Stop("ask form with errors", "/support/asks/new/", submit_empty_form),
         ]
     return [
-        *common,
-        *asks,
-        Stop("campaign detail", own_campaign.get_absolute_url()),
-        Stop("partnership detail", cast.partnership_a.get_absolute_url()),
+        *signed_in,
         Stop("people list", "/partners/people/"),
         Stop("not allowed", "/partners/campaigns/new/"),
     ]
