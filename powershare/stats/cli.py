@@ -44,7 +44,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[str], None]]:
         yield lambda msg: bar.update(task, description=f"{label}: {msg}")
 
 
-def _console():  # noqa: ANN202 - rich is imported lazily
+def _console():
     from rich.console import Console
 
     return Console(stderr=True)

@@ -90,6 +90,40 @@ class _StoreSource(Source):
     def __init__(self, con: Any, store: Store) -> None:
         super().__init__(con, {}, name="duckdb")
         self.store = store
+        self._sql: dict[Any, str] = {}
+
+    def execute(self, expr: ir.Table, time_limit: float | None = None) -> pa.Table:
+        """Compile once (cached per expression) and run on the raw DuckDB connection.
+
+        Fetching through the raw connection's Arrow path is about twice as fast as Ibis's
+        `to_pyarrow()` for the same SQL.
+        """
+        op = expr.op()
+        sql = self._sql.get(op)
+        if sql is None:
+            sql = self._sql[op] = str(ibis.to_sql(expr, dialect="duckdb"))
+        raw = self.con.con
+        timer = None
+        fired = threading.Event()
+        if time_limit:
+
+            def stop() -> None:
+                fired.set()
+                raw.interrupt()
+
+            timer = threading.Timer(time_limit, stop)
+            timer.start()
+        try:
+            return raw.sql(sql).to_arrow_table()
+        except Exception as exc:
+            if fired.is_set():
+                raise QueryTimeout(
+                    f"the query ran past the time limit of {time_limit:g} s"
+                ) from exc
+            raise
+        finally:
+            if timer:
+                timer.cancel()
 
     def table(self, dataset: str) -> ir.Table:
         if dataset not in self._tables:
@@ -109,6 +143,19 @@ def _years(t: ir.Table, years: Sequence[int]) -> ir.BooleanValue:
     return t.year.isin(ys)
 
 
+def _age_bin(age: ir.IntegerValue, bounds: Sequence[int]) -> ir.IntegerValue:
+    """Age bin index by lookup in a literal array (ages outside the bins give NULL).
+
+    An array index is about twice as fast as the CASE chain `bucket()` compiles to, and
+    cheaper to compile; arrays are 0-based in Ibis on every backend.
+    """
+    lookup = [None] * 121
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        for age_ in range(a, min(b, 121)):
+            lookup[age_] = i
+    return ibis.literal(lookup, type="array<int8>")[age.cast("int16")]
+
+
 def event_aggregate(
     t: ir.Table,
     measure: Measure,
@@ -118,7 +165,7 @@ def event_aggregate(
 ) -> ir.Table:
     """Events grouped by base unit, strata and age bin: n (and d for proportions)."""
     t = t.filter(_years(t, years) & measure.denominator_filter(t))
-    t = t.mutate(ab=t.age.bucket(list(bounds), closed="left", close_extreme=False))
+    t = t.mutate(ab=_age_bin(t.age, bounds))
     keys = ["geo", *strata, "ab"]
     if measure.kind == "proportion":
         hit = measure.numerator_filter(t)
@@ -131,7 +178,7 @@ def population_aggregate(
 ) -> ir.Table:
     """Population summed by base unit, strata and age bin over the measure's age range."""
     t = t.filter(_years(t, years) & (t.age_lo >= bounds[0]) & (t.age_hi < bounds[-1]))
-    t = t.mutate(ab=t.age_lo.bucket(list(bounds), closed="left", close_extreme=False))
+    t = t.mutate(ab=_age_bin(t.age_lo, bounds))
     return t.group_by(["geo", *strata, "ab"]).aggregate(n=t.population.sum())
 
 

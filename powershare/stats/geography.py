@@ -69,6 +69,8 @@ class Geography:
         self.levels: tuple[str, ...] = tuple(meta["levels"])
         self.units = pq.read_table(directory / "units.parquet")
         self.crosswalk = pq.read_table(directory / "crosswalk.parquet")
+        self._codes: dict[str, list[str]] = {}
+        self._matrices: dict[str, tuple[list[str], np.ndarray]] = {}
 
     @cached_property
     def _names(self) -> dict[tuple[str, str], str]:
@@ -77,8 +79,10 @@ class Geography:
 
     def codes(self, level: str) -> list[str]:
         """Codes of the units at a level, sorted."""
-        self._check_level(level)
-        return sorted(c for lv, c in self._names if lv == level)
+        if level not in self._codes:
+            self._check_level(level)
+            self._codes[level] = sorted(c for lv, c in self._names if lv == level)
+        return list(self._codes[level])
 
     def name(self, level: str, code: str) -> str:
         """A unit's display name."""
@@ -96,7 +100,15 @@ class Geography:
             )
 
     def matrix(self, level: str) -> tuple[list[str], np.ndarray]:
-        """Unit codes of `level` and the (units x base units) weight matrix."""
+        """Unit codes of `level` and the (units x base units) weight matrix (read-only)."""
+        if level not in self._matrices:
+            codes, m = self._matrix(level)
+            m.setflags(write=False)
+            self._matrices[level] = (codes, m)
+        codes, m = self._matrices[level]
+        return list(codes), m
+
+    def _matrix(self, level: str) -> tuple[list[str], np.ndarray]:
         codes = self.codes(level)
         base = self.base_codes
         if level == self.base_level:
@@ -285,4 +297,8 @@ def load_current(store: Store) -> Geography:
     directory = store.geography_dir()
     if directory is None:
         raise GeographyError(f"no geography loaded in {store.root}; run load-geography first")
-    return Geography(directory, store.geography_version() or "")
+    version = store.geography_version() or ""
+    cached = store.cache.get("geography")
+    if cached is None or cached.version != version:  # per Store instance, keyed by version
+        cached = store.cache["geography"] = Geography(directory, version)
+    return cached

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import pyarrow.compute as pc
 
 from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, bounds_of, parse_age_groups
 from .cube import Axis, dense, proportion_stats, rate_stats, ratios, with_totals
@@ -164,7 +165,7 @@ def run_query(
 
     # -- areas, age-group strata, margins -------------------------------------------------
     area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
-    num, den = (np.tensordot(w, a, axes=(1, 0)) for a in (num, den))
+    num, den = (_project(w, a) for a in (num, den))
     axes = [Axis("area", area_codes, area_total)]
     for s in query.by:
         label_values = (
@@ -251,6 +252,11 @@ def run_query(
     return Result(table, meta)
 
 
+def _project(w: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Areas from base units: the crosswalk matrix times the base-unit array."""
+    return (w @ a.reshape(a.shape[0], -1)).reshape((w.shape[0], *a.shape[1:]))
+
+
 def _check_levels(query: Query, geo: Geography, policy: SuppressionPolicy) -> None:
     allowed = policy.allowed_levels or geo.levels
     levels = {u.partition(":")[0] for a in query.custom_areas for u in a.units} or {query.level}
@@ -317,7 +323,9 @@ def _stratum_values(strata: list[str], query: Query, ev: Any, pop: Any) -> dict[
         if s == "year":
             out[s] = sorted(set(query.years))
             continue
-        seen = set(ev[s].to_pylist()) | (set(pop[s].to_pylist()) if pop is not None else set())
+        seen = set(pc.unique(ev[s]).to_pylist())
+        if pop is not None:
+            seen |= set(pc.unique(pop[s]).to_pylist())
         order = list(RACE_CODES) if s == "race" else list(SEX_CODES)
         out[s] = [v for v in order if v in seen]
     return out

@@ -116,6 +116,8 @@ class Store:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        #: Objects derived from immutable, versioned files (the parsed geography), per instance.
+        self.cache: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"

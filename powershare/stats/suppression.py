@@ -65,8 +65,77 @@ def _cheap_pass(hidden: np.ndarray, lines: list[np.ndarray], cost: np.ndarray) -
         changed = True
 
 
-def determined(hidden: np.ndarray, lines: list[np.ndarray], tol: float = 1e-9) -> np.ndarray:
-    """Flat indices of hidden cells whose value follows from the shown cells and margins."""
+def _bridges(edges: list[tuple[int, int]], n_nodes: int) -> list[int]:
+    """Indices of the edges that lie on no cycle (Tarjan's bridge search, iterative)."""
+    adj: list[list[tuple[int, int]]] = [[] for _ in range(n_nodes)]
+    for k, (u, v) in enumerate(edges):
+        adj[u].append((v, k))
+        adj[v].append((u, k))
+    disc = [-1] * n_nodes
+    low = [0] * n_nodes
+    out: list[int] = []
+    clock = 0
+    for root in range(n_nodes):
+        if disc[root] >= 0 or not adj[root]:
+            continue
+        disc[root] = low[root] = clock
+        clock += 1
+        stack = [(root, -1, iter(adj[root]))]
+        while stack:
+            node, via, it = stack[-1]
+            step = next(it, None)
+            if step is None:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > disc[parent]:
+                        out.append(via)
+                continue
+            nxt, k = step
+            if k == via:
+                continue
+            if disc[nxt] < 0:
+                disc[nxt] = low[nxt] = clock
+                clock += 1
+                stack.append((nxt, k, iter(adj[nxt])))
+            else:
+                low[node] = min(low[node], disc[nxt])
+    return out
+
+
+def determined_2d(hidden: np.ndarray) -> np.ndarray:
+    """Exact test for a 2-D table whose last row and column are its margins.
+
+    Negating the margin cells turns every row and column into a zero-sum line, so the
+    hidden cells' freedom is the cycle space of the bipartite graph rows-columns with one
+    edge per hidden cell: a hidden cell is determined iff its edge is a bridge.
+    """
+    rows, cols = hidden.shape
+    cells = np.argwhere(hidden)
+    edges = [(int(i), rows + int(j)) for i, j in cells]
+    bridges = _bridges(edges, rows + cols)
+    return (
+        np.sort(np.ravel_multi_index(tuple(cells[bridges].T), hidden.shape))
+        if bridges
+        else np.array([], np.int64)
+    )
+
+
+def determined(
+    hidden: np.ndarray,
+    lines: list[np.ndarray],
+    tol: float = 1e-9,
+    shape: tuple[int, ...] | None = None,
+    with_total: Sequence[bool] | None = None,
+) -> np.ndarray:
+    """Flat indices of hidden cells whose value follows from the shown cells and margins.
+
+    With at most two axes carrying totals the exact graph test is used slice by slice;
+    otherwise the null space of the hidden cells' constraint matrix decides.
+    """
+    if shape is not None and with_total is not None and sum(with_total) <= 2:
+        return _determined_by_slices(hidden, shape, with_total)
     cols = np.flatnonzero(hidden)
     if cols.size == 0:
         return cols
@@ -97,6 +166,25 @@ def determined(hidden: np.ndarray, lines: list[np.ndarray], tol: float = 1e-9) -
         fixed = np.abs(ns).max(axis=1) < 1e-7 if ns.size else np.ones(sel.size, dtype=bool)
         out.extend(cols[sel[fixed]].tolist())
     return np.array(sorted(out), dtype=np.int64)
+
+
+def _determined_by_slices(
+    hidden: np.ndarray, shape: tuple[int, ...], with_total: Sequence[bool]
+) -> np.ndarray:
+    """Apply the exact test to each 2-D slice spanned by the axes with totals."""
+    total_axes = [i for i, t in enumerate(with_total) if t and shape[i] > 1]
+    if len(total_axes) < 2:
+        return np.array([], np.int64)  # single lines: the cheap pass is exact
+    cube = hidden.reshape(shape)
+    index = np.arange(cube.size).reshape(shape)
+    moved = np.moveaxis(cube, total_axes, [-2, -1])
+    moved_index = np.moveaxis(index, total_axes, [-2, -1])
+    flat = moved.reshape(-1, *moved.shape[-2:])
+    flat_index = moved_index.reshape(-1, *moved.shape[-2:])
+    out = [
+        flat_index[k].ravel()[determined_2d(flat[k])] for k in range(flat.shape[0]) if flat[k].any()
+    ]
+    return np.sort(np.concatenate(out)) if out else np.array([], np.int64)
 
 
 def _components(a: np.ndarray) -> np.ndarray:
@@ -134,7 +222,7 @@ def complementary(
     neighbours = None
     for _ in range(max_rounds):
         _cheap_pass(hidden, lines, cost)
-        fixed = determined(hidden, lines)
+        fixed = determined(hidden, lines, shape=counts.shape, with_total=with_total)
         if fixed.size == 0:
             return hidden.reshape(counts.shape)
         if neighbours is None:

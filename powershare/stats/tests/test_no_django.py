@@ -16,10 +16,15 @@ def test_engine_imports_without_django():
         "assert 'django' not in sys.modules, sorted(m for m in sys.modules if m.startswith('django'))"
     )
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     plain = subprocess.run(
         [sys.executable, "-c", "import powershare.stats, sys; assert 'django' not in sys.modules"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert plain.returncode == 0, plain.stderr

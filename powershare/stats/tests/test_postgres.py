@@ -13,7 +13,9 @@ from powershare.stats.engine import copy_to_postgres
 URL = os.environ.get("DATABASE_URL", "")
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(not URL.startswith("postgres"), reason="DATABASE_URL is not a PostgreSQL URL"),
+    pytest.mark.skipif(
+        not URL.startswith("postgres"), reason="DATABASE_URL is not a PostgreSQL URL"
+    ),
 ]
 
 
@@ -28,9 +30,16 @@ def test_duckdb_and_postgres_agree(county):
         assert copied["ed_visits"] == county.store.dataset("ed_visits").rows
         con = ibis.connect(URL)
         pg = Source.from_backend(con, {d: d for d in datasets}, database=schema)
-        policy = SuppressionPolicy(min_count=1, min_population=0, complementary=False, record_releases=False)
+        policy = SuppressionPolicy(
+            min_count=1, min_population=0, complementary=False, record_releases=False
+        )
         for q in (
-            Query("asthma_ed", years=(2020, 2021, 2022, 2023, 2024), level="neighborhood", by=("race",)),
+            Query(
+                "asthma_ed",
+                years=(2020, 2021, 2022, 2023, 2024),
+                level="neighborhood",
+                by=("race",),
+            ),
             Query("preterm_births", years=(2018, 2019), level="zip", by=("sex",)),
         ):
             on_duck = run_query(county.store, q, policy=policy).table

@@ -107,3 +107,12 @@ def test_a_query_result_is_safe(county):
     assert hidden.any()
     assert subtraction_leaks(hidden) == 0
     assert recoverable(hidden, constraints(hidden.shape)) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(arrays(np.bool_, st.tuples(st.integers(2, 7), st.integers(2, 7))))
+def test_graph_test_agrees_with_linear_algebra(hidden):
+    lines = _lines(hidden.shape, [True, True])
+    by_graph = determined(hidden.ravel(), lines, shape=hidden.shape, with_total=[True, True])
+    by_svd = determined(hidden.ravel(), lines)
+    assert by_graph.tolist() == by_svd.tolist()

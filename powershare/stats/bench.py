@@ -1,0 +1,271 @@
+"""Benchmark: `python -m powershare.stats.bench` (what `make bench` runs).
+
+Generates a synthetic county of about 10 million events once (cached under .bench-data/,
+or --cache), then runs each step in its own subprocess so that peak memory (maxrss) is
+the step's own, and prints in one run:
+
+- ingest of the ED-visit CSV through the validating loader, against DuckDB's own
+  read_csv of the same file into a table (ratio);
+- a full query (all ED visits x tract x race/ethnicity x 5 years, age-adjusted with
+  gamma CIs, rate ratios, primary and complementary suppression) against a plain DuckDB
+  SQL GROUP BY count over the same Parquet (ratio), and against the same computation in
+  pandas (ratio; skipped if pandas isn't installed);
+- peak memory of each step.
+
+Targets: query under 1 s, ingest at least 1 million rows/s, peak memory under 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+YEARS = (2020, 2021, 2022, 2023, 2024)
+MEASURE = "ed_visits_all"
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _files(cache: Path, scale: int, seed: int) -> Path:
+    directory = cache / f"county-{seed}-{scale}"
+    if not (directory / "done.json").exists():
+        from .synth import write_county_files
+
+        print(
+            f"generating {scale:,} events into {directory} (cached for next time) ...", flush=True
+        )
+        shutil.rmtree(directory, ignore_errors=True)
+        start = time.perf_counter()
+        files = write_county_files(directory, seed=seed, scale=scale, fmt="csv")
+        (directory / "done.json").write_text(
+            json.dumps({"rows": files.rows, "seconds": time.perf_counter() - start})
+        )
+    return directory
+
+
+def step_read_csv(directory: Path) -> dict:
+    """DuckDB's own read_csv of the events CSV, materialized into a table."""
+    import duckdb
+
+    con = duckdb.connect()
+    start = time.perf_counter()
+    con.execute(
+        f"CREATE TABLE t AS SELECT * FROM read_csv('{directory / 'ed_visits.csv'}', header=true)"
+    )
+    seconds = time.perf_counter() - start
+    rows = con.execute("SELECT count(*) FROM t").fetchone()[0]  # type: ignore[index]
+    return {"seconds": seconds, "rows": rows}
+
+
+def step_ingest(directory: Path) -> dict:
+    """The engine's validating loader on the same CSV, into a fresh store."""
+    from .geography import load_geography
+    from .ingest import load_events, load_population
+    from .store import Store
+
+    root = directory / "store"
+    shutil.rmtree(root, ignore_errors=True)
+    store = Store(root)
+    load_geography(store, directory / "geography")
+    load_population(store, directory / "population.csv")
+    start = time.perf_counter()
+    report = load_events(store, directory / "ed_visits.csv", dataset="ed_visits")
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows": report.rows}
+
+
+def step_query(directory: Path) -> dict:
+    """The full query through run_query (first run and a warm second run)."""
+    from .engine import Source
+    from .query import Query, run_query
+    from .store import Store
+
+    store = Store(directory / "store")
+    query = Query(MEASURE, years=YEARS, level="tract", by=("race",))
+    source = Source.duckdb(store)
+    start = time.perf_counter()
+    result = run_query(store, query, source=source)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    result = run_query(store, query, source=source)
+    warm = time.perf_counter() - start
+    return {
+        "seconds": warm,
+        "first": first,
+        "rows": result.table.num_rows,
+        "suppressed": result.meta["suppressed_cells"],
+    }
+
+
+def step_plain(directory: Path) -> dict:
+    """A plain DuckDB GROUP BY count over the same Parquet, same filter."""
+    import duckdb
+
+    from .store import Store
+
+    files = ", ".join(f"'{p}'" for p in Store(directory / "store").paths("ed_visits"))
+    con = duckdb.connect()
+    sql = (
+        f"SELECT geo, race, count(*) AS n FROM read_parquet([{files}]) "
+        f"WHERE year BETWEEN {YEARS[0]} AND {YEARS[-1]} GROUP BY ALL"
+    )
+    con.execute(sql).fetchall()  # warm, like the query's second run
+    start = time.perf_counter()
+    rows = len(con.execute(sql).fetchall())
+    return {"seconds": time.perf_counter() - start, "rows": rows}
+
+
+def step_pandas(directory: Path) -> dict:
+    """The same computation in pandas: read, filter, bin ages, group, adjust, CI, suppress."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return {"skipped": "pandas is not installed"}
+    import numpy as np
+
+    from .codes import bounds_of, parse_age_groups
+    from .methods import direct_adjust, poisson_ci
+    from .standards import US2000_19, adjustment_bounds
+    from .store import Store
+
+    store = Store(directory / "store")
+    start = time.perf_counter()
+    ev = pd.concat(
+        pd.read_parquet(p, columns=["year", "geo", "age", "race"]) for p in store.paths("ed_visits")
+    )
+    pop = pd.concat(pd.read_parquet(p) for p in store.paths("population"))
+    data_bounds = bounds_of(parse_age_groups(store.dataset("population").columns["age_groups"]))
+    bins = np.array(adjustment_bounds(US2000_19, data_bounds, 0, 120))
+    w = US2000_19.weights_for(bins)
+    ev = ev[ev.year.between(YEARS[0], YEARS[-1])]
+    ev = ev.assign(ab=np.searchsorted(bins, ev.age.to_numpy(), side="right") - 1)
+    counts = ev.groupby(["geo", "race", "ab"], observed=True).size().rename("n")
+    pop = pop[pop.year.between(YEARS[0], YEARS[-1])]
+    pop = pop.assign(ab=np.searchsorted(bins, pop.age_lo.to_numpy(), side="right") - 1)
+    pops = pop.groupby(["geo", "race", "ab"], observed=True).population.sum().rename("p")
+    cube = pd.concat([counts, pops], axis=1).fillna(0).unstack("ab", fill_value=0)
+    n = cube["n"].to_numpy()
+    p = cube["p"].to_numpy()
+    adj = direct_adjust(n, p, w)
+    total = n.sum(axis=1)
+    lo, hi = poisson_ci(total)
+    suppressed = (total > 0) & (total < 11)
+    out = pd.DataFrame(
+        {
+            "count": total,
+            "rate": adj.rate * 1000,
+            "lower": adj.lower,
+            "upper": adj.upper,
+            "crude_lo": lo,
+            "crude_hi": hi,
+            "suppressed": suppressed,
+        },
+        index=cube.index,
+    )
+    return {"seconds": time.perf_counter() - start, "rows": len(out)}
+
+
+STEPS = {
+    "read_csv": step_read_csv,
+    "ingest": step_ingest,
+    "query": step_query,
+    "plain": step_plain,
+    "pandas": step_pandas,
+}
+
+
+def _run_step(name: str, directory: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "powershare.stats.bench", "--step", name, "--dir", str(directory)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench step {name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (or, with --step, one step in this process)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m powershare.stats.bench", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--scale", type=int, default=10_000_000, help="events to generate (default 10M)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", default=".bench-data", help="where generated files are kept")
+    parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    parser.add_argument("--dir", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step:
+        out = STEPS[args.step](Path(args.dir))
+        out["maxrss_mb"] = round(_maxrss_mb(), 1)
+        print(json.dumps(out))
+        return 0
+
+    directory = _files(Path(args.cache), args.scale, args.seed)
+    r = {
+        name: _run_step(name, directory)
+        for name in ("read_csv", "ingest", "query", "plain", "pandas")
+    }
+    rows = r["ingest"]["rows"]
+    print(
+        f"\nPowershare statistics engine benchmark: {rows:,} ED-visit events, {os.cpu_count()} cores\n"
+    )
+    print(f"{'step':<44}{'seconds':>9}{'rows/s':>14}{'ratio':>8}{'peak MB':>10}")
+
+    def line(label: str, d: dict, ratio: float | None = None, per_row: bool = False) -> None:
+        rate = f"{rows / d['seconds']:,.0f}" if per_row else ""
+        ratio_s = f"{ratio:.2f}x" if ratio is not None else ""
+        print(f"{label:<44}{d['seconds']:>9.3f}{rate:>14}{ratio_s:>8}{d['maxrss_mb']:>10,.0f}")
+
+    line("DuckDB read_csv (baseline)", r["read_csv"], per_row=True)
+    line(
+        "ingest: validate + store (load_events)",
+        r["ingest"],
+        r["ingest"]["seconds"] / r["read_csv"]["seconds"],
+        True,
+    )
+    line("plain DuckDB GROUP BY count (baseline)", r["plain"])
+    line(
+        f"full query ({r['query']['rows']} rows, warm)",
+        r["query"],
+        r["query"]["seconds"] / r["plain"]["seconds"],
+    )
+    print(f"{'  same query, first run in its process':<44}{r['query']['first']:>9.3f}")
+    if "skipped" in r["pandas"]:
+        print(f"pandas: skipped ({r['pandas']['skipped']})")
+    else:
+        line(
+            "same computation in pandas",
+            r["pandas"],
+            r["pandas"]["seconds"] / r["query"]["seconds"],
+        )
+        print(
+            "  (pandas ratio is pandas / engine; the pandas version skips complementary suppression)"
+        )
+    ok_ingest = rows / r["ingest"]["seconds"] >= 1_000_000
+    ok_query = r["query"]["seconds"] < 1.0
+    ok_ratio = r["query"]["seconds"] <= 1.5 * r["plain"]["seconds"]
+    ok_mem = max(d.get("maxrss_mb", 0) for d in r.values()) < 2048
+    print(
+        f"\ntargets: ingest >= 1M rows/s {'met' if ok_ingest else 'MISSED'}; query < 1 s "
+        f"{'met' if ok_query else 'MISSED'}; query within 1.5x of plain count {'met' if ok_ratio else 'MISSED'}; "
+        f"peak memory < 2 GB {'met' if ok_mem else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
