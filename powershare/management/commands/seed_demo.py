@@ -13,13 +13,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Membership, User
 from partners import actions as partner_actions
 from partners.models import Campaign, Organization, Partnership, Person
 from powershare import demo_content as content
-from support.models import Ask, AskEvent
+from support import actions as support_actions
+from support.models import Ask
 
 DEMO_PASSWORD = "powershare-demo"
 DEMO_DOMAIN = "demo.powershare.org"
@@ -72,7 +74,11 @@ class Command(BaseCommand):
                 self.print_logins()
                 return
             self.reset()
-        with transaction.atomic():
+        # The demo's notifications would flood the console: keep them out of the way.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             Builder(random.Random(seed), today=timezone.localdate()).build()
         self.stdout.write(self.style.SUCCESS(f"Demo county built with seed {seed}."))
         self.print_logins()
@@ -321,31 +327,29 @@ class Builder:
             campaign = self.campaigns[content.ASK_CAMPAIGNS[n]]
             org = campaign.organization
             partner = Membership.objects.filter(organization=org).first().user
-            status = statuses[n % len(statuses)]
             filed_days_ago = self.rng.randint(5, 330)
-            ask = Ask.objects.create(
+            visibility = "liaison"
+            if campaign.visibility != "private":
+                visibility = self.rng.choice(["liaison", "department", "public"])
+            ask = support_actions.submit_ask(
+                actor=partner,
                 organization=org,
                 campaign=campaign,
                 kind=kind,
                 title=title,
                 description=description,
                 needed_by=self.today + timedelta(days=self.rng.randint(-40, 60)),
-                visibility=self.rng.choice(["liaison", "department", "public"])
-                if campaign.visibility != "private"
-                else "liaison",
-                created_by=partner,
-                created=self.at(filed_days_ago, 9),
+                visibility=visibility,
+                at=self.at(filed_days_ago, 9),
             )
-            AskEvent.objects.create(
-                ask=ask,
-                at=ask.created,
-                actor=partner,
-                to_status="new",
-                comment="Filed by the organization.",
-            )
-            self.walk(ask, status, filed_days_ago, partner, self.rng.choice(staff))
+            # A liaison-only ask can be owned only by a liaison of that partnership.
+            owner = self.rng.choice(staff)
+            if ask.visibility == "liaison":
+                owner = Partnership.objects.get(cpbo=org).liaisons.get()
+            self.walk(ask, statuses[n % len(statuses)], filed_days_ago, partner, owner)
 
-    def walk(self, ask: Ask, status: str, filed_days_ago: int, partner: User, owner: User) -> None:
+    def walk(self, ask: Ask, status: str, days_ago: int, partner: User, owner: User) -> None:
+        """Move an ask to ``status`` through the support actions, a few days per step."""
         path = {
             "new": [],
             "acknowledged": ["acknowledged"],
@@ -354,38 +358,36 @@ class Builder:
             "declined": ["acknowledged", "declined"],
             "withdrawn": ["withdrawn"],
         }[status]
-        days_ago = filed_days_ago
-        previous = "new"
-        comments = {
-            "acknowledged": "Thanks, we have this and will follow up.",
-            "in_progress": "Working on it with the epidemiology unit.",
-            "delivered": "Delivered: see the summary and the attached table.",
-            "declined": "We can't do this one.",
-            "withdrawn": "We no longer need this.",
-        }
         for step in path:
             days_ago = max(0, days_ago - self.rng.randint(1, 25))
-            actor = partner if step == "withdrawn" else owner
-            AskEvent.objects.create(
-                ask=ask,
-                at=self.at(days_ago, 14),
-                actor=actor,
-                from_status=previous,
-                to_status=step,
-                comment=comments[step],
-            )
-            previous = step
+            at = self.at(days_ago, 14)
             if step == "acknowledged":
-                ask.acknowledged_at = self.at(days_ago, 14)
-                ask.owner = owner
-            if step in ("delivered", "declined", "withdrawn"):
-                ask.closed_at = self.at(days_ago, 14)
-        ask.status = status
-        if status == "declined":
-            ask.decline_reason = (
-                "This would be lobbying on a bill, which our federal funds cannot pay for. "
-                "We can share the data publicly instead."
-            )
-        if status == "delivered":
-            ask.delivered_summary = "A table and a short memo, shared with the organization."
-        ask.save()
+                support_actions.assign_owner(actor=owner, ask=ask, owner=owner, at=at)
+                support_actions.acknowledge(
+                    actor=owner, ask=ask, comment="Thanks, we have this and will follow up.", at=at
+                )
+            elif step == "in_progress":
+                support_actions.start_work(
+                    actor=owner, ask=ask, comment="Working on it with the epidemiology unit.", at=at
+                )
+            elif step == "delivered":
+                support_actions.deliver(
+                    actor=owner,
+                    ask=ask,
+                    summary="A table and a short memo, shared with the organization.",
+                    links="",
+                    files=[],
+                    at=at,
+                )
+            elif step == "declined":
+                support_actions.decline(
+                    actor=owner,
+                    ask=ask,
+                    reason="This would be lobbying on a bill, which our federal funds cannot pay "
+                    "for. We can share the data publicly instead.",
+                    at=at,
+                )
+            elif step == "withdrawn":
+                support_actions.withdraw(
+                    actor=partner, ask=ask, comment="We no longer need this.", at=at
+                )
