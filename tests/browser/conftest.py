@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    WebError,
+    sync_playwright,
+)
+
+from tests.browser.helpers import AXE_JS
 
 # Playwright's sync API keeps an event loop running in the test thread; Django would
 # otherwise refuse every ORM call made from a test (fixtures, factories, assertions).
@@ -45,21 +54,36 @@ def _fast_passwords(settings: Any) -> None:
 
 @pytest.fixture
 def new_context(browser: Browser, live_server: Any) -> Iterator[Any]:
-    """Opens browser contexts (separate cookie jars: one per person) against the live server."""
+    """Opens browser contexts (separate cookie jars: one per person) against the live server.
+
+    Whatever the Content-Security-Policy blocks, and any script error, fails the test: the
+    pages must work under the policy production sends.
+    """
     contexts: list[BrowserContext] = []
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def on_error(error: WebError) -> None:
+        problems.append(f"{error.page.url if error.page else '?'}: script error: {error.error}")
 
     def open_context() -> BrowserContext:
-        # bypass_csp lets axe be injected once a Content-Security-Policy forbids inline scripts.
-        context = browser.new_context(
-            base_url=live_server.url, locale="en-US", accept_downloads=True, bypass_csp=True
-        )
+        context = browser.new_context(base_url=live_server.url, locale="en-US")
         context.set_default_timeout(10_000)
+        # An init script runs outside the page's CSP, so axe-core is there for the checks
+        # without weakening the policy under test.
+        context.add_init_script(path=AXE_JS)
+        context.on("console", on_console)
+        context.on("weberror", on_error)
         contexts.append(context)
         return context
 
     yield open_context
     for context in contexts:
         context.close()
+    assert not problems, "The pages broke in the browser:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -37,8 +37,7 @@ def switch_language(page: Page, label: str, code: str) -> None:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Runs axe-core on the current page; returns its serious and critical violations."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+    assert page.evaluate("() => typeof window.axe !== 'undefined'"), "axe-core is not loaded"
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     violations = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
     return violations + unlabelled_controls(page)
