@@ -69,8 +69,8 @@ def new_context(browser: Browser, live_server: Any) -> Iterator[Any]:
     def on_error(error: WebError) -> None:
         problems.append(f"{error.page.url if error.page else '?'}: script error: {error.error}")
 
-    def open_context() -> BrowserContext:
-        context = browser.new_context(base_url=live_server.url, locale="en-US")
+    def open_context(**options: Any) -> BrowserContext:
+        context = browser.new_context(base_url=live_server.url, locale="en-US", **options)
         context.set_default_timeout(10_000)
         # An init script runs outside the page's CSP, so axe-core is there for the checks
         # without weakening the policy under test.

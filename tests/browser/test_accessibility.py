@@ -129,3 +129,21 @@ def test_pages_have_no_serious_accessibility_violations(role: str, page: Page, c
                 problems.append(describe_violations(where, violations))
 
     assert not problems, f"axe-core found problems for {role}:\n" + "\n".join(problems)
+
+
+def test_on_a_phone_the_menu_opens_and_lists_read_well(new_context: Any, cast: Any) -> None:
+    make_campaign(cast.org_a, visibility="public", title="Healthy homes ordinance")
+    phone = new_context(viewport={"width": 375, "height": 740}).new_page()
+
+    phone.goto("/")
+    campaigns_link = phone.get_by_role("navigation", name="Primary navigation").get_by_role(
+        "link", name="Campaigns"
+    )
+    expect(campaigns_link).to_be_hidden()
+    phone.get_by_role("button", name="Menu").click()
+    campaigns_link.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Campaigns")
+    expect(phone.get_by_role("link", name="Healthy homes ordinance")).to_be_visible()
+
+    problems = axe_violations(phone)
+    assert not problems, describe_violations("campaign list on a phone", problems)
