@@ -63,6 +63,9 @@ class Source:
         """Run an expression to Arrow, interrupting it after `time_limit` seconds."""
         raw = getattr(self.con, "con", None)
         interrupt = getattr(raw, "interrupt", None)
+        if time_limit and getattr(self.con, "name", "") == "postgres":
+            self.con.raw_sql(f"SET statement_timeout = {int(time_limit * 1000)}")
+            interrupt = None
         timer = None
         fired = threading.Event()
         if time_limit and interrupt is not None:
@@ -164,7 +167,7 @@ def event_aggregate(
     bounds: Sequence[int],
 ) -> ir.Table:
     """Events grouped by base unit, strata and age bin: n (and d for proportions)."""
-    t = t.filter(_years(t, years) & measure.denominator_filter(t))
+    t = t.filter(_years(t, years), *measure.denominator_filter(t))
     t = t.mutate(ab=_age_bin(t.age, bounds))
     keys = ["geo", *strata, "ab"]
     if measure.kind == "proportion":
@@ -182,10 +185,11 @@ def population_aggregate(
     return t.group_by(["geo", *strata, "ab"]).aggregate(n=t.population.sum())
 
 
-def base_population(t: ir.Table, years: Sequence[int]) -> ir.Table:
-    """Average annual population per base unit over the years (for custom-area floors)."""
-    t = t.filter(_years(t, years))
-    return t.group_by("geo").aggregate(n=t.population.sum() / len(set(years)))
+def base_population(t: ir.Table, years: Sequence[int] | None) -> ir.Table:
+    """Average annual population per base unit over the years (all years if None)."""
+    if years:
+        t = t.filter(_years(t, years))
+    return t.group_by("geo").aggregate(n=t.population.sum() / t.year.nunique())
 
 
 _PG_TYPES = {

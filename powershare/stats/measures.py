@@ -111,27 +111,28 @@ class Measure:
         for c in self.causes + self.numerator_causes:
             cause_expr(ibis.literal("X"), (c,))  # validates the code syntax
 
-    def denominator_filter(self, t: ir.Table) -> ir.BooleanValue:
-        """Events in the measure (the rate's count, the proportion's denominator)."""
-        cond: ir.BooleanValue = ibis.literal(True)
+    def denominator_filter(self, t: ir.Table) -> list[ir.BooleanValue]:
+        """Conditions on events in the measure (the rate's count, the proportion's denominator)."""
+        conds: list[ir.BooleanValue] = []
         if self.causes:
-            cond = cond & cause_expr(t.cause, self.causes)
+            conds.append(cause_expr(t.cause, self.causes))
         if self.age_min > 0 or self.age_max < MAX_AGE:
-            cond = cond & t.age.between(self.age_min, self.age_max)
+            conds.append(t.age.between(self.age_min, self.age_max))
         if self.sex:
-            cond = cond & (t.sex == self.sex)
-        for c in self.where:
-            cond = cond & c.expr(t)
-        return cond
+            conds.append(t.sex == self.sex)
+        conds.extend(c.expr(t) for c in self.where)
+        return conds
 
     def numerator_filter(self, t: ir.Table) -> ir.BooleanValue:
         """Proportions: events of the denominator that also count in the numerator."""
-        cond: ir.BooleanValue = ibis.literal(True)
+        conds: list[ir.BooleanValue] = []
         if self.numerator_causes:
-            cond = cond & cause_expr(t.cause, self.numerator_causes)
-        for c in self.numerator:
-            cond = cond & c.expr(t)
-        return cond
+            conds.append(cause_expr(t.cause, self.numerator_causes))
+        conds.extend(c.expr(t) for c in self.numerator)
+        out = conds[0]
+        for c in conds[1:]:
+            out = out & c
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""

@@ -311,6 +311,7 @@ def _check_custom_areas(
                 f"is {floor:,.0f}. Add units to it."
             )
         registry.check(area.name, w, geo.base_codes, base_pop, floor, standard_areas)
+        standard_areas[f"custom area {area.name!r} in the same query"] = w
         weights.append(w)
         pops.append(population)
     return weights, pops

@@ -291,3 +291,18 @@ def test_result_outputs(tiny_store: Store, tmp_path: Path):
     assert (
         pc.sum(result.table["suppressed"].cast("int8")).as_py() == result.meta["suppressed_cells"]
     )
+
+
+def test_two_close_custom_areas_in_one_query_are_refused(tiny_store: Store):
+    # each is at least 12,000 residents from every standard unit, but only 6,000 (half of T4,
+    # the neighborhood Cedar) from each other
+    near = (
+        CustomArea("One", ("tract:T1", "tract:T3")),
+        CustomArea("Two", ("tract:T1", "tract:T3", "neighborhood:C")),
+    )
+    with pytest.raises(PolicyError, match="custom area 'One' in the same query by only 6,000"):
+        run_query(
+            tiny_store,
+            Query("asthma_ed", years=(2020,), custom_areas=near),
+            policy=SuppressionPolicy(custom_area_min_population=7_000),
+        )
