@@ -25,6 +25,7 @@ WIDGET_CLASSES = {
 class USWDSMixin:
     """Adds USWDS classes to every widget and marks invalid fields for screen readers."""
 
+    template_name = "includes/form.html"
     template_name_div = "includes/form.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -23,6 +23,8 @@ from support.models import Ask, AskFile
 
 # Moves made with one button and an optional comment; declining and delivering have own forms.
 SIMPLE_MOVES = [Ask.Status.ACKNOWLEDGED, Ask.Status.IN_PROGRESS, Ask.Status.WITHDRAWN]
+# The ask page shows several forms with a comment box: each gets its own element ids.
+MOVE_ID, DELIVER_ID, ASSIGN_ID = "move_%s", "deliver_%s", "assign_%s"
 
 
 def _get_ask(request: HttpRequest, pk: int) -> Ask:
@@ -142,11 +144,12 @@ def _detail(request: HttpRequest, ask: Ask, status: int = 200, **forms: Any) -> 
         "simple_moves": [(s, Ask.Status(s).label) for s in moves if s in SIMPLE_MOVES],
         "can_decline": Ask.Status.DECLINED in moves,
         "can_deliver": Ask.Status.DELIVERED in moves,
-        "move_form": forms.get("move_form") or StatusForm(),
+        "move_form": forms.get("move_form") or StatusForm(auto_id=MOVE_ID),
         "decline_form": forms.get("decline_form")
         or StatusForm(initial={"to_status": Ask.Status.DECLINED}, prefix="decline"),
-        "deliver_form": forms.get("deliver_form") or DeliverForm(),
-        "assign_form": forms.get("assign_form") or AssignForm(initial={"owner": ask.owner_id}),
+        "deliver_form": forms.get("deliver_form") or DeliverForm(auto_id=DELIVER_ID),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(initial={"owner": ask.owner_id}, auto_id=ASSIGN_ID),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "disclosure_notice": DISCLOSURE_NOTICE,
     }
@@ -173,7 +176,11 @@ def ask_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 def ask_status(request: HttpRequest, pk: int) -> HttpResponse:
     ask = _get_ask(request, pk)
     declining = request.POST.get("decline-to_status") == Ask.Status.DECLINED
-    form = StatusForm(request.POST, prefix="decline" if declining else None)
+    form = StatusForm(
+        request.POST,
+        prefix="decline" if declining else None,
+        auto_id="id_%s" if declining else MOVE_ID,
+    )
     if not form.is_valid():
         if declining and rules.can_answer(request.user, ask):
             return _detail(request, ask, status=400, decline_form=form)
@@ -210,7 +217,7 @@ def ask_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     ask = _get_ask(request, pk)
     if not rules.can_answer(request.user, ask):
         raise PermissionDenied
-    form = DeliverForm(request.POST, request.FILES)
+    form = DeliverForm(request.POST, request.FILES, auto_id=DELIVER_ID)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -239,7 +246,7 @@ def ask_assign(request: HttpRequest, pk: int) -> HttpResponse:
     ask = _get_ask(request, pk)
     if not rules.can_answer(request.user, ask):
         raise PermissionDenied
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, auto_id=ASSIGN_ID)
     if form.is_valid():
         owner = form.cleaned_data["owner"]
         try:
