@@ -1,119 +1,64 @@
 """The visibility matrix: every URL of Powershare, requested as every role.
 
-Each row names a URL and what each role gets: ``ok`` (200), ``login`` (sent to sign in),
-``denied`` (403) or ``hidden`` (404: they cannot tell the record exists). Record pages are
+Rows for the core (home, accounts, partners, support, audit) are here; every other app adds
+its own in ``<app>/tests/matrix.py`` (``ROWS`` and ``records(cast)``). Record pages are
 requested for records of every visibility. A URL added without a row fails the coverage test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, hash_token
 from partners.models import Agreement, Milestone, Organization
+from powershare.matrix import (
+    PARTNERS,
+    READERS,
+    SIGNED_IN,
+    STAFF,
+    Row,
+    by_visibility,
+    everyone,
+    page,
+    signed_in_only,
+)
 from powershare.testing import Cast, make_ask, make_campaign, make_person
 from support.models import AskFile
 
-ROLES = [
-    "admin",
-    "liaison",
-    "analyst",
-    "partner_a",
-    "partner_b",
-    "board_member",
-    "reviewer",
-    "public",
-]
-STAFF = {"admin", "liaison", "analyst"}
-PARTNERS = {"partner_a", "partner_b"}
-SIGNED_IN = set(ROLES) - {"public"}
-# Who may read a record of organization A with each visibility.
-READERS = {
-    "private": {"partner_a"},
-    "liaison": {"partner_a", "liaison"},
-    "department": {"partner_a"} | STAFF,
-    "public": set(ROLES),
-}
-OUR_NAMESPACES = {"accounts", "partners", "support", "audit"}
+CORE_NAMESPACES = {"accounts", "partners", "support", "audit"}
 
 
-def page(ok: set[str], *, denied: set[str] = frozenset(), public: str = "login") -> dict[str, str]:
-    """Expected outcome by role: ``ok`` roles get 200, ``denied`` 403, the rest 404."""
-    result = {}
-    for role in ROLES:
-        if role == "public" and role not in ok:
-            result[role] = public
-        elif role in ok:
-            result[role] = "ok"
-        elif role in denied:
-            result[role] = "denied"
-        else:
-            result[role] = "hidden"
-    return result
+def _project_apps() -> list[Any]:
+    """Powershare's own apps, not Django's or third parties'."""
+    root = str(settings.BASE_DIR)
+    return [
+        c for c in apps.get_app_configs() if c.path.startswith(root) and "/.venv/" not in c.path
+    ]
 
 
-def everyone() -> dict[str, str]:
-    return page(set(ROLES))
+def _app_matrices() -> list[Any]:
+    """Each of Powershare's apps' ``tests/matrix.py``, where it has one."""
+    modules = []
+    for config in _project_apps():
+        try:
+            modules.append(importlib.import_module(f"{config.name}.tests.matrix"))
+        except ModuleNotFoundError as error:
+            if error.name not in (f"{config.name}.tests", f"{config.name}.tests.matrix"):
+                raise
+    return modules
 
 
-def signed_in_only(ok: set[str] = SIGNED_IN) -> dict[str, str]:
-    return page(ok, denied=SIGNED_IN - ok)
+APP_MATRICES = _app_matrices()
 
-
-@dataclass
-class Row:
-    name: str
-    args: Callable[[Cast, dict[str, Any]], list[Any]]
-    expected: dict[str, str]
-    method: str = "get"
-    label: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-def by_visibility(
-    name: str, kind: str, *, edit: bool = False, method: str = "get", answer: str = ""
-) -> list[Row]:
-    """Rows for a record page, one per visibility the record may have."""
-    rows = []
-    for visibility, readers in READERS.items():
-        if kind == "ask" and visibility == "private":
-            continue  # asks are addressed to the department: never private
-        if answer == "staff":
-            # Staff who read the ask reach the form; others who read it are refused.
-            expected = page(readers & STAFF, denied=readers - STAFF - {"public"})
-        elif answer == "sides":
-            # The asking organization and staff who read the ask; other readers are refused.
-            sides = readers & (STAFF | {"partner_a"})
-            expected = page(sides, denied=readers - sides - {"public"})
-        elif answer == "readers":
-            # Whoever reads the ask reaches the form; the action itself refuses the wrong side.
-            expected = page(readers - {"public"})
-        elif edit:
-            expected = page({"partner_a"}, denied=readers - {"partner_a", "public"})
-            if "public" in readers:
-                expected["public"] = "login"
-        else:
-            expected = page(readers, public="hidden")
-        rows.append(
-            Row(
-                name,
-                lambda c, r, k=kind, v=visibility: [r[k][v].pk],
-                expected,
-                method,
-                label=visibility,
-            )
-        )
-    return rows
-
-
-ROWS: list[Row] = [
+CORE_ROWS: list[Row] = [
     Row("home", lambda c, r: [], everyone()),
     Row("partners:campaigns", lambda c, r: [], everyone()),
     Row("partners:campaign_export", lambda c, r: [], everyone()),
@@ -231,6 +176,13 @@ ROWS: list[Row] = [
 
 @pytest.fixture
 def records(cast: Cast) -> dict[str, Any]:
+    made = core_records(cast)
+    for module in APP_MATRICES:
+        made.update(module.records(cast))
+    return made
+
+
+def core_records(cast: Cast) -> dict[str, Any]:
     from accounts.models import Membership
     from powershare.testing import make_user
 
@@ -271,6 +223,9 @@ def records(cast: Cast) -> dict[str, Any]:
         "ask": ask,
         "ask_file": ask_file,
     }
+
+
+ROWS = CORE_ROWS + [row for module in APP_MATRICES for row in module.ROWS]
 
 
 def outcome(response: Any) -> str:
@@ -317,6 +272,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix() -> None:
-    ours = {n for n in _names(get_resolver()) if n.split(":")[0] in OUR_NAMESPACES or n == "home"}
+    namespaces = CORE_NAMESPACES | {config.label for config in _project_apps()}
+    ours = {n for n in _names(get_resolver()) if n.split(":")[0] in namespaces or n == "home"}
     covered = {row.name for row in ROWS}
     assert not ours - covered, f"URLs missing from the matrix: {sorted(ours - covered)}"
