@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "accounts",
     "partners",
     "support",
+    "data",
+    "accountability",
+    "grants",
+    "foundation",
+    "regulatory",
+    "network",
 ]
 
 MIDDLEWARE = [

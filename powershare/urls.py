@@ -13,5 +13,11 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("support/", include("support.urls")),
     path("audit/", include("powershare.audit.urls")),
+    path("data/", include("data.urls")),
+    path("board/", include("accountability.urls")),
+    path("grants/", include("grants.urls")),
+    path("foundation/", include("foundation.urls")),
+    path("regulatory/", include("regulatory.urls")),
+    path("network/", include("network.urls")),
     path("admin/", admin.site.urls),
 ]

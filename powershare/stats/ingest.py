@@ -31,6 +31,7 @@ EVENT_COLUMNS = ("year", "date", "geo", "age", "sex", "race", "cause")
 POPULATION_COLUMNS = ("year", "geo", "age_group", "sex", "race", "population")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 CAUSE_PATTERN = r"[A-Z0-9][A-Z0-9._-]{0,15}"
+MEMORY_LIMIT = "1GB"
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,12 @@ def _reader(path: Path, all_varchar: bool) -> str:
     raise ValueError(f"{path.name}: only CSV and Parquet sources are supported")
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def _connect(store: Store) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
+    # Bounded memory: the sort of a large file spills to the store's own temp directory.
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{store.root / '.tmp'}'")
     return con
 
 
@@ -306,7 +310,7 @@ def load_events(
     path = Path(source)
     note = progress or (lambda _msg: None)
     geo = load_current(store)
-    con = _connect()
+    con = _connect(store)
     con.register("base_units", pa.table({"code": geo.base_codes}))
     cols = _resolve(
         _source_columns(con, path), mapping, EVENT_COLUMNS, {"geo", "age", "sex", "race", "cause"}
@@ -337,9 +341,11 @@ def load_events(
     try:
         note("reading and converting")
         try:
+            # Sorted by year and geography: year filters skip row groups (min/max
+            # statistics) and grouping by area sees few groups at a time.
             con.execute(
-                f"COPY (SELECT {', '.join(select)} FROM {_reader(path, False)}) TO '{tmp}' "
-                "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1000000)"
+                f"COPY (SELECT {', '.join(select)} FROM {_reader(path, False)} ORDER BY year, geo) "
+                f"TO '{tmp}' (FORMAT parquet, COMPRESSION snappy)"
             )
         except duckdb.Error:
             note("listing errors")
@@ -405,7 +411,7 @@ def load_population(
     path = Path(source)
     note = progress or (lambda _msg: None)
     geo = load_current(store)
-    con = _connect()
+    con = _connect(store)
     con.register("base_units", pa.table({"code": geo.base_codes}))
     cols = _resolve(
         _source_columns(con, path), mapping, POPULATION_COLUMNS, set(POPULATION_COLUMNS)
@@ -509,7 +515,7 @@ def load_population(
         con.execute(
             "COPY (SELECT CAST(year AS SMALLINT) AS year, geo, CAST(a.lo AS SMALLINT) AS age_lo, "
             "CAST(a.hi AS SMALLINT) AS age_hi, sex, race, CAST(population AS DOUBLE) AS population "
-            f"FROM src JOIN ages a ON a.label = trim(src.age_group) ORDER BY _row) TO '{tmp}' (FORMAT parquet)"
+            f"FROM src JOIN ages a ON a.label = trim(src.age_group) ORDER BY year, geo, _row) TO '{tmp}' (FORMAT parquet)"
         )
         n_rows = con.execute("SELECT count(*) FROM src").fetchone()[0]  # type: ignore[index]
         with store.lock():

@@ -54,3 +54,19 @@ def test_same_seed_same_county_and_no_duplicates(db):
     call_command("seed_demo", seed=3, reset=True, stdout=StringIO())
     assert _county() == first
     assert User.objects.filter(email="admin@demo.powershare.org").count() == 1
+
+
+def test_reset_refuses_a_database_with_real_users(db):
+    from django.core.management.base import CommandError
+
+    from powershare.testing import make_user
+
+    call_command("seed_demo", seed=3, stdout=StringIO())
+    make_user("real.person@county.example.gov")
+    try:
+        call_command("seed_demo", seed=3, reset=True, stdout=StringIO())
+    except CommandError as error:
+        assert "users outside the demo county" in str(error)
+    else:
+        raise AssertionError("reset went ahead")
+    assert User.objects.filter(email="real.person@county.example.gov").exists()

@@ -6,12 +6,14 @@ relative to the day it runs, so overdue asks and recent activity look current.
 
 from __future__ import annotations
 
+import importlib
 import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -64,7 +66,9 @@ class Command(BaseCommand):
             "--seed", type=int, default=42, help="Random seed (same seed, same county)."
         )
         parser.add_argument(
-            "--reset", action="store_true", help="Delete the existing demo county first."
+            "--reset",
+            action="store_true",
+            help="Empty the database and rebuild (refused if it holds anyone but demo users).",
         )
 
     def handle(self, *args: Any, seed: int, reset: bool, **options: Any) -> None:
@@ -84,11 +88,13 @@ class Command(BaseCommand):
         self.print_logins()
 
     def reset(self) -> None:
-        with transaction.atomic():
-            Partnership.objects.all().delete()
-            Organization.objects.all().delete()
-            Person.objects.all().delete()
-            User.objects.filter(email__endswith="@" + DEMO_DOMAIN).delete()
+        """Empty the database, but only one that holds nothing but the demo county."""
+        if User.objects.exclude(email__endswith="@" + DEMO_DOMAIN).exists():
+            raise CommandError(
+                "This database has users outside the demo county; --reset would delete their "
+                "work. Use a separate database for the demo."
+            )
+        call_command("flush", interactive=False, verbosity=0)
 
     def print_logins(self) -> None:
         self.stdout.write("")
@@ -134,6 +140,8 @@ class Builder:
         self.make_campaigns()
         self.make_partnerships()
         self.make_asks()
+        for module in demo_modules():
+            module.build(self)
 
     def make_users(self) -> None:
         for local, name, role, board, reviewer, _cpbo in DEMO_USERS:
@@ -391,3 +399,20 @@ class Builder:
                 support_actions.withdraw(
                     actor=partner, ask=ask, comment="We no longer need this.", at=at
                 )
+
+
+# Apps that add to the demo county do so in ``<app>/demo.py`` with ``build(builder)``,
+# in this order (later apps may use what earlier ones made).
+DEMO_APPS = ["data", "accountability", "grants", "foundation", "regulatory", "network"]
+
+
+def demo_modules() -> list[Any]:
+    """The ``demo`` modules of the apps that have one."""
+    modules = []
+    for app in DEMO_APPS:
+        try:
+            modules.append(importlib.import_module(f"{app}.demo"))
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.demo":
+                raise
+    return modules
