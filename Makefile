@@ -32,8 +32,8 @@ setup: $(VENV)/.synced node_modules/.installed
 
 demo: setup
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py seed_demo --seed 42
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true TASKS_IMMEDIATE=true $(PY) manage.py seed_demo --seed 42
+	DEBUG=true TASKS_IMMEDIATE=true $(PY) manage.py runserver 127.0.0.1:8000
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
