@@ -145,7 +145,7 @@ def step_pandas(directory: Path) -> dict:
     pop = pd.concat(pd.read_parquet(p) for p in store.paths("population"))
     data_bounds = bounds_of(parse_age_groups(store.dataset("population").columns["age_groups"]))
     bins = np.array(adjustment_bounds(US2000_19, data_bounds, 0, 120))
-    w = US2000_19.weights_for(bins)
+    w = US2000_19.weights_for(tuple(int(b) for b in bins))
     ev = ev[ev.year.between(YEARS[0], YEARS[-1])]
     ev = ev.assign(ab=np.searchsorted(bins, ev.age.to_numpy(), side="right") - 1)
     counts = ev.groupby(["geo", "race", "ab"], observed=True).size().rename("n")

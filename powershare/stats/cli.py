@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .geography import CustomArea, GeographyError, load_current, load_geography
 from .ingest import LoadError, LoadReport, load_events, load_population
@@ -160,7 +161,7 @@ def cmd_query(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_describe(args: argparse.Namespace, store: Store) -> int:
     manifest = store.manifest()
-    out = {
+    out: dict[str, Any] = {
         "root": str(store.root),
         "geography": None,
         "datasets": [],

@@ -495,12 +495,12 @@ def load_population(
     union = " UNION ALL ".join(parts)
     total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]  # type: ignore[index]
     if total:
-        rows = con.execute(
+        found = con.execute(
             f"SELECT * FROM ({union}) ORDER BY _row, _k LIMIT {int(max_errors)}"
         ).fetchall()
         raise LoadError(
             path,
-            [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in rows],
+            [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in found],
             int(total),
         )
     groups = sorted(

@@ -140,7 +140,7 @@ def direct_adjust(
         variance=np.where(undefined, nan, var),
         lower=np.where(undefined, nan, lower),
         upper=np.where(undefined, nan, upper),
-        undefined=undefined,
+        undefined=np.asarray(undefined),
     )
 
 

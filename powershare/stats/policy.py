@@ -65,10 +65,15 @@ class SuppressionPolicy:
                 if value is not None:
                     object.__setattr__(self, f.name, tuple(str(v) for v in value))
                 continue
-            kind = {"int": int, "bool": bool, "float": (int, float)}[str(f.type)]
+            kinds: dict[str, type | tuple[type, ...]] = {
+                "int": int,
+                "bool": bool,
+                "float": (int, float),
+            }
+            kind = kinds[str(f.type)]
             if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
                 raise TypeError(f"policy field {f.name} must be {f.type}, got {value!r}")
-            if not isinstance(value, bool) and value < 0:
+            if not isinstance(value, bool) and float(value) < 0:  # type: ignore[arg-type]
                 raise ValueError(f"policy field {f.name} must not be negative")
         if self.min_count < 1:
             raise ValueError("min_count must be at least 1")

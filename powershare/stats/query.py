@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow.compute as pc
+from scipy import sparse
 
 from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, bounds_of, parse_age_groups
 from .cube import Axis, dense, proportion_stats, rate_stats, ratios, with_totals
@@ -157,6 +158,7 @@ def run_query(
         pop = source.execute(
             population_aggregate(source.table(measure.population), query.years, strata_db, fine),
             policy.time_limit_seconds,
+            cache=True,  # denominators change rarely; the cache is keyed by their version
         )
     values = _stratum_values(strata_db, query, ev, pop)
     keys = [("geo", geo.base_codes)] + [(s, values[s]) for s in strata_db]
@@ -253,8 +255,10 @@ def run_query(
 
 
 def _project(w: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """Areas from base units: the crosswalk matrix times the base-unit array."""
-    return (w @ a.reshape(a.shape[0], -1)).reshape((w.shape[0], *a.shape[1:]))
+    """Areas from base units: the (sparse) crosswalk matrix times the base-unit array."""
+    return np.asarray(sparse.csr_matrix(w) @ a.reshape(a.shape[0], -1)).reshape(
+        (w.shape[0], *a.shape[1:])
+    )
 
 
 def _check_levels(query: Query, geo: Geography, policy: SuppressionPolicy) -> None:
@@ -402,7 +406,7 @@ def _reference_index(
                 raise ValueError(f"reference {spec!r} is not one of the areas in the result")
             target = codes.index(code)
         ref[0] = target
-    return np.ravel_multi_index(tuple(ref), shape).astype(np.int64)
+    return np.asarray(np.ravel_multi_index(tuple(ref), shape), dtype=np.int64)
 
 
 def _row_filter(query: Query, axes: list[Axis], shape: tuple[int, ...]) -> np.ndarray:

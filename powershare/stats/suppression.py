@@ -38,7 +38,7 @@ def _cost(counts: np.ndarray, with_total: Sequence[bool]) -> np.ndarray:
     margin = np.zeros(counts.shape, dtype=bool)
     for axis, has_total in enumerate(with_total):
         if has_total and counts.shape[axis] > 1:
-            sl = [slice(None)] * counts.ndim
+            sl: list[slice | int] = [slice(None)] * counts.ndim
             sl[axis] = -1
             margin[tuple(sl)] = True
     return np.where(margin, cost + 1e9, cost).ravel()

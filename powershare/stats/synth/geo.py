@@ -86,7 +86,7 @@ def make_grid(rng: np.random.Generator, n_tracts: int) -> Grid:
     cols = max(4, round(math.sqrt(n_tracts * 1.25)))
     rows = max(4, math.ceil(n_tracts / cols))
     n = rows * cols
-    adj = [[] for _ in range(n)]
+    adj: list[list[int]] = [[] for _ in range(n)]
     for r in range(rows):
         for c in range(cols):
             i = r * cols + c

@@ -9,6 +9,7 @@ Everything is drawn vectorized (Poisson counts per population cell, then np.repe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -151,7 +152,7 @@ def _events(
     code_p: np.ndarray | None = None,
     months: tuple[int, int] = (1, 12),
     tract_codes: list[str] | None = None,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     lo = np.array([a for a, _ in AGE_GROUPS])[pop.age[cells]]
     hi = np.array([b for _, b in AGE_GROUPS])[pop.age[cells]]
     age = lo + (rng.random(len(cells)) * (hi - lo + 1)).astype(np.int64)

@@ -306,3 +306,19 @@ def test_two_close_custom_areas_in_one_query_are_refused(tiny_store: Store):
             Query("asthma_ed", years=(2020,), custom_areas=near),
             policy=SuppressionPolicy(custom_area_min_population=7_000),
         )
+
+
+def test_a_long_lived_source_sees_reloaded_data(tiny_store: Store, tmp_path: Path):
+    from powershare.stats import Source
+
+    source = Source.duckdb(tiny_store)
+    q = Query("asthma_ed", years=(2020, 2021))
+    assert run_query(tiny_store, q, source=source).rows()[0]["count"] == 88
+    rows = [r for r in tiny_event_rows() if r[1] != "T4"]
+    load_events(
+        tiny_store,
+        write_csv(tmp_path / "fewer.csv", ["date", "geo", "age", "sex", "race", "cause"], rows),
+        dataset="ed_visits",
+        replace=True,
+    )
+    assert run_query(tiny_store, q, source=source).rows()[0]["count"] == 48
