@@ -67,8 +67,9 @@ class Geography:
         meta = json.loads((directory / "geography.json").read_text())
         self.base_level: str = meta["base_level"]
         self.levels: tuple[str, ...] = tuple(meta["levels"])
-        self.units = pq.read_table(directory / "units.parquet")
-        self.crosswalk = pq.read_table(directory / "crosswalk.parquet")
+        # ParquetFile, not read_table: read_table imports pyarrow.dataset (and pandas), ~1 s
+        self.units = pq.ParquetFile(directory / "units.parquet").read()
+        self.crosswalk = pq.ParquetFile(directory / "crosswalk.parquet").read()
         self._codes: dict[str, list[str]] = {}
         self._matrices: dict[str, tuple[list[str], np.ndarray]] = {}
 
