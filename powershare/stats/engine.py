@@ -9,7 +9,7 @@ runs on PostgreSQL, Trino, Spark or BigQuery when a department outgrows one mach
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ibis
@@ -38,6 +38,16 @@ class Source:
         self._tables = dict(tables)
         self.versions = dict(versions or {})
         self.name = name or getattr(con, "name", "ibis")
+        self._exprs: dict[tuple, ir.Table] = {}
+
+    def expression(self, key: tuple, build: Callable[[], ir.Table]) -> ir.Table:
+        """An aggregation expression, built once per key (which must include data versions)."""
+        expr = self._exprs.get(key)
+        if expr is None:
+            if len(self._exprs) > 256:
+                self._exprs.clear()
+            expr = self._exprs[key] = build()
+        return expr
 
     @classmethod
     def duckdb(cls, store: Store, threads: int | None = None) -> Source:

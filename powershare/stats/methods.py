@@ -9,9 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 from scipy import stats as sps
 
 Array = np.ndarray
+
+
+def gamma_ppf(q: float, shape: Array | float, scale: Array | float = 1.0) -> Array:
+    """Quantile of the gamma distribution (scipy.special directly: no per-call checks)."""
+    a = np.asarray(shape, dtype=float)
+    with np.errstate(invalid="ignore"):
+        out = special.gammaincinv(np.where(a > 0, a, 1.0), q) * np.asarray(scale, dtype=float)
+    return np.where(a > 0, out, np.where(a == 0, 0.0, np.nan))
 
 
 def _z(conf_level: float) -> float:
@@ -28,8 +37,8 @@ def poisson_ci(count: Array | float, conf_level: float = 0.95) -> tuple[Array, A
     x = np.asarray(count, dtype=float)
     alpha = 1 - conf_level
     with np.errstate(invalid="ignore"):
-        lower = np.where(x > 0, sps.gamma.ppf(alpha / 2, np.where(x > 0, x, 1)), 0.0)
-        upper = sps.gamma.ppf(1 - alpha / 2, x + 1)
+        lower = np.where(x > 0, gamma_ppf(alpha / 2, np.where(x > 0, x, 1)), 0.0)
+        upper = gamma_ppf(1 - alpha / 2, x + 1)
     return lower, upper
 
 
@@ -105,7 +114,7 @@ def direct_adjust(
         with np.errstate(divide="ignore", invalid="ignore"):
             lower = np.where(
                 rate > 0,
-                sps.gamma.ppf(
+                gamma_ppf(
                     alpha / 2,
                     rate * rate / np.where(var > 0, var, 1),
                     scale=var / np.where(rate > 0, rate, 1),
@@ -114,7 +123,7 @@ def direct_adjust(
             )
             shape_u = (rate + wm) ** 2 / (var + wm * wm)
             scale_u = (var + wm * wm) / (rate + wm)
-            upper = sps.gamma.ppf(1 - alpha / 2, shape_u, scale=scale_u)
+            upper = gamma_ppf(1 - alpha / 2, shape_u, scale=scale_u)
     elif method == "dobson":
         total = d.sum(axis=-1)
         exact_lo, exact_hi = poisson_ci(total, conf_level)
@@ -129,7 +138,7 @@ def direct_adjust(
         upper = np.where(
             total > 0,
             upper,
-            sps.gamma.ppf(1 - alpha / 2, 1.0, scale=np.where(wm > 0, wm, 1)) * (wm > 0),
+            gamma_ppf(1 - alpha / 2, 1.0, scale=np.where(wm > 0, wm, 1)) * (wm > 0),
         )
         lower = np.clip(lower, 0, None)
     else:

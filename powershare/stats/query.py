@@ -149,14 +149,36 @@ def run_query(
 
     # -- aggregation in the engine --------------------------------------------------------
     strata_db = [s for s in query.by if s != "age_group"]
+    events = source.table(measure.dataset)
+    key = (
+        measure.dataset,
+        source.versions.get(measure.dataset),
+        repr(measure),
+        query.years,
+        tuple(strata_db),
+        fine,
+    )
     ev = source.execute(
-        event_aggregate(source.table(measure.dataset), measure, query.years, strata_db, fine),
+        source.expression(
+            ("events", *key), lambda: event_aggregate(events, measure, query.years, strata_db, fine)
+        ),
         policy.time_limit_seconds,
     )
     pop = None
     if is_rate:
+        people = source.table(measure.population)
+        pkey = (
+            "population",
+            measure.population,
+            source.versions.get(measure.population),
+            query.years,
+            tuple(strata_db),
+            fine,
+        )
         pop = source.execute(
-            population_aggregate(source.table(measure.population), query.years, strata_db, fine),
+            source.expression(
+                pkey, lambda: population_aggregate(people, query.years, strata_db, fine)
+            ),
             policy.time_limit_seconds,
             cache=True,  # denominators change rarely; the cache is keyed by their version
         )
