@@ -1,0 +1,1 @@
+"""Pages of grants, split by stage: programs and cycles, applications, review, awards."""
