@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from foundation import actions
@@ -141,5 +141,5 @@ def test_partners_and_the_public_cannot_reach_assessments(client, cast):
     round_ = make_round(admin=cast.admin)
     client.force_login(cast.partner_a)
     assert client.get(reverse("foundation:round", args=[round_.pk])).status_code == 403
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         answer_all(round_, cast.partner_a, 3)
