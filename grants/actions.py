@@ -580,6 +580,7 @@ def save_review(
     refused; submitting needs a score for every criterion. Submitted reviews are final."""
     if not rules.may_review(actor, application):
         raise PermissionDenied
+    application.cycle = Cycle.objects.get(pk=application.cycle_id)
     if application.cycle.status != Cycle.Status.REVIEW:
         raise ValidationError(_("This cycle is not under review."))
     review, _created = Review.objects.select_for_update().get_or_create(

@@ -319,22 +319,20 @@ def _decisions_context(request: HttpRequest, cycle: Cycle) -> dict[str, object]:
     rows = []
     for a in apps:
         decision = getattr(a, "decision", None)
-        rows.append(
-            {
-                "application": a,
-                "rank": ranked.get(a.pk),
-                "decision": decision,
-                "form": DecisionForm(
-                    prefix=f"d{a.pk}",
-                    initial={
-                        "outcome": decision.outcome,
-                        "amount": decision.amount,
-                        "reason": decision.reason,
-                    }
-                    if decision
-                    else {"amount": a.amount_requested},
-                ),
+        form = DecisionForm(
+            prefix=f"d{a.pk}",
+            initial={
+                "outcome": decision.outcome,
+                "amount": decision.amount,
+                "reason": decision.reason,
             }
+            if decision
+            else {"amount": a.amount_requested},
+        )
+        # The over-budget box appears only when a decision would need it.
+        del form.fields["confirm_over_budget"]
+        rows.append(
+            {"application": a, "rank": ranked.get(a.pk), "decision": decision, "form": form}
         )
     rows.sort(key=lambda r: r["rank"].ranked.rank if r["rank"] else 10_000)
     chain = actions.approval_chain(cycle)
