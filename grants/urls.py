@@ -17,7 +17,11 @@ urlpatterns = [
     path("cycles/<int:pk>/edit/", programs.cycle_edit, name="cycle_edit"),
     path("cycles/<int:pk>/status/", programs.cycle_status, name="cycle_status"),
     path("cycles/<int:pk>/items/<str:kind>/add/", programs.item_add, name="item_add"),
-    path("cycles/<int:pk>/items/<str:kind>/<int:item>/delete/", programs.item_delete, name="item_delete"),
+    path(
+        "cycles/<int:pk>/items/<str:kind>/<int:item>/delete/",
+        programs.item_delete,
+        name="item_delete",
+    ),
     path("cycles/<int:pk>/apply/", applications.apply, name="apply"),
     path("cycles/<int:pk>/applications/", applications.applications, name="applications"),
     path(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from grants import actions
 from grants.models import ReviewerInterest
 from grants.tests.factories import PDF, make_application, make_cycle, make_program, score, to_review
-from powershare.matrix import PARTNERS, SIGNED_IN, STAFF, Row, everyone, page, signed_in_only
+from powershare.matrix import PARTNERS, STAFF, Row, everyone, page, signed_in_only
 from powershare.testing import Cast
 
 
