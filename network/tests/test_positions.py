@@ -37,7 +37,7 @@ def test_organizer_places_a_target_and_records_movement(cast):
     assert "ps-grid__move" in grid and "<title id=\"grid-title\">" in grid
     history = client.get(reverse("network:position", args=[position.pk])).content.decode()
     assert history.index("Voted against") < history.index("Co-sponsored")
-    assert "Judged by Pat Partner" in history
+    assert "Judged by Pat" in history
     # Staff read the map but do not change another organization's judgment.
     staff = Client()
     staff.force_login(cast.admin)
