@@ -1,0 +1,791 @@
+"""Pages of the regulatory module: authorities, actions for campaigns, complaints from the
+community, patterns and comment periods. Thin: parse, check, call, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from icalendar import Calendar, Event
+
+from powershare.decorators import department_required
+from powershare.exports import csv_response
+from powershare.pagination import paginate, query_without_page
+from powershare.visibility import can_view, get_visible_or_404
+from regulatory import actions, queries, rules
+from regulatory.forms import (
+    ActionFilterForm,
+    ActionForm,
+    AuthorityForm,
+    CloseForm,
+    CommentPeriodForm,
+    ComplaintFilterForm,
+    ComplaintForm,
+    CorrectedForm,
+    InspectionForm,
+    InspectionResultForm,
+    MessageForm,
+    RetaliationForm,
+    RetaliationUpdateForm,
+    TriageForm,
+    ViolationForm,
+)
+from regulatory.models import (
+    Authority,
+    CommentPeriod,
+    Complaint,
+    ComplaintFile,
+    Inspection,
+    RegulatoryAction,
+    Retaliation,
+    Violation,
+)
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _status(form: Any) -> int:
+    return 400 if form.errors else 200
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, Any] = {
+        "periods": queries.upcoming_periods(user)[:5],
+        "actions": queries.visible_actions(user)[:5],
+        "authority_count": Authority.objects.count(),
+    }
+    if user.is_authenticated and (user.is_department or user.is_partner):
+        complaints = Complaint.objects.visible_to(user)
+        context["open_complaints"] = complaints.filter(status__in=Complaint.OPEN_STATUSES).count()
+        context["recent_complaints"] = complaints.select_related("organization")[:5]
+        if user.is_department:
+            context["mine"] = complaints.filter(
+                assigned_inspector=user, status__in=Complaint.OPEN_STATUSES
+            )[:10]
+            context["untriaged"] = complaints.filter(status=Complaint.Status.RECEIVED).count()
+            context["open_retaliations"] = Retaliation.objects.filter(
+                status=Retaliation.Status.OPEN
+            ).count()
+    return render(request, "regulatory/index.html", context)
+
+
+# Authorities ----------------------------------------------------------------------------------
+
+
+def authority_list(request: HttpRequest) -> HttpResponse:
+    authorities = Authority.objects.select_related("unit")
+    kind = request.GET.get("kind")
+    if kind in Authority.Kind.values:
+        authorities = authorities.filter(kind=kind)
+    return render(
+        request,
+        "regulatory/authority_list.html",
+        {"authorities": authorities, "kinds": Authority.Kind.choices, "kind": kind},
+    )
+
+
+def authority_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    authority = get_object_or_404(Authority.objects.select_related("unit"), pk=pk)
+    context = {
+        "authority": authority,
+        "actions": queries.visible_actions(request.user).filter(authority=authority),
+        "periods": CommentPeriod.objects.visible_to(request.user).filter(authority=authority),
+    }
+    return render(request, "regulatory/authority_detail.html", context)
+
+
+def _authority_form(request: HttpRequest, authority: Authority | None) -> HttpResponse:
+    form = AuthorityForm(request.POST or None, instance=authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_authority(
+                actor=request.user,
+                authority=Authority.objects.get(pk=authority.pk) if authority else None,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Authority saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "regulatory/form.html",
+        {
+            "form": form,
+            "title": _("Edit authority") if authority else _("New authority"),
+            "cancel": authority.get_absolute_url()
+            if authority
+            else reverse("regulatory:authorities"),
+        },
+        status=_status(form),
+    )
+
+
+@department_required
+def authority_new(request: HttpRequest) -> HttpResponse:
+    return _authority_form(request, None)
+
+
+@department_required
+def authority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _authority_form(request, get_object_or_404(Authority, pk=pk))
+
+
+# Actions for campaigns -------------------------------------------------------------------------
+
+
+def action_list(request: HttpRequest) -> HttpResponse:
+    form = ActionFilterForm(request.GET)
+    form.is_valid()
+    page = paginate(request, queries.search_actions(request.user, request.GET))
+    context = {
+        "form": form,
+        "page": page,
+        "actions": page.object_list,
+        "query": query_without_page(request),
+    }
+    return render(request, "regulatory/action_list.html", context)
+
+
+def action_export(request: HttpRequest) -> HttpResponse:
+    header = [
+        _("Title"),
+        _("Authority"),
+        _("Status"),
+        _("Campaigns"),
+        _("Started"),
+        _("Next key date"),
+        _("Completed"),
+        _("Violations found"),
+        _("Orders issued"),
+        _("Fines (USD)"),
+        _("Outcome"),
+        _("Visibility"),
+    ]
+    rows = (
+        [
+            a.title,
+            a.authority.name,
+            a.get_status_display(),
+            "; ".join(c.title for c in queries.visible_campaigns_of(request.user, a)),
+            a.started or "",
+            a.next_date or "",
+            a.completed or "",
+            a.violations_found,
+            a.orders_issued,
+            a.fines,
+            a.outcome,
+            a.get_visibility_display(),
+        ]
+        for a in queries.search_actions(request.user, request.GET)
+    )
+    return csv_response("regulatory-actions.csv", header, rows)
+
+
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_visible_or_404(
+        RegulatoryAction.objects.select_related("authority", "authority__unit"), request.user, pk=pk
+    )
+    from support.models import Ask
+
+    context = {
+        "action": action,
+        "campaigns": queries.visible_campaigns_of(request.user, action),
+        "asks": Ask.objects.visible_to(request.user).filter(pk__in=action.asks.values("pk")),
+        "periods": CommentPeriod.objects.visible_to(request.user).filter(action=action),
+    }
+    return render(request, "regulatory/action_detail.html", context)
+
+
+def _action_form(request: HttpRequest, action: RegulatoryAction | None) -> HttpResponse:
+    form = ActionForm(request.POST or None, instance=action, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        campaigns, asks = list(data.pop("campaigns")), list(data.pop("asks"))
+        if action:
+            # Links the editor cannot see are kept as they are.
+            from partners.models import Campaign
+            from support.models import Ask
+
+            campaigns += list(
+                action.campaigns.exclude(
+                    pk__in=Campaign.objects.visible_to(request.user).values("pk")
+                )
+            )
+            asks += list(
+                action.asks.exclude(pk__in=Ask.objects.visible_to(request.user).values("pk"))
+            )
+        try:
+            saved = actions.save_action(
+                actor=request.user,
+                action=RegulatoryAction.objects.get(pk=action.pk) if action else None,
+                campaigns=campaigns,
+                asks=asks,
+                **data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Regulatory action saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "regulatory/form.html",
+        {
+            "form": form,
+            "title": _("Edit regulatory action") if action else _("New regulatory action"),
+            "cancel": action.get_absolute_url() if action else reverse("regulatory:actions"),
+        },
+        status=_status(form),
+    )
+
+
+@department_required
+def action_new(request: HttpRequest) -> HttpResponse:
+    return _action_form(request, None)
+
+
+@department_required
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action_form(
+        request, get_visible_or_404(RegulatoryAction.objects.all(), request.user, pk=pk)
+    )
+
+
+# Complaints ------------------------------------------------------------------------------------
+
+
+def _get_complaint(request: HttpRequest, pk: int) -> Complaint:
+    return get_visible_or_404(
+        Complaint.objects.select_related(
+            "organization", "campaign", "assigned_inspector", "filed_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_department or user.is_partner):
+        raise PermissionDenied
+    form = ComplaintFilterForm(request.GET)
+    form.is_valid()
+    page = paginate(request, queries.search_complaints(user, request.GET))
+    context = {
+        "form": form,
+        "page": page,
+        "complaints": page.object_list,
+        "query": query_without_page(request),
+    }
+    return render(request, "regulatory/complaint_list.html", context)
+
+
+@login_required
+def complaint_export(request: HttpRequest) -> HttpResponse:
+    """Complaints as CSV, never with the complainant's name or contact."""
+    user = request.user
+    if not (user.is_department or user.is_partner):
+        raise PermissionDenied
+    header = [
+        _("Number"),
+        _("Filed"),
+        _("Filed by"),
+        _("Campaign"),
+        _("Kind of complaint"),
+        _("Type of problem"),
+        _("Address"),
+        _("Neighborhood"),
+        _("Building owner or employer"),
+        _("Still going on"),
+        _("Anonymous"),
+        _("Status"),
+        _("Resolution"),
+    ]
+    from partners.models import Campaign
+
+    visible = set(Campaign.objects.visible_to(user).values_list("pk", flat=True))
+    rows = (
+        [
+            c.pk,
+            c.created.date(),
+            c.organization.name,
+            c.campaign.title if c.campaign_id in visible and c.campaign else "",
+            c.get_category_display(),
+            c.get_violation_type_display(),
+            c.address,
+            c.neighborhood,
+            c.building_owner,
+            _("yes") if c.ongoing else _("no"),
+            _("yes") if c.anonymous else _("no"),
+            c.get_status_display(),
+            c.get_resolution_display(),
+        ]
+        for c in queries.search_complaints(user, request.GET)
+    )
+    return csv_response("complaints.csv", header, rows)
+
+
+@login_required
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_partner:
+        raise PermissionDenied
+    initial = {}
+    campaign = request.GET.get("campaign", "")
+    if campaign.isdigit():
+        initial["campaign"] = int(campaign)
+    form = ComplaintForm(request.POST or None, request.FILES or None, initial=initial, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photos = data.pop("photos")
+        try:
+            complaint = actions.file_complaint(actor=user, photos=photos, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The complaint was sent to the department. You can follow its status here."),
+            )
+            return redirect(complaint)
+    return render(request, "regulatory/complaint_form.html", {"form": form}, status=_status(form))
+
+
+def _complaint_page(
+    request: HttpRequest, complaint: Complaint, status: int = 200, **forms: Any
+) -> HttpResponse:
+    user = request.user
+    staff = rules.can_handle(user, complaint)
+    context = {
+        "complaint": complaint,
+        "staff": staff,
+        "filer": rules.is_filer(user, complaint),
+        "see_identity": rules.can_see_identity(user, complaint),
+        "campaign_visible": complaint.campaign is not None and can_view(user, complaint.campaign),
+        "timeline": queries.timeline(user, complaint),
+        "photos": complaint.files.filter(kind=ComplaintFile.Kind.PHOTO),
+        "evidence_files": complaint.files.filter(kind=ComplaintFile.Kind.EVIDENCE),
+        "inspections": complaint.inspections.select_related("inspector"),
+        "violations": complaint.violations.all(),
+        "retaliations": complaint.retaliations.all(),
+        "triage_form": forms.get("triage_form")
+        or TriageForm(initial={"inspector": complaint.assigned_inspector_id}, prefix="triage"),
+        "inspection_form": forms.get("inspection_form") or InspectionForm(prefix="inspection"),
+        "violation_form": forms.get("violation_form") or ViolationForm(prefix="violation"),
+        "message_form": forms.get("message_form") or MessageForm(prefix="message"),
+    }
+    return render(request, "regulatory/complaint_detail.html", context, status=status)
+
+
+@login_required
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _complaint_page(request, _get_complaint(request, pk))
+
+
+def _staff_complaint(request: HttpRequest, pk: int) -> Complaint:
+    complaint = _get_complaint(request, pk)
+    if not rules.can_handle(request.user, complaint):
+        raise PermissionDenied
+    return complaint
+
+
+@login_required
+@require_POST
+def complaint_triage(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _staff_complaint(request, pk)
+    form = TriageForm(request.POST, prefix="triage")
+    if form.is_valid():
+        try:
+            actions.triage_complaint(
+                actor=request.user,
+                complaint=complaint,
+                **{
+                    "inspector": form.cleaned_data["inspector"],
+                    "message": form.cleaned_data["message"],
+                    "internal_note": form.cleaned_data["internal_note"],
+                },
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Triage saved."))
+            return redirect(complaint)
+    return _complaint_page(request, complaint, 400, triage_form=form)
+
+
+@login_required
+@require_POST
+def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _staff_complaint(request, pk)
+    form = InspectionForm(request.POST, prefix="inspection")
+    if form.is_valid():
+        try:
+            actions.schedule_inspection(
+                actor=request.user,
+                complaint=complaint,
+                scheduled_for=form.cleaned_data["scheduled_for"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Inspection scheduled."))
+            return redirect(complaint)
+    return _complaint_page(request, complaint, 400, inspection_form=form)
+
+
+@login_required
+@require_POST
+def inspection_record(request: HttpRequest, pk: int, inspection_pk: int) -> HttpResponse:
+    complaint = _staff_complaint(request, pk)
+    inspection = get_object_or_404(Inspection, pk=inspection_pk, complaint=complaint)
+    form = InspectionResultForm(request.POST, prefix=f"result{inspection.pk}")
+    if form.is_valid():
+        actions.record_inspection(actor=request.user, inspection=inspection, **form.cleaned_data)
+        messages.success(request, _("Inspection results saved."))
+    else:
+        messages.error(
+            request, _("The inspection results were not saved: give the date and the findings.")
+        )
+    return redirect(complaint)
+
+
+@login_required
+@require_POST
+def violation_new(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _staff_complaint(request, pk)
+    form = ViolationForm(request.POST, prefix="violation")
+    if form.is_valid():
+        try:
+            actions.add_violation(actor=request.user, complaint=complaint, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Violation recorded."))
+            return redirect(complaint)
+    return _complaint_page(request, complaint, 400, violation_form=form)
+
+
+@login_required
+@require_POST
+def violation_correct(request: HttpRequest, pk: int, violation_pk: int) -> HttpResponse:
+    complaint = _staff_complaint(request, pk)
+    violation = get_object_or_404(Violation, pk=violation_pk, complaint=complaint)
+    form = CorrectedForm(request.POST, prefix=f"corrected{violation.pk}")
+    if form.is_valid():
+        actions.correct_violation(
+            actor=request.user, violation=violation, corrected_on=form.cleaned_data["corrected_on"]
+        )
+        messages.success(request, _("Violation marked corrected."))
+    else:
+        messages.error(request, _("Give the date the violation was corrected."))
+    return redirect(complaint)
+
+
+@login_required
+def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _staff_complaint(request, pk)
+    if not complaint.is_open:
+        messages.info(request, _("This complaint is already closed."))
+        return redirect(complaint)
+    form = CloseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.close_complaint(
+                actor=request.user,
+                complaint=complaint,
+                resolution=data["resolution"],
+                evidence=data["evidence"],
+                resident_confirmed=data["resident_confirmed"],
+                files=data["files"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The complaint is closed."))
+            return redirect(complaint)
+    return render(
+        request,
+        "regulatory/complaint_close.html",
+        {"form": form, "complaint": complaint},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def complaint_message(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _get_complaint(request, pk)
+    if not (rules.can_handle(request.user, complaint) or rules.is_filer(request.user, complaint)):
+        raise PermissionDenied
+    form = MessageForm(request.POST, prefix="message")
+    if form.is_valid():
+        actions.add_update(
+            actor=request.user,
+            complaint=complaint,
+            message=form.cleaned_data["message"],
+            internal=request.POST.get("internal") == "1",
+        )
+        messages.success(request, _("Message added."))
+        return redirect(complaint)
+    return _complaint_page(request, complaint, 400, message_form=form)
+
+
+@login_required
+def complaint_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A photo or evidence file, to whoever may read the complaint; never a bare media address."""
+    complaint = _get_complaint(request, pk)
+    stored = get_object_or_404(ComplaintFile, pk=file_pk, complaint=complaint)
+    try:
+        handle = stored.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=stored.name)
+
+
+# Retaliation -----------------------------------------------------------------------------------
+
+
+@login_required
+def retaliation_new(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = _get_complaint(request, pk)
+    if not rules.can_report_retaliation(request.user, complaint):
+        raise PermissionDenied
+    form = RetaliationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retaliation = actions.report_retaliation(
+                actor=request.user, complaint=complaint, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The retaliation report was recorded."))
+            return redirect(retaliation)
+    return render(
+        request,
+        "regulatory/retaliation_form.html",
+        {"form": form, "complaint": complaint},
+        status=_status(form),
+    )
+
+
+@department_required
+def retaliation_list(request: HttpRequest) -> HttpResponse:
+    items = Retaliation.objects.select_related("complaint", "complaint__organization")
+    status = request.GET.get("status")
+    if status in Retaliation.Status.values:
+        items = items.filter(status=status)
+    page = paginate(request, items)
+    return render(
+        request,
+        "regulatory/retaliation_list.html",
+        {
+            "page": page,
+            "items": page.object_list,
+            "query": query_without_page(request),
+            "statuses": Retaliation.Status.choices,
+            "status": status,
+        },
+    )
+
+
+def _get_retaliation(request: HttpRequest, pk: int) -> Retaliation:
+    retaliation = get_object_or_404(Retaliation.objects.select_related("complaint"), pk=pk)
+    # Whoever may read the complaint may read the report about it; others cannot tell it exists.
+    _get_complaint(request, retaliation.complaint_id)
+    return retaliation
+
+
+@login_required
+def retaliation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    retaliation = _get_retaliation(request, pk)
+    complaint = retaliation.complaint
+    context = {
+        "retaliation": retaliation,
+        "complaint": complaint,
+        "staff": rules.can_handle(request.user, complaint),
+        "form": RetaliationUpdateForm(
+            initial={"status": retaliation.status, "response": retaliation.response}
+        ),
+    }
+    return render(request, "regulatory/retaliation_detail.html", context)
+
+
+@login_required
+@require_POST
+def retaliation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    retaliation = _get_retaliation(request, pk)
+    if not rules.can_handle(request.user, retaliation.complaint):
+        raise PermissionDenied
+    form = RetaliationUpdateForm(request.POST)
+    if form.is_valid():
+        actions.update_retaliation(actor=request.user, retaliation=retaliation, **form.cleaned_data)
+        messages.success(request, _("The retaliation report was updated."))
+    else:
+        messages.error(request, _("Choose a status."))
+    return redirect(retaliation)
+
+
+# Patterns --------------------------------------------------------------------------------------
+
+
+@login_required
+def patterns(request: HttpRequest) -> HttpResponse:
+    """Complaints by building owner and by neighborhood, month by month: the complaints the user
+    may see (all of them for staff, their own organization's for a partner)."""
+    user = request.user
+    if not (user.is_department or user.is_partner):
+        raise PermissionDenied
+    try:
+        n = min(max(int(request.GET.get("months", 12)), 3), 36)
+    except ValueError:
+        n = 12
+    months = queries.last_months(timezone.localdate(), n)
+    complaints = Complaint.objects.visible_to(user)
+    category = request.GET.get("category")
+    if category in Complaint.Category.values:
+        complaints = complaints.filter(category=category)
+    context = {
+        "months": months,
+        "n": n,
+        "category": category,
+        "categories": Complaint.Category.choices,
+        "by_owner": queries.patterns(complaints, "building_owner", months),
+        "by_neighborhood": queries.patterns(complaints, "neighborhood", months),
+        "chart": queries.monthly_chart(complaints, months),
+    }
+    return render(request, "regulatory/patterns.html", context)
+
+
+# Comment periods -------------------------------------------------------------------------------
+
+
+def comment_period_list(request: HttpRequest) -> HttpResponse:
+    periods = CommentPeriod.objects.visible_to(request.user).select_related("authority")
+    show = request.GET.get("show")
+    if show != "past":
+        periods = periods.filter(closes__gte=timezone.localdate())
+    else:
+        periods = periods.filter(closes__lt=timezone.localdate()).order_by("-closes")
+    page = paginate(request, periods)
+    return render(
+        request,
+        "regulatory/comment_period_list.html",
+        {
+            "page": page,
+            "periods": page.object_list,
+            "show": show,
+            "query": query_without_page(request),
+        },
+    )
+
+
+def comment_period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_visible_or_404(
+        CommentPeriod.objects.select_related("authority", "action"), request.user, pk=pk
+    )
+    action_visible = (
+        period.action_id is not None
+        and queries.visible_actions(request.user).filter(pk=period.action_id).exists()
+    )
+    return render(
+        request,
+        "regulatory/comment_period_detail.html",
+        {"period": period, "action_visible": action_visible},
+    )
+
+
+def _period_form(request: HttpRequest, period: CommentPeriod | None) -> HttpResponse:
+    form = CommentPeriodForm(request.POST or None, instance=period, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_comment_period(
+                actor=request.user,
+                period=CommentPeriod.objects.get(pk=period.pk) if period else None,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Comment period saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "regulatory/form.html",
+        {
+            "form": form,
+            "title": _("Edit comment period") if period else _("New comment period"),
+            "cancel": period.get_absolute_url()
+            if period
+            else reverse("regulatory:comment_periods"),
+        },
+        status=_status(form),
+    )
+
+
+@department_required
+def comment_period_new(request: HttpRequest) -> HttpResponse:
+    return _period_form(request, None)
+
+
+@department_required
+def comment_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _period_form(
+        request, get_visible_or_404(CommentPeriod.objects.all(), request.user, pk=pk)
+    )
+
+
+def comment_periods_ics(request: HttpRequest) -> HttpResponse:
+    """Public comment periods and hearings as an iCalendar feed (public ones only: calendar
+    programs fetch it without signing in)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Powershare//Comment periods//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("Comment periods and hearings"))
+    host = request.get_host()
+    for period in CommentPeriod.objects.filter(visibility="public").order_by("closes"):
+        url = request.build_absolute_uri(period.get_absolute_url())
+        event = Event()
+        event.add("uid", f"comment-period-{period.pk}@{host}")
+        event.add("summary", _("Comments close: %(title)s") % {"title": period.title})
+        event.add("dtstart", period.closes)
+        event.add("dtstamp", period.updated)
+        event.add(
+            "description", f"{period.description}\n\n{period.how_to_comment}\n\n{url}".strip()
+        )
+        event.add("url", url)
+        calendar.add_component(event)
+        if period.hearing_at:
+            hearing = Event()
+            hearing.add("uid", f"hearing-{period.pk}@{host}")
+            hearing.add("summary", _("Hearing: %(title)s") % {"title": period.title})
+            hearing.add("dtstart", period.hearing_at)
+            hearing.add("dtend", period.hearing_at + timedelta(hours=2))
+            hearing.add("dtstamp", period.updated)
+            if period.location:
+                hearing.add("location", period.location)
+            hearing.add("url", url)
+            calendar.add_component(hearing)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="comment-periods.ics"'
+    return response
