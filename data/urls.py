@@ -1,4 +1,44 @@
-from django.urls import path  # noqa: F401 - views are added here as the module grows
+from django.urls import path
+
+from data import views, views_catalog, views_library
 
 app_name = "data"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("query/", views.query, name="query"),
+    path("query.json", views.query_json, name="query_json"),
+    path("query.csv", views.query_csv, name="query_csv"),
+    path("query.xlsx", views.query_xlsx, name="query_xlsx"),
+    path("query/save/", views.save_query, name="save_query"),
+    path("shapes/<slug:level>.json", views.shapes, name="shapes"),
+    path("saved/", views.saved_list, name="saved_list"),
+    path("saved/<int:pk>/", views.saved, name="saved"),
+    path("saved/<int:pk>/delete/", views.saved_delete, name="saved_delete"),
+    path("saved/<int:pk>/factsheet/", views.factsheet, name="factsheet"),
+    path("datasets/new/", views_catalog.dataset_new, name="dataset_new"),
+    path("datasets/<int:pk>/", views_catalog.dataset, name="dataset"),
+    path("datasets/<int:pk>/edit/", views_catalog.dataset_edit, name="dataset_edit"),
+    path("datasets/<int:pk>/records/", views_catalog.dataset_records, name="dataset_records"),
+    path("datasets/<int:pk>/upload/", views_catalog.upload_new, name="upload_new"),
+    path("uploads/<int:pk>/", views_catalog.upload, name="upload"),
+    path("measures/new/", views_catalog.measure_new, name="measure_new"),
+    path("measures/<int:pk>/", views_catalog.measure, name="measure"),
+    path("measures/<int:pk>/edit/", views_catalog.measure_edit, name="measure_edit"),
+    path("policy/", views_catalog.policy, name="policy"),
+    path("log/", views_catalog.query_log, name="query_log"),
+    path("evidence/", views_library.evidence_list, name="evidence_list"),
+    path("evidence/new/", views_library.evidence_new, name="evidence_new"),
+    path("evidence/<int:pk>/", views_library.evidence, name="evidence"),
+    path("evidence/<int:pk>/file/", views_library.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/edit/", views_library.evidence_edit, name="evidence_edit"),
+    path("evidence/<int:pk>/delete/", views_library.evidence_delete, name="evidence_delete"),
+    path("agreements/", views_library.agreement_list, name="agreements"),
+    path("agreements/new/", views_library.agreement_new, name="agreement_new"),
+    path("agreements/<int:pk>/", views_library.agreement, name="agreement"),
+    path("agreements/<int:pk>/file/", views_library.agreement_file, name="agreement_file"),
+    path("agreements/<int:pk>/edit/", views_library.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/revoke/", views_library.agreement_revoke, name="agreement_revoke"),
+    path("requests/", views_library.request_list, name="requests"),
+    path("requests/new/", views_library.request_new, name="request_new"),
+    path("requests/<int:pk>/answer/", views_library.request_answer, name="request_answer"),
+]

@@ -1,0 +1,416 @@
+"""Forms of the data portal: the query builder (GET), the catalog, the policy, uploads, saved
+queries, agreements, evidence and data requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from data import portal
+from data.models import DataAgreement, Dataset, EvidenceItem, Measure, PolicySetting, SavedQuery
+from data.queries import STRATA_CHOICES, QuerySpec, level_label, stratum_label
+from partners.models import Campaign, Organization
+from powershare.forms import Form, ModelForm, check_document
+from powershare.visibility import STAFF_VISIBILITIES, Visibility
+
+RACE_REFERENCES = [("race=nh_white", _("White residents (same area)"))]
+
+
+class QueryForm(Form):
+    """The query builder's choices, read from the URL so every query has a shareable link."""
+
+    measure = forms.ModelChoiceField(
+        label=_("Measure"), queryset=Measure.objects.none(), to_field_name="name"
+    )
+    year_from = forms.TypedChoiceField(label=_("From year"), coerce=int)
+    year_to = forms.TypedChoiceField(label=_("To year"), coerce=int)
+    level = forms.ChoiceField(label=_("Geography"))
+    unit = forms.MultipleChoiceField(
+        label=_("Units of your custom area"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    area_name = forms.CharField(label=_("Name of your custom area"), max_length=80, required=False)
+    by = forms.MultipleChoiceField(
+        label=_("Break down by"),
+        required=False,
+        choices=[(s, stratum_label(s)) for s in STRATA_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rate = forms.ChoiceField(
+        label=_("Rate shown in charts"),
+        choices=[("adjusted", _("Age-adjusted")), ("crude", _("Crude (not adjusted)"))],
+        initial="adjusted",
+        required=False,
+    )
+    compare = forms.ChoiceField(
+        label=_("Compare with"),
+        choices=[("county", _("The county")), *RACE_REFERENCES, ("none", _("No comparison"))],
+        initial="county",
+        required=False,
+    )
+    focus = forms.ChoiceField(label=_("Area for the headline and trend"), required=False)
+
+    def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measures
+        self.fields["measure"].label_from_instance = lambda m: m.label  # type: ignore[attr-defined]
+        years = sorted({y for m in measures for y in (m.dataset.years or [])}) or [
+            timezone.localdate().year
+        ]
+        choices = [(y, str(y)) for y in years]
+        self.fields["year_from"].choices = choices
+        self.fields["year_to"].choices = choices
+        self.fields["year_from"].initial = max(years[0], years[-1] - 4)
+        self.fields["year_to"].initial = years[-1]
+        levels = [lv for lv in portal.levels()]
+        self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels] + [
+            ("custom", _("A custom area (pick units below)"))
+        ]
+        self.fields["level"].initial = (
+            "neighborhood" if "neighborhood" in levels else (levels or [""])[0]
+        )
+        unit_choices = []
+        for lv in ("neighborhood", "tract", "zip", "council_district"):
+            if lv in levels:
+                unit_choices += [(f"{lv}:{code}", name) for code, name in portal.units(lv)]
+        self.fields["unit"].choices = unit_choices
+        focus = [("", _("The first area"))]
+        for lv in levels:
+            focus += [(code, name) for code, name in portal.units(lv) if lv != levels[-1]]
+        self.fields["focus"].choices = focus
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("year_from"), data.get("year_to")
+        if start and end and start > end:
+            self.add_error("year_to", _("The last year must not be before the first."))
+        if data.get("level") == "custom" and not data.get("unit"):
+            self.add_error("unit", _("Pick at least one unit for your custom area."))
+        return data
+
+    def spec(self) -> QuerySpec:
+        data = self.cleaned_data
+        measure = data["measure"]
+        years = tuple(range(data["year_from"], data["year_to"] + 1))
+        available = set(measure.dataset.years or years)
+        years = tuple(y for y in years if y in available) or years
+        by = tuple(s for s in STRATA_CHOICES if s in data.get("by", []))
+        compare = data.get("compare") or "county"
+        if compare.startswith("race=") and "race" not in by:
+            compare = "county"
+        params = {
+            "measure": measure.name,
+            "year_from": data["year_from"],
+            "year_to": data["year_to"],
+            "level": data["level"],
+            "unit": list(data.get("unit") or []) if data["level"] == "custom" else [],
+            "area_name": data.get("area_name", "") if data["level"] == "custom" else "",
+            "by": list(by),
+            "rate": data.get("rate") or "adjusted",
+            "compare": compare,
+            "focus": data.get("focus", ""),
+        }
+        return QuerySpec(
+            measure=measure,
+            years=years,
+            level=data["level"],
+            units=tuple(params["unit"]),
+            area_name=params["area_name"],
+            by=by,
+            adjusted=params["rate"] != "crude",
+            compare=compare,
+            focus=data.get("focus", ""),
+            params=params,
+        )
+
+
+class DatasetForm(ModelForm):
+    class Meta:
+        model = Dataset
+        fields = ["name", "title", "kind", "description", "source", "caveats"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "caveats": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["name"]
+            del self.fields["kind"]
+
+
+class MeasureForm(ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "name",
+            "label",
+            "short_label",
+            "label_es",
+            "short_label_es",
+            "dataset",
+            "kind",
+            "causes",
+            "age_min",
+            "age_max",
+            "sex",
+            "conditions",
+            "numerator_conditions",
+            "per",
+            "unit",
+            "standard",
+            "description",
+            "status",
+        ]
+        widgets = {
+            "conditions": forms.Textarea(attrs={"rows": 2}),
+            "numerator_conditions": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].queryset = Dataset.objects.filter(kind=Dataset.Kind.EVENTS)
+        if self.instance.pk:
+            del self.fields["name"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("conditions", "numerator_conditions"):
+            try:
+                portal.parse_conditions(data.get(name, ""))
+            except ValueError as error:
+                self.add_error(
+                    name,
+                    _("“%(line)s” is not a condition like “bll >= 3.5”.")
+                    % {"line": str(error)[:80]},
+                )
+        if data.get("kind") == Measure.Kind.PROPORTION and not data.get("numerator_conditions"):
+            self.add_error("numerator_conditions", _("A proportion needs numerator conditions."))
+        if self.errors:
+            return data
+        probe = Measure(**{k: v for k, v in data.items() if k != "dataset"})
+        probe.name = data.get("name") or self.instance.name or "probe"
+        probe.dataset = data.get("dataset") or Dataset(name="x")
+        try:
+            portal.engine_measure(probe)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return data
+
+
+class PolicyForm(ModelForm):
+    class Meta:
+        model = PolicySetting
+        fields = PolicySetting.ENGINE_FIELDS
+
+
+def upload_limit() -> int:
+    """Largest data file accepted, in bytes (``DATA_UPLOAD_MAX_BYTES``, default 1 GB)."""
+    return int(getattr(settings, "DATA_UPLOAD_MAX_BYTES", 1024**3))
+
+
+class UploadForm(Form):
+    file = forms.FileField(
+        label=_("File (CSV with a header, or Parquet)"),
+        widget=forms.FileInput(attrs={"accept": ".csv,.parquet"}),
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the data already loaded in this dataset"), required=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith((".csv", ".parquet")):
+            raise forms.ValidationError(_("Upload a .csv or .parquet file."))
+        if upload.size > upload_limit():
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB."),
+                params={"size": upload.size // 1_048_576, "limit": upload_limit() // 1_048_576},
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        head = upload.read(4)
+        upload.seek(0)
+        if name.endswith(".parquet") and head != b"PAR1":
+            raise forms.ValidationError(_("The file's contents are not Parquet."))
+        if name.endswith(".csv"):
+            try:
+                upload.read(65536).decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
+                ) from None
+            finally:
+                upload.seek(0)
+        return upload
+
+
+class SaveQueryForm(ModelForm):
+    class Meta:
+        model = SavedQuery
+        fields = ["title", "campaign", "notes", "visibility"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2}), "visibility": forms.RadioSelect()}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user.is_department:
+            self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
+            self.fields["visibility"].choices = [(v.value, v.label) for v in STAFF_VISIBILITIES]
+            self.fields["visibility"].initial = Visibility.DEPARTMENT
+        else:
+            self.fields["campaign"].queryset = Campaign.objects.filter(
+                organization__in=user.organization_ids
+            )
+
+
+class AgreementForm(ModelForm):
+    class Meta:
+        model = DataAgreement
+        fields = [
+            "organization",
+            "title",
+            "parties",
+            "datasets",
+            "purpose",
+            "start",
+            "expires",
+            "file",
+        ]
+        widgets = {
+            "parties": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "datasets": forms.CheckboxSelectMultiple,
+            "start": forms.DateInput(),
+            "expires": forms.DateInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.exclude(
+            kind=Organization.Kind.DEPARTMENT_UNIT
+        )
+
+    def clean_file(self) -> Any:
+        return check_document(self.cleaned_data.get("file"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("expires") and data["start"] > data["expires"]:
+            self.add_error("expires", _("The agreement must expire after it starts."))
+        return data
+
+
+class EvidenceForm(ModelForm):
+    class Meta:
+        model = EvidenceItem
+        fields = [
+            "title",
+            "kind",
+            "issue_area",
+            "authors",
+            "year",
+            "summary",
+            "url",
+            "file",
+            "campaigns",
+            "asks",
+            "visibility",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "visibility": forms.RadioSelect(),
+            "campaigns": forms.CheckboxSelectMultiple,
+            "asks": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from support.models import Ask
+
+        self.fields["campaigns"].queryset = Campaign.objects.visible_to(user)
+        self.fields["asks"].queryset = Ask.objects.visible_to(user)
+        if user.is_department:
+            self.fields["visibility"].choices = [(v.value, v.label) for v in STAFF_VISIBILITIES]
+
+    def clean_file(self) -> Any:
+        return check_document(self.cleaned_data.get("file"))
+
+
+class DataRequestForm(Form):
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), required=False
+    )
+    question = forms.CharField(label=_("Your question"), max_length=200)
+    geography = forms.CharField(
+        label=_("Which places"), max_length=300, help_text=_("Neighborhoods, tracts, ZIP codes…")
+    )
+    groups = forms.CharField(
+        label=_("Which groups of people"),
+        max_length=300,
+        required=False,
+        help_text=_("Ages, race/ethnicity, sex…"),
+    )
+    details = forms.CharField(
+        label=_("Anything else we should know"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    needed_by = forms.DateField(label=_("Needed by"), required=False, widget=forms.DateInput())
+    visibility = forms.ChoiceField(
+        label=_("Who at the department can read it"),
+        choices=[
+            (Visibility.DEPARTMENT, _("All department staff, so the data analysts can answer")),
+            (Visibility.LIAISON, _("Only our liaisons, who will pass it on")),
+        ],
+        initial=Visibility.DEPARTMENT,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.filter(
+            organization__in=user.organization_ids
+        )
+
+    def clean_needed_by(self) -> Any:
+        value = self.cleaned_data.get("needed_by")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The date must not be in the past."))
+        return value
+
+
+class AnswerRequestForm(Form):
+    saved_query = forms.ModelChoiceField(
+        label=_("Saved query"), queryset=SavedQuery.objects.none(), required=False
+    )
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(label=_("Another file"), required=False)
+    confirm_policy = forms.BooleanField(
+        label=_(
+            "The file holds only tables that meet the suppression policy (no small counts, "
+            "no records)."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["saved_query"].queryset = SavedQuery.objects.visible_to(user)
+
+    def clean_file(self) -> Any:
+        return check_document(self.cleaned_data.get("file"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("file") and not data.get("confirm_policy"):
+            self.add_error(
+                "confirm_policy",
+                _("Confirm that the file passed the suppression policy, or attach a saved query."),
+            )
+        return data

@@ -1,0 +1,247 @@
+"""The web app's side of the statistics engine: one store and one warm engine per process,
+the engine's measure and policy built from the catalog, shapes for maps.
+
+Everything the portal computes goes through :func:`run` here, and therefore through the
+engine's single execution path (``run_query``) with the department's policy.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.conf import settings
+
+from powershare import stats
+
+_lock = threading.RLock()
+_stores: dict[str, tuple[stats.Store, stats.Source]] = {}
+_shape_cache: dict[tuple[str, str], list[Shape]] = {}
+
+MAP_WIDTH, MAP_HEIGHT = 640, 420
+
+
+def store() -> stats.Store:
+    """The engine's store under ``settings.DATA_ROOT`` (one instance per root)."""
+    return _warm()[0]
+
+
+def _warm() -> tuple[stats.Store, stats.Source]:
+    root = str(Path(settings.DATA_ROOT).resolve())
+    with _lock:
+        entry = _stores.get(root)
+        if entry is None:
+            s = stats.Store(root)
+            # One DuckDB connection, kept warm: it caches compiled expressions and
+            # denominators per data version and follows reloads by itself.
+            entry = _stores[root] = (s, stats.Source.duckdb(s, threads=2))
+        return entry
+
+
+def geography() -> stats.Geography | None:
+    """The store's current geography, or None before one is loaded."""
+    s = store()
+    if s.geography_dir() is None:
+        return None
+    try:
+        return stats.load_current(s)
+    except (stats.GeographyError, FileNotFoundError, KeyError):
+        return None
+
+
+def levels() -> list[str]:
+    geo = geography()
+    return list(geo.levels) if geo else []
+
+
+def units(level: str) -> list[tuple[str, str]]:
+    """(code, name) of a level's units."""
+    geo = geography()
+    if geo is None or level not in geo.levels:
+        return []
+    return [(code, geo.name(level, code)) for code in geo.codes(level)]
+
+
+def engine_measure(measure: Any) -> stats.Measure:
+    """The engine's Measure for a catalog measure (``data.models.Measure``)."""
+    return stats.Measure(
+        name=measure.name,
+        label=measure.label,
+        dataset=measure.dataset.name,
+        kind=measure.kind,
+        causes=tuple(c.strip() for c in measure.causes.split(",") if c.strip()),
+        age_min=measure.age_min,
+        age_max=measure.age_max,
+        sex=measure.sex or None,
+        where=parse_conditions(measure.conditions),
+        numerator=parse_conditions(measure.numerator_conditions),
+        per=measure.per,
+        standard=measure.standard,
+        description=measure.description,
+    )
+
+
+def parse_conditions(text: str) -> tuple[stats.Condition, ...]:
+    """Lines such as ``bll >= 3.5`` into engine conditions; ValueError names the bad line."""
+    out = []
+    for line in (raw.strip() for raw in (text or "").splitlines()):
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) != 3 or parts[1] not in ("<", "<=", ">", ">=", "=", "!="):
+            raise ValueError(line)
+        column, op, raw = parts
+        if not column.replace("_", "").isalnum():
+            raise ValueError(line)
+        value: Any
+        try:
+            value = int(raw)
+        except ValueError:
+            try:
+                value = float(raw)
+            except ValueError:
+                value = raw.strip("\"'")
+        out.append(stats.Condition(column, op, value))
+    return tuple(out)
+
+
+def engine_policy(setting: Any, *, record_releases: bool = True) -> stats.SuppressionPolicy:
+    """The engine's policy from the department's ``PolicySetting``."""
+    return stats.SuppressionPolicy(
+        **setting.engine_fields(), record_releases=record_releases, time_limit_seconds=20.0
+    )
+
+
+def run(
+    query: stats.Query, *, policy: stats.SuppressionPolicy, measure: stats.Measure
+) -> stats.Result:
+    """Run a query on the warm engine (serialized: one DuckDB connection per process)."""
+    s, source = _warm()
+    with _lock:
+        return stats.run_query(
+            s, query, policy=policy, source=source, measures={measure.name: measure}
+        )
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    rows: int
+    version: str
+    years: list[int]
+    loaded_at: str
+    kind: str
+
+
+def summarize(name: str) -> DatasetSummary | None:
+    """Rows, version, years and last load of a dataset in the store (None if not loaded)."""
+    s = store()
+    try:
+        info = s.dataset(name)
+    except KeyError:
+        return None
+    paths = [str(s.root / f.path) for f in info.files]
+    years: list[int] = []
+    if paths:
+        con = duckdb.connect()
+        try:
+            found = con.execute(
+                "SELECT DISTINCT year FROM read_parquet(?) ORDER BY 1", [paths]
+            ).fetchall()
+            years = [int(y) for (y,) in found]
+        finally:
+            con.close()
+    loaded = max((f.loaded_at for f in info.files), default="")
+    return DatasetSummary(info.rows, info.version, years, loaded, info.kind)
+
+
+def preview(name: str, limit: int = 50) -> tuple[list[str], list[tuple]]:
+    """The first rows of a dataset: record-level, for analysts only (the view checks)."""
+    s = store()
+    paths = [str(p) for p in s.paths(name)]
+    con = duckdb.connect()
+    try:
+        cur = con.execute(f"SELECT * FROM read_parquet(?) LIMIT {int(limit)}", [paths])
+        columns = [d[0] for d in cur.description]
+        return columns, cur.fetchall()
+    finally:
+        con.close()
+
+
+# -- shapes for maps ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    code: str
+    name: str
+    path: str  # SVG path data in the map's viewBox
+    cx: float
+    cy: float
+
+
+def shapes(level: str) -> list[Shape]:
+    """A level's shapes projected into the map's viewBox, cached per geography version."""
+    s = store()
+    version = s.geography_version() or ""
+    key = (version, level)
+    with _lock:
+        if key in _shape_cache:
+            return _shape_cache[key]
+    geo = geography()
+    path = geo.shapes(level) if geo else None
+    result: list[Shape] = []
+    if path and Path(path).exists():
+        result = _project(json.loads(Path(path).read_text()), geo, level)
+    with _lock:
+        _shape_cache[key] = result
+    return result
+
+
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return list(geometry["coordinates"])
+    if geometry["type"] == "MultiPolygon":
+        return [ring for poly in geometry["coordinates"] for ring in poly]
+    return []
+
+
+def _project(collection: dict[str, Any], geo: Any, level: str) -> list[Shape]:
+    features = [f for f in collection.get("features", []) if f.get("geometry")]
+    points = [pt for f in features for ring in _rings(f["geometry"]) for pt in ring]
+    if not points:
+        return []
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    pad = 10
+    scale = min((MAP_WIDTH - 2 * pad) / ((x1 - x0) or 1), (MAP_HEIGHT - 2 * pad) / ((y1 - y0) or 1))
+
+    def xy(p: list[float]) -> tuple[float, float]:
+        return round(pad + (p[0] - x0) * scale, 1), round(MAP_HEIGHT - pad - (p[1] - y0) * scale, 1)
+
+    out = []
+    for f in features:
+        code = str(f.get("properties", {}).get("code", ""))
+        parts, all_pts = [], []
+        for ring in _rings(f["geometry"]):
+            projected = [xy(p) for p in ring]
+            all_pts.extend(projected)
+            parts.append("M" + " L".join(f"{x},{y}" for x, y in projected) + " Z")
+        cx = sum(p[0] for p in all_pts) / len(all_pts)
+        cy = sum(p[1] for p in all_pts) / len(all_pts)
+        try:
+            name = geo.name(level, code)
+        except KeyError:
+            name = code
+        out.append(Shape(code, name, " ".join(parts), round(cx, 1), round(cy, 1)))
+    return out
+
+
+def reset() -> None:
+    """Forget warm engines and shapes (tests switch DATA_ROOT between runs)."""
+    with _lock:
+        _stores.clear()
+        _shape_cache.clear()

@@ -1,0 +1,468 @@
+"""How a result reads: table rows with plain-language marks, the headline sentence, and the
+geometry of the bar chart, the trend chart and the map (drawn as SVG by templates).
+
+A suppressed cell carries no number here at all: not its count, rate, interval, ratio or
+population. Templates, CSV, Excel and the fact sheet all read these rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from data import portal
+from data.queries import Outcome, race_labels
+
+SEX_LABELS = {"F": "Female", "M": "Male", "U": "Unknown", "total": "All"}
+
+
+def _sex_label(code: str) -> str:
+    return {"F": _("Female"), "M": _("Male"), "U": _("Unknown"), "total": _("All")}.get(code, code)
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    """A number for people: grouped thousands, ``digits`` decimals; '' for None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if digits == 0 or float(value).is_integer() and digits == 0:
+        return number_format(round(value), 0, use_l10n=True, force_grouping=True)
+    return number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
+
+
+def fmt_count(value: float | None) -> str:
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return number_format(int(value), 0, use_l10n=True, force_grouping=True)
+    return fmt(value, 1)
+
+
+def explain_suppression(reason: str | None) -> str:
+    """The engine's reason in plain words."""
+    if not reason:
+        return ""
+    match = re.match(r"(count|population|denominator|complement) below (\d+)", reason)
+    if match:
+        what, n = match.group(1), match.group(2)
+        texts = {
+            "count": _(
+                "Hidden: fewer than %(n)s events. Numbers this small could identify someone."
+            ),
+            "population": _("Hidden: fewer than %(n)s residents, too few for a stable rate."),
+            "denominator": _("Hidden: fewer than %(n)s events in the denominator."),
+            "complement": _("Hidden: fewer than %(n)s events outside the numerator."),
+        }
+        return texts[what] % {"n": n}
+    if reason == "complementary":
+        return _("Hidden so that another hidden number can't be worked out from the totals.")
+    return _("Hidden to protect privacy.")
+
+
+@dataclass
+class Cell:
+    area: str
+    area_name: str
+    strata: list[str]
+    strata_codes: dict[str, str]
+    suppressed: bool
+    reason: str = ""
+    count: str = ""
+    population: str = ""
+    rate: str = ""
+    rate_ci: str = ""
+    adjusted: str = ""
+    adjusted_ci: str = ""
+    ratio: str = ""
+    ratio_ci: str = ""
+    significant: bool = False
+    unreliable: bool = False
+    is_total: bool = False
+    is_reference_area: bool = False
+    value: float | None = None  # the charted value (adjusted or crude)
+    lower: float | None = None
+    upper: float | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def stratum_value_label(stratum: str, code: str) -> str:
+    if stratum == "race":
+        return str(race_labels().get(code, code))
+    if stratum == "sex":
+        return str(_sex_label(code))
+    if code == "total":
+        return _("All")
+    return code
+
+
+def cells(outcome: Outcome, result: Any = None, by: tuple[str, ...] | None = None) -> list[Cell]:
+    """Rows of a result for display; suppressed cells keep their labels and reason only."""
+    result = result or outcome.result
+    if result is None:
+        return []
+    by = outcome.spec.by if by is None else by
+    adjusted = outcome.spec.adjusted and outcome.spec.measure.kind == "rate"
+    geo = portal.geography()
+    county_codes = set(geo.codes(geo.levels[-1])) if geo else set()
+    out = []
+    for row in result.rows():
+        codes = {s: str(row.get(s)) for s in by}
+        cell = Cell(
+            area=str(row["area"]),
+            area_name=str(row["area_name"]),
+            strata=[stratum_value_label(s, codes[s]) for s in by],
+            strata_codes=codes,
+            suppressed=bool(row["suppressed"]),
+            is_total=all(v == "total" for v in codes.values()),
+            is_reference_area=str(row["area"]) in county_codes,
+        )
+        if cell.suppressed:
+            cell.reason = explain_suppression(row.get("suppression_reason"))
+            out.append(cell)
+            continue
+        cell.raw = row
+        cell.count = fmt_count(row["count"])
+        cell.population = fmt_count(row["denominator"])
+        cell.rate = fmt(row["rate"])
+        if row["rate_lower"] is not None:
+            cell.rate_ci = f"{fmt(row['rate_lower'])}–{fmt(row['rate_upper'])}"
+        cell.adjusted = fmt(row.get("adjusted_rate"))
+        if row.get("adjusted_lower") is not None:
+            cell.adjusted_ci = f"{fmt(row['adjusted_lower'])}–{fmt(row['adjusted_upper'])}"
+        if row.get("rate_ratio") is not None and not cell.is_reference_area:
+            cell.ratio = fmt(row["rate_ratio"], 2)
+            if row.get("ratio_lower") is not None:
+                cell.ratio_ci = f"{fmt(row['ratio_lower'], 2)}–{fmt(row['ratio_upper'], 2)}"
+            cell.significant = bool(row.get("ratio_significant"))
+        cell.unreliable = bool(row.get("unreliable"))
+        key = "adjusted" if adjusted and row.get("adjusted_rate") is not None else "rate"
+        cell.value = row.get(f"{key}_rate" if key == "adjusted" else "rate")
+        cell.lower = row.get(f"{key}_lower" if key == "adjusted" else "rate_lower")
+        cell.upper = row.get(f"{key}_upper" if key == "adjusted" else "rate_upper")
+        out.append(cell)
+    return out
+
+
+def focus_cell(outcome: Outcome, table: list[Cell]) -> Cell | None:
+    """The area the headline and the trend speak about (totals across strata)."""
+    totals = [c for c in table if c.is_total and not c.is_reference_area]
+    if not totals:
+        return None
+    wanted = outcome.spec.focus
+    for c in totals:
+        if c.area == wanted:
+            return c
+    return totals[0]
+
+
+def headline(outcome: Outcome, table: list[Cell]) -> str:
+    """One plain sentence comparing the focus area with the county."""
+    spec = outcome.spec
+    cell = focus_cell(outcome, table)
+    if cell is None or spec.compare != "county":
+        return ""
+    subject = measure_subject(spec.measure)
+    if cell.suppressed:
+        return _("There are too few %(subject)s in %(area)s to show a number safely.") % {
+            "subject": subject.lower(),
+            "area": cell.area_name,
+        }
+    ratio = cell.raw.get("rate_ratio")
+    if ratio is None:
+        return ""
+    if not cell.significant:
+        return _(
+            "%(subject)s in %(area)s are about the same as the county rate; the difference "
+            "could be due to chance."
+        ) % {"subject": subject, "area": cell.area_name}
+    if ratio >= 1.1:
+        return _("%(subject)s in %(area)s are %(ratio)s times the county rate.") % {
+            "subject": subject,
+            "area": cell.area_name,
+            "ratio": fmt(ratio, 1),
+        }
+    if ratio > 1:
+        return _("%(subject)s in %(area)s are %(percent)s%% higher than the county rate.") % {
+            "subject": subject,
+            "area": cell.area_name,
+            "percent": fmt((ratio - 1) * 100, 0),
+        }
+    return _("%(subject)s in %(area)s are %(percent)s%% lower than the county rate.") % {
+        "subject": subject,
+        "area": cell.area_name,
+        "percent": fmt((1 - ratio) * 100, 0),
+    }
+
+
+def measure_subject(measure: Any) -> str:
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("es") and measure.short_label_es:
+        return str(measure.short_label_es)
+    return str(measure.short_label or measure.label)
+
+
+def measure_label(measure: Any) -> str:
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("es") and measure.label_es:
+        return str(measure.label_es)
+    return str(measure.label)
+
+
+# -- charts ------------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    label: str
+    y: float
+    width: float = 0
+    lo: float = 0
+    hi: float = 0
+    text: str = ""
+    suppressed: bool = False
+    unreliable: bool = False
+    reason: str = ""
+
+
+@dataclass
+class BarChart:
+    bars: list[Bar]
+    height: int
+    ref_x: float | None
+    ref_label: str
+    ticks: list[tuple[float, str]]
+    left: int = 170
+    width: int = 640
+    plot_width: int = 400
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    exp = 10 ** math.floor(math.log10(value))
+    for m in (1, 2, 2.5, 5, 10):
+        if value <= m * exp:
+            return m * exp
+    return 10 * exp
+
+
+def bar_chart(outcome: Outcome, table: list[Cell]) -> BarChart | None:
+    """One bar per area (totals), or per stratum value when there is a single area."""
+    spec = outcome.spec
+    items = [c for c in table if c.is_total and not c.is_reference_area]
+    if len(items) <= 1 and spec.by:
+        area = items[0].area if items else None
+        items = [
+            c
+            for c in table
+            if not c.is_total
+            and all(v != "total" for v in c.strata_codes.values())
+            and (area is None or c.area == area)
+        ]
+    if not items:
+        return None
+    reference = next((c for c in table if c.is_total and c.is_reference_area), None)
+    values = [c.upper or c.value or 0 for c in items if not c.suppressed]
+    if reference and reference.value:
+        values.append(reference.value)
+    top = _nice_max(max(values, default=1))
+    chart = BarChart([], 0, None, "", [])
+    scale = chart.plot_width / top
+    row = 28
+    for i, c in enumerate(items):
+        label = c.area_name if c.is_total else " · ".join(c.strata)
+        if c.is_total is False and len(items) and items[0].area != c.area:
+            label = f"{c.area_name} · {label}"
+        bar = Bar(label=label, y=30 + i * row, suppressed=c.suppressed, reason=c.reason)
+        if not c.suppressed and c.value is not None:
+            bar.width = round(c.value * scale, 1)
+            bar.lo = round((c.lower or c.value) * scale, 1)
+            bar.hi = round((c.upper or c.value) * scale, 1)
+            bar.text = fmt(c.value) + (" *" if c.unreliable else "")
+            bar.unreliable = c.unreliable
+        chart.bars.append(bar)
+    chart.height = 30 + len(items) * row + 40
+    if reference and reference.value is not None:
+        chart.ref_x = round(reference.value * scale, 1)
+        chart.ref_label = _("County: %(value)s") % {"value": fmt(reference.value)}
+    chart.ticks = [(round(top * k / 4 * scale, 1), fmt(top * k / 4, 0)) for k in range(5)]
+    return chart
+
+
+@dataclass
+class Line:
+    label: str
+    points: list[tuple[float, float, str, str]]  # x, y, year, value text
+    path: str
+    dash: str
+    marker: str
+    gaps: list[str]
+
+
+@dataclass
+class TrendChart:
+    lines: list[Line]
+    xticks: list[tuple[float, str]]
+    yticks: list[tuple[float, str]]
+    width: int = 640
+    height: int = 300
+
+
+def trend_chart(outcome: Outcome) -> TrendChart | None:
+    """The focus area and the county over the years (a gap where a year is suppressed)."""
+    if outcome.trend is None:
+        return None
+    table = cells(outcome, outcome.trend, by=("year",))
+    years = sorted({c.strata_codes["year"] for c in table if c.strata_codes["year"] != "total"})
+    if len(years) < 2:
+        return None
+    totals = [c for c in table if c.strata_codes["year"] == "total"]
+    focus = focus_cell(outcome, totals)
+    wanted = [c.area for c in ([focus] if focus else [])] + [
+        c.area for c in totals if c.is_reference_area
+    ]
+    series = []
+    for code in wanted:
+        by_year = {c.strata_codes["year"]: c for c in table if c.area == code}
+        name = next(c.area_name for c in table if c.area == code)
+        series.append((name, by_year))
+    values = [
+        c.upper or c.value or 0
+        for _name, by_year in series
+        for y, c in by_year.items()
+        if y != "total" and not c.suppressed
+    ]
+    top = _nice_max(max(values, default=1))
+    left, right, top_pad, bottom = 60, 600, 20, 250
+    step = (right - left) / (len(years) - 1)
+    xs = {y: left + i * step for i, y in enumerate(years)}
+
+    def ypos(v: float) -> float:
+        return round(bottom - v / top * (bottom - top_pad), 1)
+
+    styles = [("", "circle"), ("6 4", "square")]
+    lines = []
+    for (name, by_year), (dash, marker) in zip(series, styles, strict=False):
+        points, segments, current, gaps = [], [], [], []
+        for y in years:
+            c = by_year.get(y)
+            if c is None or c.suppressed or c.value is None:
+                gaps.append(y)
+                if current:
+                    segments.append(current)
+                current = []
+                continue
+            pt = (round(xs[y], 1), ypos(c.value), y, fmt(c.value))
+            points.append(pt)
+            current.append(pt)
+        if current:
+            segments.append(current)
+        path = " ".join("M" + " L".join(f"{p[0]},{p[1]}" for p in seg) for seg in segments if seg)
+        lines.append(Line(name, points, path, dash, marker, gaps))
+    return TrendChart(
+        lines,
+        [(round(xs[y], 1), y) for y in years],
+        [(ypos(top * k / 4), fmt(top * k / 4, 0)) for k in range(5)],
+    )
+
+
+# -- map ---------------------------------------------------------------------------------
+
+# A sequential palette (light to dark) that also differs in lightness for grey-scale print;
+# every shape also carries its value as text, so colour is never the only cue.
+PALETTE = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+TEXT_ON = ["#1b1b1b", "#1b1b1b", "#1b1b1b", "#ffffff", "#ffffff"]
+
+
+@dataclass
+class MapShape:
+    code: str
+    name: str
+    path: str
+    cx: float
+    cy: float
+    fill: str
+    text_fill: str
+    text: str
+    suppressed: bool
+    selected: bool = True
+
+
+@dataclass
+class ChoroplethMap:
+    shapes: list[MapShape]
+    legend: list[tuple[str, str]]
+    show_labels: bool
+    width: int = portal.MAP_WIDTH
+    height: int = portal.MAP_HEIGHT
+
+
+def choropleth(outcome: Outcome, table: list[Cell]) -> ChoroplethMap | None:
+    """Shapes of the queried level filled by class of the value, with values as labels."""
+    spec = outcome.spec
+    totals = {c.area: c for c in table if c.is_total and not c.is_reference_area}
+    if not totals:
+        return None
+    if spec.is_custom:
+        level = spec.units[0].partition(":")[0] if spec.units else "neighborhood"
+        area_cell = next(iter(totals.values()))
+        chosen = {u.partition(":")[2] for u in spec.units if u.startswith(level + ":")}
+        by_code = {code: area_cell for code in chosen}
+    else:
+        level = spec.level
+        by_code = totals
+    shapes = portal.shapes(level)
+    if not shapes:
+        return None
+    values = sorted({c.value for c in by_code.values() if not c.suppressed and c.value is not None})
+    breaks = _breaks(values)
+    out = []
+    for s in shapes:
+        c = by_code.get(s.code)
+        if c is None:
+            out.append(
+                MapShape(s.code, s.name, s.path, s.cx, s.cy, "#f0f0f0", "#1b1b1b", "", False, False)
+            )
+            continue
+        if c.suppressed or c.value is None:
+            out.append(
+                MapShape(
+                    s.code,
+                    s.name,
+                    s.path,
+                    s.cx,
+                    s.cy,
+                    "url(#ps-hatch)",
+                    "#1b1b1b",
+                    _("hidden"),
+                    True,
+                )
+            )
+            continue
+        k = sum(1 for b in breaks if c.value > b)
+        out.append(
+            MapShape(
+                s.code, s.name, s.path, s.cx, s.cy, PALETTE[k], TEXT_ON[k], fmt(c.value), False
+            )
+        )
+    legend = []
+    lower = values[0] if values else 0
+    for k, b in enumerate([*breaks, values[-1] if values else 0]):
+        if values:
+            legend.append((PALETTE[k], f"{fmt(lower)}–{fmt(b)}"))
+        lower = b
+    return ChoroplethMap(out, legend, show_labels=len(shapes) <= 24)
+
+
+def _breaks(values: list[float], classes: int = 5) -> list[float]:
+    """Upper bounds of the first classes-1 classes (quantiles of the values shown)."""
+    if len(values) < 2:
+        return []
+    n = min(classes, len(values))
+    return [values[min(len(values) - 1, round(len(values) * k / n) - 1)] for k in range(1, n)]
