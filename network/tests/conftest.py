@@ -30,7 +30,9 @@ class County:
     friend_knows_supervisor: Relationship
 
 
-def tie(actor: Any, a: Any, b: Any, kind: str, strength: int, owner: Any, visibility: str) -> Relationship:
+def tie(
+    actor: Any, a: Any, b: Any, kind: str, strength: int, owner: Any, visibility: str
+) -> Relationship:
     return actions.create_relationship(
         actor=actor,
         from_actor=a,
@@ -45,7 +47,9 @@ def tie(actor: Any, a: Any, b: Any, kind: str, strength: int, owner: Any, visibi
 @pytest.fixture
 def county(cast: Any) -> County:
     board = make_org("County Board of Supervisors", kind="elected", visibility="public")
-    supervisor = make_person(name="Maria Delgado", visibility="public", email="md@county.example.gov")
+    supervisor = make_person(
+        name="Maria Delgado", visibility="public", email="md@county.example.gov"
+    )
     health_officer = make_person(name="Nia Freeman", visibility="department")
     rosa = make_person(cast.org_a, name="Rosa Martinez", visibility="public")
     # Known only to Eastside: a private record, with a private tie to the supervisor.
@@ -74,11 +78,15 @@ def county(cast: Any) -> County:
         board=board,
         campaign_a=campaign_a,
         campaign_b=campaign_b,
-        officer_at_unit=tie(cast.admin, health_officer, cast.unit, "works_at", 3, None, "department"),
+        officer_at_unit=tie(
+            cast.admin, health_officer, cast.unit, "works_at", 3, None, "department"
+        ),
         officer_knows_supervisor=tie(
             cast.admin, health_officer, supervisor, "ally_of", 1, None, "department"
         ),
-        rosa_knows_supervisor=tie(cast.partner_a, rosa, supervisor, "ally_of", 3, cast.org_a, "private"),
+        rosa_knows_supervisor=tie(
+            cast.partner_a, rosa, supervisor, "ally_of", 3, cast.org_a, "private"
+        ),
         friend_knows_supervisor=tie(
             cast.partner_a, secret_friend, supervisor, "family", 3, cast.org_a, "department"
         ),

@@ -33,7 +33,10 @@ def delgado(cast):
 
 
 def upload(client, text, **extra):
-    data = {"file": SimpleUploadedFile("map.csv", text.encode(), "text/csv"), "visibility": "private"}
+    data = {
+        "file": SimpleUploadedFile("map.csv", text.encode(), "text/csv"),
+        "visibility": "private",
+    }
     data.update(extra)
     return client.post(reverse("network:import"), data)
 
@@ -65,7 +68,11 @@ def test_dry_run_explains_every_row_and_writes_nothing(cast, delgado):
     assert "same email" in by_name["Maria Delgado"].reason
     assert by_name["Eastside Tenants Union"].outcome == "merge"
     # Jo appears three times in the file and is planned once.
-    assert [a.name for a in plan.actors_created] == ["Jo Organizer", "Maria Delgardo", "Sam Neighbor"]
+    assert [a.name for a in plan.actors_created] == [
+        "Jo Organizer",
+        "Maria Delgardo",
+        "Sam Neighbor",
+    ]
     assert "looks like Maria Delgado" in by_name["Maria Delgardo"].reason
     page = response.content.decode()
     assert "Dry run: nothing has been written yet" in page

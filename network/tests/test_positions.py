@@ -18,8 +18,12 @@ def test_organizer_places_a_target_and_records_movement(cast):
     response = client.post(
         reverse("network:position_new", args=[campaign.pk]),
         {
-            "actor": f"p{supervisor.pk}", "tier": "primary", "role": "decision_maker",
-            "stance": "-2", "influence": "3", "assessed_on": "2025-01-10",
+            "actor": f"p{supervisor.pk}",
+            "tier": "primary",
+            "role": "decision_maker",
+            "stance": "-2",
+            "influence": "3",
+            "assessed_on": "2025-01-10",
             "evidence": "Voted against the budget line.",
         },
     )
@@ -27,14 +31,19 @@ def test_organizer_places_a_target_and_records_movement(cast):
     position = Position.objects.get()
     response = client.post(
         reverse("network:position_assess", args=[position.pk]),
-        {"stance": "1", "influence": "3", "assessed_on": "2025-06-01", "evidence": "Co-sponsored the ordinance."},
+        {
+            "stance": "1",
+            "influence": "3",
+            "assessed_on": "2025-06-01",
+            "evidence": "Co-sponsored the ordinance.",
+        },
     )
     assert response.status_code == 302
     position.refresh_from_db()
     assert (position.stance, position.influence) == (1, 3)
     grid = client.get(reverse("network:campaign", args=[campaign.pk])).content.decode()
     assert "from strong opponent, high influence (Jan. 10, 2025)" in grid
-    assert "ps-grid__move" in grid and "<title id=\"grid-title\">" in grid
+    assert "ps-grid__move" in grid and '<title id="grid-title">' in grid
     history = client.get(reverse("network:position", args=[position.pk])).content.decode()
     assert history.index("Voted against") < history.index("Co-sponsored")
     assert "Judged by Pat" in history
@@ -51,8 +60,15 @@ def test_bad_assessment_names_the_field_and_saves_nothing(cast):
     client.force_login(cast.partner_a)
     response = client.post(
         reverse("network:position_new", args=[campaign.pk]),
-        {"actor": "p999999", "tier": "primary", "role": "ally", "stance": "7", "influence": "3",
-         "assessed_on": "2999-01-01", "evidence": ""},
+        {
+            "actor": "p999999",
+            "tier": "primary",
+            "role": "ally",
+            "stance": "7",
+            "influence": "3",
+            "assessed_on": "2999-01-01",
+            "evidence": "",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -67,8 +83,15 @@ def test_the_same_actor_twice_is_refused_with_a_message(cast):
     person = make_person(name="Alan Brooks", visibility="public")
     client = Client()
     client.force_login(cast.partner_a)
-    data = {"actor": f"p{person.pk}", "tier": "secondary", "role": "opposition", "stance": "-1",
-            "influence": "2", "assessed_on": "2025-01-01", "evidence": "Port statement"}
+    data = {
+        "actor": f"p{person.pk}",
+        "tier": "secondary",
+        "role": "opposition",
+        "stance": "-1",
+        "influence": "2",
+        "assessed_on": "2025-01-01",
+        "evidence": "Port statement",
+    }
     client.post(reverse("network:position_new", args=[campaign.pk]), data)
     response = client.post(reverse("network:position_new", args=[campaign.pk]), data)
     assert response.status_code == 400

@@ -6,6 +6,13 @@
   var container = document.getElementById("network-graph");
   var source = document.getElementById("network-data");
   if (!container || !source || typeof window.cytoscape !== "function") return;
+  // Cytoscape adds a <style> element to the page unless one with this id exists; the
+  // Content-Security-Policy blocks inline styles, and network.css carries the same rule.
+  if (!document.getElementById("__________cytoscape_stylesheet")) {
+    var marker = document.createElement("meta");
+    marker.id = "__________cytoscape_stylesheet";
+    document.head.appendChild(marker);
+  }
   var data = JSON.parse(source.textContent);
   var elements = [];
   data.nodes.forEach(function (n) {
