@@ -373,8 +373,8 @@ def merge_records(
     keep.save()
     merge = Merge.objects.create(
         record_type=Merge.RecordType.PERSON if is_person else Merge.RecordType.ORGANIZATION,
-        kept_person=keep if is_person else None,
-        kept_organization=None if is_person else keep,
+        kept_person=keep if isinstance(keep, Person) else None,
+        kept_organization=keep if isinstance(keep, Organization) else None,
         merged_name=str(drop),
         merged_id=drop.pk,
         snapshot=before,
