@@ -39,7 +39,7 @@ from support.models import Ask
 
 REMINDER_DAYS = 7
 # The recommendation's status after a published response with each decision.
-DECISION_STATUS = {
+DECISION_STATUS: dict[str, str] = {
     Response.Decision.ACCEPT: Recommendation.Status.ACCEPTED,
     Response.Decision.PARTIAL: Recommendation.Status.PARTIAL,
     Response.Decision.DECLINE: Recommendation.Status.DECLINED,
@@ -59,7 +59,12 @@ def _require_staff(actor: Any) -> None:
 
 
 def _event(
-    recommendation: Recommendation, kind: str, *, actor: Any, note: str = "", at: datetime | None = None
+    recommendation: Recommendation,
+    kind: str,
+    *,
+    actor: Any,
+    note: str = "",
+    at: datetime | None = None,
 ) -> RecommendationEvent:
     return RecommendationEvent.objects.create(
         recommendation=recommendation,
@@ -102,7 +107,12 @@ def schedule_meeting(
     meeting.full_clean()
     meeting.save()
     _set_agenda(meeting, agenda)
-    record(actor=actor, event="meeting.scheduled", target=meeting, changes=snapshot(meeting, MEETING_FIELDS))
+    record(
+        actor=actor,
+        event="meeting.scheduled",
+        target=meeting,
+        changes=snapshot(meeting, MEETING_FIELDS),
+    )
     return meeting
 
 
@@ -120,7 +130,9 @@ def _set_agenda(meeting: Meeting, agenda: Sequence[str]) -> None:
 
 
 @transaction.atomic
-def update_meeting(*, actor: User, meeting: Meeting, agenda: Sequence[str] | None = None, **fields: Any) -> Meeting:
+def update_meeting(
+    *, actor: User, meeting: Meeting, agenda: Sequence[str] | None = None, **fields: Any
+) -> Meeting:
     """Change a meeting's details (``MEETING_FIELDS``) and, when given, its agenda."""
     _require_board_admin(actor)
     unknown = set(fields) - set(MEETING_FIELDS)
@@ -134,7 +146,12 @@ def update_meeting(*, actor: User, meeting: Meeting, agenda: Sequence[str] | Non
     meeting.save()
     if agenda is not None:
         _set_agenda(meeting, agenda)
-    record(actor=actor, event="meeting.updated", target=meeting, changes=diff(before, snapshot(meeting, MEETING_FIELDS)))
+    record(
+        actor=actor,
+        event="meeting.updated",
+        target=meeting,
+        changes=diff(before, snapshot(meeting, MEETING_FIELDS)),
+    )
     return meeting
 
 
@@ -197,7 +214,12 @@ def set_access_status(*, actor: User, access: AccessRequest, status: str) -> Acc
     old = access.status
     access.status = status
     access.save(update_fields=["status"])
-    record(actor=actor, event="meeting.access_status", target=access.meeting, changes={"status": [old, status]})
+    record(
+        actor=actor,
+        event="meeting.access_status",
+        target=access.meeting,
+        changes={"status": [old, status]},
+    )
     return access
 
 
@@ -236,7 +258,9 @@ def record_attendance(
 
 
 @transaction.atomic
-def publish_minutes(*, actor: User, meeting: Meeting, minutes: str, publish: bool = True) -> Meeting:
+def publish_minutes(
+    *, actor: User, meeting: Meeting, minutes: str, publish: bool = True
+) -> Meeting:
     """Save the minutes and, with ``publish``, make them public with the meeting."""
     _require_board_admin(actor)
     minutes = minutes.strip()
@@ -254,7 +278,10 @@ def publish_minutes(*, actor: User, meeting: Meeting, minutes: str, publish: boo
 
 
 def _tally(
-    meeting: Meeting, present: set[int], votes: Mapping[Term, str] | None, counts: Sequence[int] | None
+    meeting: Meeting,
+    present: set[int],
+    votes: Mapping[Term, str] | None,
+    counts: Sequence[int] | None,
 ) -> tuple[int, int, int]:
     secret = meeting.board.secret_ballot
     if secret and votes:
@@ -341,7 +368,13 @@ def record_motion(
         actor=actor,
         event="meeting.motion",
         target=meeting,
-        changes={"motion": text[:200], "yes": yes, "no": no, "abstain": abstain, "informal": informal},
+        changes={
+            "motion": text[:200],
+            "yes": yes,
+            "no": no,
+            "abstain": abstain,
+            "informal": informal,
+        },
     )
     if adopts is not None:
         adopt_recommendation(actor=actor, recommendation=adopts, motion=motion, at=at)
@@ -352,7 +385,9 @@ def record_motion(
 
 
 def _next_number(board: Board, year: int) -> str:
-    taken = set(board.recommendations.filter(number__startswith=f"{year}-").values_list("number", flat=True))
+    taken = set(
+        board.recommendations.filter(number__startswith=f"{year}-").values_list("number", flat=True)
+    )
     n = 1
     while f"{year}-{n:02d}" in taken:
         n += 1
@@ -390,7 +425,9 @@ def draft_recommendation(
     recommendation.campaigns.set(campaigns)
     recommendation.asks.set(asks)
     _event(recommendation, RecommendationEvent.Kind.CREATED, actor=actor, at=at)
-    record(actor=actor, event="recommendation.drafted", target=recommendation, changes={"title": title})
+    record(
+        actor=actor, event="recommendation.drafted", target=recommendation, changes={"title": title}
+    )
     return recommendation
 
 
@@ -438,7 +475,12 @@ def delete_recommendation(*, actor: User, recommendation: Recommendation) -> Non
         raise ValidationError(
             _("A published recommendation cannot be deleted. Withdraw it, and say why.")
         )
-    record(actor=actor, event="recommendation.deleted", target=recommendation, changes={"title": recommendation.title})
+    record(
+        actor=actor,
+        event="recommendation.deleted",
+        target=recommendation,
+        changes={"title": recommendation.title},
+    )
     recommendation.delete()
 
 
@@ -490,7 +532,10 @@ def respond(
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if not recommendation.is_published:
         raise ValidationError(_("The board has not adopted this recommendation yet."))
-    if recommendation.status in (Recommendation.Status.WITHDRAWN, Recommendation.Status.IMPLEMENTED):
+    if recommendation.status in (
+        Recommendation.Status.WITHDRAWN,
+        Recommendation.Status.IMPLEMENTED,
+    ):
         raise ValidationError(
             _("This recommendation is %(status)s; it takes no new response.")
             % {"status": recommendation.get_status_display().lower()}
@@ -518,12 +563,20 @@ def respond(
     return response
 
 
-def _publish(recommendation: Recommendation, response: Response, *, actor: User, at: datetime) -> None:
+def _publish(
+    recommendation: Recommendation, response: Response, *, actor: User, at: datetime
+) -> None:
     recommendation.status = DECISION_STATUS[response.decision]
     if recommendation.first_response is None:
         recommendation.first_response = at
     recommendation.save(update_fields=["status", "first_response", "updated"])
-    _event(recommendation, RecommendationEvent.Kind.RESPONSE, actor=actor, note=response.rationale, at=at)
+    _event(
+        recommendation,
+        RecommendationEvent.Kind.RESPONSE,
+        actor=actor,
+        note=response.rationale,
+        at=at,
+    )
     _check_implemented(recommendation, actor=actor, at=at)
 
 
@@ -538,13 +591,21 @@ def publish_response(*, actor: User, response: Response, rationale: str | None =
     if not response.rationale:
         raise ValidationError(_("A response cannot be published without a rationale."))
     recommendation = response.recommendation
-    if recommendation.status in (Recommendation.Status.WITHDRAWN, Recommendation.Status.IMPLEMENTED):
+    if recommendation.status in (
+        Recommendation.Status.WITHDRAWN,
+        Recommendation.Status.IMPLEMENTED,
+    ):
         raise ValidationError(_("This recommendation takes no new response."))
     at = timezone.now()
     response.published = at
     response.save(update_fields=["rationale", "published"])
     _publish(recommendation, response, actor=actor, at=at)
-    record(actor=actor, event="recommendation.response_published", target=recommendation, changes={"decision": response.decision})
+    record(
+        actor=actor,
+        event="recommendation.response_published",
+        target=recommendation,
+        changes={"decision": response.decision},
+    )
     return response
 
 
@@ -562,9 +623,7 @@ def add_commitment(
     _require_staff(actor)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.status not in (Recommendation.Status.ACCEPTED, Recommendation.Status.PARTIAL):
-        raise ValidationError(
-            _("Commitments follow a published acceptance, in whole or in part.")
-        )
+        raise ValidationError(_("Commitments follow a published acceptance, in whole or in part."))
     if not owner.is_department or not owner.is_active:
         raise ValidationError(_("The owner must be active department staff."))
     description = description.strip()
@@ -574,7 +633,9 @@ def add_commitment(
     commitment = Commitment.objects.create(
         recommendation=recommendation, description=description, owner=owner, due=due, created=at
     )
-    _event(recommendation, RecommendationEvent.Kind.COMMITMENT, actor=actor, note=description, at=at)
+    _event(
+        recommendation, RecommendationEvent.Kind.COMMITMENT, actor=actor, note=description, at=at
+    )
     record(
         actor=actor,
         event="recommendation.commitment_added",

@@ -32,7 +32,9 @@ class Demo:
         self.terms: dict[str, Term] = {}
 
     def moment(self, days_ago: int, hour: int = 18) -> datetime:
-        return timezone.make_aware(datetime.combine(self.today - timedelta(days=days_ago), time(hour, 0)))
+        return timezone.make_aware(
+            datetime.combine(self.today - timedelta(days=days_ago), time(hour, 0))
+        )
 
     def build(self) -> None:
         self.board = Board.objects.create(**content.BOARD)
@@ -62,7 +64,9 @@ class Demo:
                 demo_email(local), DEMO_PASSWORD, name=name
             )
             self.members[local] = member
-            self.terms[local] = roster.seat_member(actor=self.admin, seat=seats[seat], member=member, start=start)
+            self.terms[local] = roster.seat_member(
+                actor=self.admin, seat=seats[seat], member=member, start=start
+            )
             roster.save_member_profile(
                 actor=self.admin,
                 member=member,
@@ -72,7 +76,12 @@ class Demo:
                 tax_form_received=start + timedelta(days=30) if tax_form else None,
             )
         local, reason = content.ENDED_EARLY
-        roster.end_term(actor=self.admin, term=self.terms[local], on=self.today - timedelta(days=150), reason=reason)
+        roster.end_term(
+            actor=self.admin,
+            term=self.terms[local],
+            on=self.today - timedelta(days=150),
+            reason=reason,
+        )
 
     def make_meetings(self) -> dict[int, Meeting]:
         made = {}
@@ -145,7 +154,9 @@ class Demo:
             f"{len(present)} members present. Public comment from residents on {meeting.title.split(': ')[-1]}. "
             "The department reported on responses due."
         )
-        actions.publish_minutes(actor=self.admin, meeting=meeting, minutes=minutes, publish=days_ago > 20)
+        actions.publish_minutes(
+            actor=self.admin, meeting=meeting, minutes=minutes, publish=days_ago > 20
+        )
 
     def vote(self, meeting: Meeting, *, against: int = 0) -> dict[Term, str]:
         present = list(meeting.present_terms())
@@ -157,7 +168,12 @@ class Demo:
         return votes
 
     def make_recommendations(self, meetings: dict[int, Meeting]) -> None:
-        responders = [self.admin, self.b.users["liaison"], self.b.users["liaison2"], self.b.users["analyst"]]
+        responders = [
+            self.admin,
+            self.b.users["liaison"],
+            self.b.users["liaison2"],
+            self.b.users["analyst"],
+        ]
         campaigns = self.b.campaigns
         for n, (days_ago, unit, title, text, rationale, plan) in enumerate(content.RECOMMENDATIONS):
             meeting = meetings[days_ago]
@@ -192,14 +208,29 @@ class Demo:
             addressed_to=self.b.units[0],
         )
 
-    def follow(self, recommendation: Recommendation, plan: list[tuple], days_ago: int, staff: User) -> None:
+    def follow(
+        self, recommendation: Recommendation, plan: list[tuple], days_ago: int, staff: User
+    ) -> None:
         """Walk a recommendation through its plan: responses, commitments and their updates."""
         for after, step, *rest in plan:
             at = self.moment(days_ago - after, 11)
             if step == "respond":
-                actions.respond(actor=staff, recommendation=recommendation, decision=rest[0], rationale=rest[1], at=at)
+                actions.respond(
+                    actor=staff,
+                    recommendation=recommendation,
+                    decision=rest[0],
+                    rationale=rest[1],
+                    at=at,
+                )
             elif step == "draft":
-                actions.respond(actor=staff, recommendation=recommendation, decision=rest[0], rationale=rest[1], publish=False, at=at)
+                actions.respond(
+                    actor=staff,
+                    recommendation=recommendation,
+                    decision=rest[0],
+                    rationale=rest[1],
+                    publish=False,
+                    at=at,
+                )
             elif step == "commit":
                 description, due_in = rest
                 actions.add_commitment(
@@ -213,10 +244,18 @@ class Demo:
             elif step == "update":
                 status, note = rest
                 # The oldest commitment still open gets the update.
-                commitment = recommendation.commitments.filter(status__in=Commitment.OPEN).order_by("pk").first()
-                actions.update_commitment(actor=staff, commitment=commitment, status=status, note=note, at=at)
+                commitment = (
+                    recommendation.commitments.filter(status__in=Commitment.OPEN)
+                    .order_by("pk")
+                    .first()
+                )
+                actions.update_commitment(
+                    actor=staff, commitment=commitment, status=status, note=note, at=at
+                )
             elif step == "withdraw":
-                actions.withdraw_recommendation(actor=self.admin, recommendation=recommendation, reason=rest[0], at=at)
+                actions.withdraw_recommendation(
+                    actor=self.admin, recommendation=recommendation, reason=rest[0], at=at
+                )
 
     def make_applications(self) -> None:
         for name, language, neighborhood, seat_kind, why, status in content.APPLICATIONS:
@@ -234,7 +273,9 @@ class Demo:
                     actor=self.admin,
                     application=application,
                     status=status,
-                    note="Interview in two weeks." if status == "shortlisted" else "No seat of this kind is open; kept on file.",
+                    note="Interview in two weeks."
+                    if status == "shortlisted"
+                    else "No seat of this kind is open; kept on file.",
                 )
 
     def make_organizers(self) -> None:
@@ -243,7 +284,10 @@ class Demo:
         organizer = User.objects.create_user(
             demo_email("organizer"), DEMO_PASSWORD, name="Elena Torres", department_role="liaison"
         )
-        for title, unit, status, description, community, partnerships, (posted, hired) in content.ORGANIZER_POSITIONS:
+        for title, unit, status, description, community, partnerships, (
+            posted,
+            hired,
+        ) in content.ORGANIZER_POSITIONS:
             linked = [self.b.partnerships[i] for i in partnerships]
             roster.save_organizer_position(
                 actor=self.admin,
@@ -257,5 +301,7 @@ class Demo:
                 organizer=organizer if hired else None,
                 visibility="public",
                 partnerships=linked,
-                campaigns=[c for c in self.b.campaigns if c.organization in {p.cpbo for p in linked}][:3],
+                campaigns=[
+                    c for c in self.b.campaigns if c.organization in {p.cpbo for p in linked}
+                ][:3],
             )

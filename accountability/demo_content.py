@@ -75,10 +75,20 @@ RECOMMENDATIONS = [
         "Complaint-driven inspection leaves tenants who fear retaliation in unsafe homes; asthma ED visits in "
         "Eastside are twice the county rate.",
         [
-            (40, "respond", "accept", "The division will move two inspectors to a proactive Eastside program."),
+            (
+                40,
+                "respond",
+                "accept",
+                "The division will move two inspectors to a proactive Eastside program.",
+            ),
             (45, "commit", "Publish a two-year inspection schedule by building", 80),
             (48, "commit", "Hire two inspectors for the proactive program", 150),
-            (78, "update", "done", "The schedule is on the division's web page, in English and Spanish."),
+            (
+                78,
+                "update",
+                "done",
+                "The schedule is on the division's web page, in English and Spanish.",
+            ),
             (140, "update", "done", "Both inspectors started; 120 buildings inspected so far."),
         ],
     ),
@@ -90,10 +100,20 @@ RECOMMENDATIONS = [
         "Most complaints come from tenants who work days; a third of Eastside households speak Spanish or "
         "Vietnamese at home.",
         [
-            (72, "respond", "accept", "Evening hours begin with the next budget; bilingual staff are being hired."),
+            (
+                72,
+                "respond",
+                "accept",
+                "Evening hours begin with the next budget; bilingual staff are being hired.",
+            ),
             (75, "commit", "Evening hotline hours two days a week", 200),
             (76, "commit", "Vietnamese-speaking hotline staff", 120),
-            (150, "update", "in_progress", "Evening hours approved in the budget; hiring under way."),
+            (
+                150,
+                "update",
+                "in_progress",
+                "Evening hours approved in the budget; hiring under way.",
+            ),
         ],
     ),
     (
@@ -102,7 +122,13 @@ RECOMMENDATIONS = [
         "Community members on every grant panel",
         "Put at least two board members on every panel that scores community grants.",
         "Residents should decide how money meant for their neighborhoods is spent.",
-        [(30, "withdraw", "The department adopted this in its grant rules before it was answered; no response needed.")],
+        [
+            (
+                30,
+                "withdraw",
+                "The department adopted this in its grant rules before it was answered; no response needed.",
+            )
+        ],
     ),
     (
         255,
@@ -112,7 +138,12 @@ RECOMMENDATIONS = [
         "inspect the home when a child tests above the reference value.",
         "Lead poisoning is concentrated in the county's oldest rentals and is fully preventable.",
         [
-            (50, "respond", "partial", "Home testing will be offered in Eastside and Riverside first; countywide needs new state funds."),
+            (
+                50,
+                "respond",
+                "partial",
+                "Home testing will be offered in Eastside and Riverside first; countywide needs new state funds.",
+            ),
             (52, "commit", "Home blood-lead testing in Eastside and Riverside", 120),
             (53, "commit", "Ask the state for funds to test countywide", 200),
             (115, "update", "done", "Home testing runs weekly; 310 children tested."),
@@ -125,7 +156,14 @@ RECOMMENDATIONS = [
         "Publish asthma data by census tract every quarter",
         "Release asthma ED visit rates by census tract every quarter, with small numbers suppressed.",
         "Campaigns need current local data; yearly county figures hide the hot spots.",
-        [(45, "respond", "decline", "Quarterly tract rates would be suppressed almost everywhere; we will publish them twice a year with two-year averages instead.")],
+        [
+            (
+                45,
+                "respond",
+                "decline",
+                "Quarterly tract rates would be suppressed almost everywhere; we will publish them twice a year with two-year averages instead.",
+            )
+        ],
     ),
     (
         165,
@@ -134,7 +172,14 @@ RECOMMENDATIONS = [
         "Ask the Board of Supervisors for a heat-illness ordinance covering water, shade and rest for outdoor "
         "and warehouse workers.",
         "Heat-related ED visits among workers doubled in the last three summers.",
-        [(65, "respond", "under_study", "County counsel is reviewing what the department may recommend to the Board without lobbying.")],
+        [
+            (
+                65,
+                "respond",
+                "under_study",
+                "County counsel is reviewing what the department may recommend to the Board without lobbying.",
+            )
+        ],
     ),
     (
         135,
@@ -144,14 +189,47 @@ RECOMMENDATIONS = [
         "and enforce idling limits.",
         "Children at three Eastside schools breathe the highest diesel exposure in the county.",
         [
-            (80, "respond", "partial", "The division will enforce idling limits near schools; route changes belong to the transportation agency, which we will ask."),
+            (
+                80,
+                "respond",
+                "partial",
+                "The division will enforce idling limits near schools; route changes belong to the transportation agency, which we will ask.",
+            ),
             (82, "commit", "Idling enforcement sweeps near the three schools", 40),
         ],
     ),
-    (105, 0, "Participatory budgeting for prevention funds", "Let residents decide how 10% of the prevention budget is spent, through neighborhood assemblies.", "People closest to the problems know what would help.", []),
-    (75, 2, "Data walk in every neighborhood", "Hold a community data walk in each neighborhood before the health assessment is final.", "Residents should check and explain the data about them.", []),
-    (55, 0, "Interpretation at every public meeting", "Provide Spanish and Vietnamese interpretation at every public meeting of the department without a request.", "Requests in advance exclude people who don't know they can ask.", []),
-    (12, 1, "Cooling centers open until 10 p.m.", "Keep cooling centers open until 10 p.m. on heat-advisory days.", "Apartments stay hottest in the evening.", [(3, "draft", "accept", "")]),
+    (
+        105,
+        0,
+        "Participatory budgeting for prevention funds",
+        "Let residents decide how 10% of the prevention budget is spent, through neighborhood assemblies.",
+        "People closest to the problems know what would help.",
+        [],
+    ),
+    (
+        75,
+        2,
+        "Data walk in every neighborhood",
+        "Hold a community data walk in each neighborhood before the health assessment is final.",
+        "Residents should check and explain the data about them.",
+        [],
+    ),
+    (
+        55,
+        0,
+        "Interpretation at every public meeting",
+        "Provide Spanish and Vietnamese interpretation at every public meeting of the department without a request.",
+        "Requests in advance exclude people who don't know they can ask.",
+        [],
+    ),
+    (
+        12,
+        1,
+        "Cooling centers open until 10 p.m.",
+        "Keep cooling centers open until 10 p.m. on heat-advisory days.",
+        "Apartments stay hottest in the evening.",
+        [(3, "draft", "accept", "")],
+    ),
 ]
 DRAFT_RECOMMENDATION = (
     "Free transit passes to cooling centers",
@@ -160,10 +238,38 @@ DRAFT_RECOMMENDATION = (
 )
 
 APPLICATIONS = [
-    ("Rosa Elena Quintero", "es", "Harbor Flats", "resident", "Quiero que la voz de mi vecindario se escuche en las decisiones de salud.", "received"),
-    ("Tom Nguyen", "en", "Northgate", "resident", "I have lived next to the freight corridor for 20 years and want the department to hear from us.", "shortlisted"),
-    ("Brianna Scott", "en", "Eastside", "youth", "Youth in my school have asthma and nobody asks us.", "received"),
-    ("Luis Ortega", "es", "Riverside", "worker", "Trabajo en un almacén y conozco el calor.", "not_selected"),
+    (
+        "Rosa Elena Quintero",
+        "es",
+        "Harbor Flats",
+        "resident",
+        "Quiero que la voz de mi vecindario se escuche en las decisiones de salud.",
+        "received",
+    ),
+    (
+        "Tom Nguyen",
+        "en",
+        "Northgate",
+        "resident",
+        "I have lived next to the freight corridor for 20 years and want the department to hear from us.",
+        "shortlisted",
+    ),
+    (
+        "Brianna Scott",
+        "en",
+        "Eastside",
+        "youth",
+        "Youth in my school have asthma and nobody asks us.",
+        "received",
+    ),
+    (
+        "Luis Ortega",
+        "es",
+        "Riverside",
+        "worker",
+        "Trabajo en un almacén y conozco el calor.",
+        "not_selected",
+    ),
 ]
 
 # title, unit index, status, description, community input, partnership indexes, posted/hired days ago

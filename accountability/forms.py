@@ -110,7 +110,9 @@ class ApplicationForm(ModelForm):
         help_texts = {
             "why": _("A few sentences are enough. You may write in English or Spanish."),
             "experience": _("Lived experience counts as much as work or school."),
-            "access_needs": _("For the interview and meetings: interpretation, childcare, transport…"),
+            "access_needs": _(
+                "For the interview and meetings: interpretation, childcare, transport…"
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -152,9 +154,15 @@ class TrackerFilterForm(Form):
         self.fields["status"].choices = [
             ("", _("Any")),
             ("open", _("Waiting: awaiting response or under study")),
-        ] + [(s, label) for s, label in Recommendation.Status.choices if s in queries.PUBLIC_STATUSES]
-        self.fields["unit"].choices = [("", _("Any unit"))] + [(str(pk), n) for pk, n in choices["units"]]
-        self.fields["year"].choices = [("", _("Any year"))] + [(str(y), str(y)) for y in choices["years"]]
+        ] + [
+            (s, label) for s, label in Recommendation.Status.choices if s in queries.PUBLIC_STATUSES
+        ]
+        self.fields["unit"].choices = [("", _("Any unit"))] + [
+            (str(pk), n) for pk, n in choices["units"]
+        ]
+        self.fields["year"].choices = [("", _("Any year"))] + [
+            (str(y), str(y)) for y in choices["years"]
+        ]
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}
@@ -181,7 +189,9 @@ class MeetingForm(ModelForm):
         if not self.instance.pk:
             del self.fields["status"]
         else:
-            self.initial.setdefault("agenda", "\n".join(i.title for i in self.instance.agenda.all()))
+            self.initial.setdefault(
+                "agenda", "\n".join(i.title for i in self.instance.agenda.all())
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -204,7 +214,9 @@ class AttendanceForm(Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["present"]
-        field.queryset = meeting.board.seated_terms(timezone.localdate(meeting.starts)).select_related("member", "seat")
+        field.queryset = meeting.board.seated_terms(
+            timezone.localdate(meeting.starts)
+        ).select_related("member", "seat")
         field.label_from_instance = _term_label
         self.initial.setdefault("present", list(meeting.present_terms()))
 
@@ -219,15 +231,21 @@ class MaterialForm(Form):
 
 
 class MinutesForm(Form):
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
 
 
 class MotionForm(Form):
     """A motion and its vote; optionally, the recommendation it adopts."""
 
     text = forms.CharField(label=_("Motion"), widget=forms.Textarea(attrs={"rows": 3}))
-    moved_by = forms.ModelChoiceField(label=_("Moved by"), queryset=Term.objects.none(), required=False)
-    seconded_by = forms.ModelChoiceField(label=_("Seconded by"), queryset=Term.objects.none(), required=False)
+    moved_by = forms.ModelChoiceField(
+        label=_("Moved by"), queryset=Term.objects.none(), required=False
+    )
+    seconded_by = forms.ModelChoiceField(
+        label=_("Seconded by"), queryset=Term.objects.none(), required=False
+    )
     informal = forms.BooleanField(
         label=_("Informal: a sense of the members present, not a decision of the board"),
         required=False,
@@ -237,7 +255,9 @@ class MotionForm(Form):
     abstain = forms.IntegerField(label=_("Abstain"), min_value=0, initial=0)
     adopts = forms.ChoiceField(label=_("This motion adopts"), required=False)
     rec_title = forms.CharField(label=_("Recommendation title"), required=False, max_length=200)
-    rec_text = forms.CharField(label=_("Recommendation"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    rec_text = forms.CharField(
+        label=_("Recommendation"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     rec_rationale = forms.CharField(
         label=_("The board's rationale"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -258,7 +278,9 @@ class MotionForm(Form):
             self.fields[name].empty_label = _("Nobody recorded")
         self.vote_fields: list[str] = []
         if self.secret:
-            self.fields["yes"].help_text = _("The charter makes votes secret: record the counts only.")
+            self.fields["yes"].help_text = _(
+                "The charter makes votes secret: record the counts only."
+            )
         else:
             for name in ("yes", "no", "abstain"):
                 del self.fields[name]
@@ -289,7 +311,9 @@ class MotionForm(Form):
         if self.secret:
             return None
         terms = {f"vote_{t.pk}": t for t in self.meeting.present_terms()}
-        return {terms[n]: self.cleaned_data[n] for n in self.vote_fields if self.cleaned_data.get(n)}
+        return {
+            terms[n]: self.cleaned_data[n] for n in self.vote_fields if self.cleaned_data.get(n)
+        }
 
     def counts(self) -> tuple[int, int, int] | None:
         if not self.secret:
@@ -301,7 +325,9 @@ class MotionForm(Form):
 
 
 class ResponseForm(Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Response.Decision.choices, widget=RadioSelect())
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Response.Decision.choices, widget=RadioSelect()
+    )
     rationale = forms.CharField(
         label=_("Rationale"),
         required=False,
@@ -347,7 +373,9 @@ class ProfileForm(ModelForm):
 class SelectApplicationForm(PasswordConfirmForm):
     seat = forms.ModelChoiceField(label=_("Seat"), queryset=Seat.objects.none())
     start = forms.DateField(label=_("Term starts"), widget=forms.DateInput())
-    note = forms.CharField(label=_("Note on the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note on the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, seats: list[Seat], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -362,7 +390,9 @@ class DecideApplicationForm(Form):
             (Application.Status.NOT_SELECTED, Application.Status.NOT_SELECTED.label),
         ],
     )
-    note = forms.CharField(label=_("Note on the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note on the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "decide")
@@ -407,8 +437,12 @@ class OrganizerPositionForm(ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Organization.objects.filter(kind=Organization.Kind.DEPARTMENT_UNIT)
+        self.fields["unit"].queryset = Organization.objects.filter(
+            kind=Organization.Kind.DEPARTMENT_UNIT
+        )
         self.fields["organizer"].queryset = staff_owners()
-        self.fields["partnerships"].queryset = Partnership.objects.visible_to(user).select_related("cpbo", "unit")
+        self.fields["partnerships"].queryset = Partnership.objects.visible_to(user).select_related(
+            "cpbo", "unit"
+        )
         # Only campaigns the staff member may read can be linked.
         self.fields["campaigns"].queryset = Campaign.objects.visible_to(user).order_by("title")

@@ -25,7 +25,9 @@ def responders(recommendation: Recommendation) -> list[User]:
     unit it is addressed to."""
     users = User.objects.filter(is_active=True).exclude(email="")
     admins = users.filter(department_role=DepartmentRole.ADMIN)
-    unit_staff = users.exclude(department_role="").filter(liaison_for__unit=recommendation.addressed_to)
+    unit_staff = users.exclude(department_role="").filter(
+        liaison_for__unit=recommendation.addressed_to
+    )
     return list((admins | unit_staff).distinct().order_by("pk"))
 
 
@@ -60,7 +62,10 @@ def recommendation_adopted(recommendation: Recommendation, *, actor: Any) -> Non
             % {"number": recommendation.number, "title": recommendation.title}
         ),
         template="accountability/email/recommendation_adopted.txt",
-        context={"recommendation": recommendation, "link": _link(recommendation.get_absolute_url())},
+        context={
+            "recommendation": recommendation,
+            "link": _link(recommendation.get_absolute_url()),
+        },
     )
 
 
@@ -70,7 +75,9 @@ def access_requested(access: AccessRequest) -> None:
     _send(
         admins,
         actor=access.requested_by,
-        subject=lambda: _("Access need for the meeting “%(meeting)s”") % {"meeting": access.meeting.title},
+        subject=lambda: (
+            _("Access need for the meeting “%(meeting)s”") % {"meeting": access.meeting.title}
+        ),
         template="accountability/email/access_requested.txt",
         context={"access": access, "link": _link(access.meeting.get_absolute_url())},
     )

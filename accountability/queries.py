@@ -46,7 +46,9 @@ def tracker(params: Mapping[str, Any]) -> QuerySet[Recommendation]:
     """Published recommendations, newest first, narrowed by status ("open" for awaiting or under
     study), unit, year adopted, timing ("on_time", "late", "pending") and text. Unknown values
     are ignored."""
-    published_responses = Response.objects.filter(published__isnull=False).order_by("-published", "-pk")
+    published_responses = Response.objects.filter(published__isnull=False).order_by(
+        "-published", "-pk"
+    )
     recommendations = (
         Recommendation.objects.published()
         .select_related("addressed_to", "board")
@@ -74,7 +76,9 @@ def tracker(params: Mapping[str, Any]) -> QuerySet[Recommendation]:
     timing = params.get("timing")
     today = timezone.localdate()
     if timing == "pending":
-        recommendations = recommendations.filter(first_response__isnull=True, response_due__gte=today)
+        recommendations = recommendations.filter(
+            first_response__isnull=True, response_due__gte=today
+        )
     elif timing in ("on_time", "late"):
         keep = [r.pk for r in recommendations if timing_of(r, today) == timing]
         recommendations = recommendations.filter(pk__in=keep)
@@ -82,7 +86,7 @@ def tracker(params: Mapping[str, Any]) -> QuerySet[Recommendation]:
 
 
 def timing_of(recommendation: Recommendation, today: date | None = None) -> str:
-    """"on_time" or "late" once the answer came or its deadline passed; "pending" before;
+    """ "on_time" or "late" once the answer came or its deadline passed; "pending" before;
     "withdrawn" for one withdrawn before anyone answered (it counts neither way)."""
     today = today or timezone.localdate()
     due = recommendation.response_due
@@ -177,7 +181,9 @@ def calendar(user: Any, today: date | None = None) -> tuple[list[Meeting], list[
     now = timezone.now()
     meetings = meetings_for(user)
     upcoming = list(meetings.filter(ends__gte=now).order_by("starts"))
-    past = list(meetings.filter(ends__lt=now, starts__gte=now - timedelta(days=366)).order_by("-starts"))
+    past = list(
+        meetings.filter(ends__lt=now, starts__gte=now - timedelta(days=366)).order_by("-starts")
+    )
     return upcoming, past
 
 
@@ -202,7 +208,9 @@ def icalendar_feed(meetings: Iterable[Meeting], *, site_url: str | None = None) 
         agenda = [item.title for item in meeting.agenda.all()]
         if agenda:
             event.add("description", "\n".join(f"- {title}" for title in agenda))
-        event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+        event.add(
+            "status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED"
+        )
         cal.add_component(event)
     return cal.to_ical()
 
@@ -222,7 +230,9 @@ class StipendLine:
     paid: bool
 
 
-def _attended(board: Board, start: date, end: date, member: User | None = None) -> QuerySet[Attendance]:
+def _attended(
+    board: Board, start: date, end: date, member: User | None = None
+) -> QuerySet[Attendance]:
     rows = Attendance.objects.filter(
         present=True,
         meeting__board=board,
@@ -252,10 +262,19 @@ def _lines(board: Board, rows: Iterable[Attendance]) -> list[StipendLine]:
         amount = Decimal("0.00")
         if paid:
             for count in per_day.values():
-                owed = board.stipend_rate * (count if board.stipend_unit == Board.StipendUnit.MEETING else 1)
+                owed = board.stipend_rate * (
+                    count if board.stipend_unit == Board.StipendUnit.MEETING else 1
+                )
                 amount += min(owed, board.daily_cap)
         lines.append(
-            StipendLine(member=member, profile=profile, meetings=meetings, days=len(per_day), amount=amount, paid=paid)
+            StipendLine(
+                member=member,
+                profile=profile,
+                meetings=meetings,
+                days=len(per_day),
+                amount=amount,
+                paid=paid,
+            )
         )
     return sorted(lines, key=lambda line: (line.member.name or line.member.email).lower())
 

@@ -68,7 +68,9 @@ def seat_member(
     _require_board_admin(actor)
     end = add_months(start, seat.term_months) - timedelta(days=1)
     _check_vacant(seat, start, end)
-    term = Term.objects.create(seat=seat, member=member, start=start, end=end, renewal_of=renewal_of)
+    term = Term.objects.create(
+        seat=seat, member=member, start=start, end=end, renewal_of=renewal_of
+    )
     if not member.is_board_member:
         member.is_board_member = True
         member.save(update_fields=["is_board_member"])
@@ -90,7 +92,11 @@ def renew_term(*, actor: User, term: Term) -> Term:
     if Term.objects.filter(renewal_of=term).exists():
         raise ValidationError(_("This term was already renewed."))
     return seat_member(
-        actor=actor, seat=term.seat, member=term.member, start=term.end + timedelta(days=1), renewal_of=term
+        actor=actor,
+        seat=term.seat,
+        member=term.member,
+        start=term.end + timedelta(days=1),
+        renewal_of=term,
     )
 
 
@@ -107,11 +113,20 @@ def end_term(*, actor: User, term: Term, on: date, reason: str) -> Term:
     term.end_reason = reason
     term.save(update_fields=["ended_early", "end_reason"])
     member = term.member
-    still_serving = Term.objects.filter(member=member, end__gte=on).exclude(pk=term.pk).exclude(ended_early__isnull=False)
+    still_serving = (
+        Term.objects.filter(member=member, end__gte=on)
+        .exclude(pk=term.pk)
+        .exclude(ended_early__isnull=False)
+    )
     if not still_serving.exists():
         member.is_board_member = False
         member.save(update_fields=["is_board_member"])
-    record(actor=actor, event="board.term_ended", target=term, changes={"on": str(on), "reason": reason})
+    record(
+        actor=actor,
+        event="board.term_ended",
+        target=term,
+        changes={"on": str(on), "reason": reason},
+    )
     return term
 
 
@@ -151,7 +166,12 @@ def submit_application(*, board: Board, **fields: Any) -> Application:
     application = Application(board=board, **fields)
     application.full_clean()
     application.save()
-    record(actor=None, event="board.application_received", target=application, changes={"seat_kind": application.seat_kind})
+    record(
+        actor=None,
+        event="board.application_received",
+        target=application,
+        changes={"seat_kind": application.seat_kind},
+    )
     return application
 
 
@@ -170,7 +190,12 @@ def decide_application(
     application.decision_note = note.strip()
     application.decided = timezone.now()
     application.save()
-    record(actor=actor, event="board.application_decided", target=application, changes={"status": [old, status]})
+    record(
+        actor=actor,
+        event="board.application_decided",
+        target=application,
+        changes={"status": [old, status]},
+    )
     return application
 
 
@@ -188,14 +213,21 @@ def select_application(
     email = application.email.lower()
     member = User.objects.filter(email=email).first()
     if member is None:
-        member = User.objects.create_user(email, None, name=application.name, language=application.language)
+        member = User.objects.create_user(
+            email, None, name=application.name, language=application.language
+        )
     term = seat_member(actor=actor, seat=seat, member=member, start=start)
     application.status = Application.Status.SELECTED
     application.term = term
     application.decision_note = note.strip()
     application.decided = timezone.now()
     application.save()
-    record(actor=actor, event="board.application_decided", target=application, changes={"status": "selected", "seat": seat.name})
+    record(
+        actor=actor,
+        event="board.application_decided",
+        target=application,
+        changes={"status": "selected", "seat": seat.name},
+    )
     return term
 
 

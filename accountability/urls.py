@@ -4,7 +4,7 @@ from accountability import views, views_admin
 
 app_name = "accountability"
 urlpatterns = [
-    path("", views.board, name="board"),
+    path("", views.board, name="index"),
     path("apply/", views.apply, name="apply"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings.ics", views.meetings_ics, name="meetings_ics"),
@@ -14,10 +14,14 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", views_admin.meeting_attendance, name="attendance"),
     path("meetings/<int:pk>/motions/new/", views_admin.motion_new, name="motion_new"),
     path("meetings/<int:pk>/materials/new/", views_admin.material_new, name="material_new"),
-    path("meetings/<int:pk>/materials/<int:material_pk>/", views.material_file, name="material_file"),
+    path(
+        "meetings/<int:pk>/materials/<int:material_pk>/", views.material_file, name="material_file"
+    ),
     path("meetings/<int:pk>/minutes/", views_admin.meeting_minutes, name="minutes"),
     path("meetings/<int:pk>/access/", views.access_request, name="access_request"),
-    path("meetings/<int:pk>/access/<int:access_pk>/", views_admin.access_status, name="access_status"),
+    path(
+        "meetings/<int:pk>/access/<int:access_pk>/", views_admin.access_status, name="access_status"
+    ),
     path("tracker/", views.tracker, name="tracker"),
     path("tracker/rss/", views.TrackerFeed(), name="tracker_rss"),
     path("tracker/atom/", views.TrackerAtomFeed(), name="tracker_atom"),
@@ -28,8 +32,12 @@ urlpatterns = [
         views_admin.response_publish,
         name="response_publish",
     ),
-    path("recommendations/<int:pk>/commitments/", views_admin.commitment_new, name="commitment_new"),
-    path("recommendations/<int:pk>/withdraw/", views_admin.recommendation_withdraw, name="withdraw"),
+    path(
+        "recommendations/<int:pk>/commitments/", views_admin.commitment_new, name="commitment_new"
+    ),
+    path(
+        "recommendations/<int:pk>/withdraw/", views_admin.recommendation_withdraw, name="withdraw"
+    ),
     path("recommendations/<int:pk>/delete/", views_admin.recommendation_delete, name="delete"),
     path("commitments/<int:pk>/update/", views_admin.commitment_update, name="commitment_update"),
     path("members/", views_admin.members, name="members"),
@@ -38,8 +46,12 @@ urlpatterns = [
     path("terms/<int:pk>/end/", views_admin.term_end, name="term_end"),
     path("applications/", views_admin.applications, name="applications"),
     path("applications/<int:pk>/", views_admin.application, name="application"),
-    path("applications/<int:pk>/select/", views_admin.application_select, name="application_select"),
-    path("applications/<int:pk>/decide/", views_admin.application_decide, name="application_decide"),
+    path(
+        "applications/<int:pk>/select/", views_admin.application_select, name="application_select"
+    ),
+    path(
+        "applications/<int:pk>/decide/", views_admin.application_decide, name="application_decide"
+    ),
     path("stipends/", views_admin.stipends, name="stipends"),
     path("stipends/export.csv", views_admin.stipend_export, name="stipend_export"),
     path("stipends/mine/", views_admin.my_stipend, name="my_stipend"),

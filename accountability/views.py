@@ -37,6 +37,12 @@ from powershare.visibility import get_visible_or_404
 from support.models import Ask
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST, even an empty one (which must fail validation, not show a
+    blank form); ``None`` for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def error_text(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
@@ -71,7 +77,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def apply(request: HttpRequest) -> HttpResponse:
     the_board = board_or_404()
     initial = {"language": request.LANGUAGE_CODE}
-    form = ApplicationForm(request.POST or None, initial=initial)
+    form = ApplicationForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             submit_application(board=the_board, **form.cleaned_data)
@@ -82,9 +88,11 @@ def apply(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Thank you. Your application was received; the department will write to you."),
             )
-            return redirect("accountability:board")
+            return redirect("accountability:index")
     status = 400 if form.is_bound else 200
-    return render(request, "accountability/apply.html", {"form": form, "board": the_board}, status=status)
+    return render(
+        request, "accountability/apply.html", {"form": form, "board": the_board}, status=status
+    )
 
 
 # Meetings -----------------------------------------------------------------------------------
@@ -114,7 +122,9 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
     return get_object_or_404(queries.meetings_for(request.user), pk=pk)
 
 
-def meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **forms: Any) -> HttpResponse:
+def meeting_page(
+    request: HttpRequest, meeting: Meeting, status: int = 200, **forms: Any
+) -> HttpResponse:
     user = request.user
     insider = rules.is_board_insider(user)
     admin = rules.is_board_admin(user)
@@ -196,7 +206,9 @@ class TrackerFeed(Feed):
     """RSS 2.0: every published recommendation, with its status and the latest response."""
 
     title = gettext_lazy("You said, we did: the advisory board's recommendations")
-    description = gettext_lazy("Recommendations of the community advisory board and the department's responses.")
+    description = gettext_lazy(
+        "Recommendations of the community advisory board and the department's responses."
+    )
 
     def link(self) -> str:
         return reverse("accountability:tracker")
@@ -234,7 +246,9 @@ class TrackerAtomFeed(TrackerFeed):
 
 def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
     return get_object_or_404(
-        Recommendation.objects.visible_to(request.user).select_related("addressed_to", "motion__meeting"),
+        Recommendation.objects.visible_to(request.user).select_related(
+            "addressed_to", "motion__meeting"
+        ),
         pk=pk,
     )
 
@@ -248,7 +262,10 @@ def recommendation_page(
     if not staff:
         responses = responses.filter(published__isnull=False)
     commitments = recommendation.commitments.select_related("owner").prefetch_related("updates")
-    accepting = recommendation.status in (Recommendation.Status.ACCEPTED, Recommendation.Status.PARTIAL)
+    accepting = recommendation.status in (
+        Recommendation.Status.ACCEPTED,
+        Recommendation.Status.PARTIAL,
+    )
     open_for_response = recommendation.is_published and recommendation.status not in (
         Recommendation.Status.WITHDRAWN,
         Recommendation.Status.IMPLEMENTED,
@@ -283,15 +300,21 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def organizers(request: HttpRequest) -> HttpResponse:
-    positions = OrganizerPosition.objects.visible_to(request.user).select_related("unit", "organizer")
+    positions = OrganizerPosition.objects.visible_to(request.user).select_related(
+        "unit", "organizer"
+    )
     return render(request, "accountability/organizers.html", {"positions": positions})
 
 
 def organizer(request: HttpRequest, pk: int) -> HttpResponse:
-    position = get_visible_or_404(OrganizerPosition.objects.select_related("unit", "organizer"), request.user, pk=pk)
+    position = get_visible_or_404(
+        OrganizerPosition.objects.select_related("unit", "organizer"), request.user, pk=pk
+    )
     context = {
         "position": position,
-        "partnerships": position.partnerships.visible_to(request.user).select_related("cpbo", "unit"),
+        "partnerships": position.partnerships.visible_to(request.user).select_related(
+            "cpbo", "unit"
+        ),
         "campaigns": position.campaigns.visible_to(request.user).select_related("organization"),
         "can_edit": request.user.is_authenticated and request.user.is_department_admin,
     }

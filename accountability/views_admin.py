@@ -51,10 +51,10 @@ from accountability.models import (
 )
 from accountability.views import (
     _meeting,
+    _posted,
     _recommendation,
     board_or_404,
     error_text,
-    meeting_page,
     recommendation_page,
 )
 from accounts.models import User
@@ -79,7 +79,14 @@ def board_admin_required(view: View) -> View:
 
 
 def form_page(
-    request: HttpRequest, form: Any, *, title: str, submit: str, back: str, status: int | None = None, **extra: Any
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    back: str,
+    status: int | None = None,
+    **extra: Any,
 ) -> HttpResponse:
     context = {"form": form, "title": title, "submit": submit, "back": back, **extra}
     status = status or (400 if form.is_bound else 200)
@@ -93,45 +100,64 @@ def form_page(
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
     board = board_or_404()
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "agenda"}
         try:
-            meeting = actions.schedule_meeting(actor=request.user, board=board, agenda=form.agenda_lines(), **data)
+            meeting = actions.schedule_meeting(
+                actor=request.user, board=board, agenda=form.agenda_lines(), **data
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
             messages.success(request, _("Meeting scheduled."))
             return redirect(meeting)
-    return form_page(request, form, title=_("Schedule a meeting"), submit=_("Schedule the meeting"), back="accountability:meetings")
+    return form_page(
+        request,
+        form,
+        title=_("Schedule a meeting"),
+        submit=_("Schedule the meeting"),
+        back="accountability:meetings",
+    )
 
 
 @board_admin_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(_posted(request), instance=meeting)
     if request.method == "POST" and form.is_valid():
         stored = type(meeting).objects.get(pk=meeting.pk)
         data = {k: v for k, v in form.cleaned_data.items() if k != "agenda"}
         try:
-            actions.update_meeting(actor=request.user, meeting=stored, agenda=form.agenda_lines(), **data)
+            actions.update_meeting(
+                actor=request.user, meeting=stored, agenda=form.agenda_lines(), **data
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
             messages.success(request, _("Meeting saved."))
             return redirect(stored)
-    return form_page(request, form, title=_("Edit the meeting"), submit=_("Save"), back="accountability:meetings", meeting=meeting)
+    return form_page(
+        request,
+        form,
+        title=_("Edit the meeting"),
+        submit=_("Save"),
+        back="accountability:meetings",
+        meeting=meeting,
+    )
 
 
 @board_admin_required
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = AttendanceForm(request.POST or None, meeting=meeting)
+    form = AttendanceForm(_posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.record_attendance(actor=request.user, meeting=meeting, present=form.cleaned_data["present"])
+            actions.record_attendance(
+                actor=request.user, meeting=meeting, present=form.cleaned_data["present"]
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
@@ -142,14 +168,21 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"present": present, "needed": needed},
             )
             return redirect(meeting)
-    return form_page(request, form, title=_("Who attended"), submit=_("Record attendance"), back="accountability:meetings", meeting=meeting)
+    return form_page(
+        request,
+        form,
+        title=_("Who attended"),
+        submit=_("Record attendance"),
+        back="accountability:meetings",
+        meeting=meeting,
+    )
 
 
 @board_admin_required
 @require_http_methods(["GET", "POST"])
 def motion_new(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = MotionForm(request.POST or None, meeting=meeting)
+    form = MotionForm(_posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,11 +205,16 @@ def motion_new(request: HttpRequest, pk: int) -> HttpResponse:
             if adopts and motion.result == motion.Result.CARRIED and not motion.informal:
                 messages.success(
                     request,
-                    _("The motion carried. Recommendation %(number)s is published and sent to the department.")
+                    _(
+                        "The motion carried. Recommendation %(number)s is published and sent to the department."
+                    )
                     % {"number": motion.recommendation.number},
                 )
             else:
-                messages.success(request, _("Motion recorded: %(result)s.") % {"result": motion.get_result_display()})
+                messages.success(
+                    request,
+                    _("Motion recorded: %(result)s.") % {"result": motion.get_result_display()},
+                )
             return redirect(meeting)
     return form_page(
         request,
@@ -220,13 +258,19 @@ def _draft_to_adopt(actor: User, meeting: Any, data: dict[str, Any]) -> Recommen
 @require_http_methods(["GET", "POST"])
 def material_new(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = MaterialForm(request.POST or None, request.FILES or None)
+    form = MaterialForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         actions.add_material(actor=request.user, meeting=meeting, **form.cleaned_data)
         messages.success(request, _("Material added."))
         return redirect(meeting)
     return form_page(
-        request, form, title=_("Add material"), submit=_("Upload"), back="accountability:meetings", meeting=meeting, multipart=True
+        request,
+        form,
+        title=_("Add material"),
+        submit=_("Upload"),
+        back="accountability:meetings",
+        meeting=meeting,
+        multipart=True,
     )
 
 
@@ -234,18 +278,29 @@ def material_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    form = MinutesForm(_posted(request), initial={"minutes": meeting.minutes})
     if request.method == "POST" and form.is_valid():
         publish = request.POST.get("action") == "publish"
         try:
-            actions.publish_minutes(actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"], publish=publish)
+            actions.publish_minutes(
+                actor=request.user,
+                meeting=meeting,
+                minutes=form.cleaned_data["minutes"],
+                publish=publish,
+            )
         except ValidationError as error:
             form.add_error("minutes", error_text(error))
         else:
             messages.success(request, _("Minutes published.") if publish else _("Minutes saved."))
             return redirect(meeting)
     return form_page(
-        request, form, title=_("Minutes"), submit=_("Publish the minutes"), back="accountability:meetings", meeting=meeting, draft_button=_("Save without publishing")
+        request,
+        form,
+        title=_("Minutes"),
+        submit=_("Publish the minutes"),
+        back="accountability:meetings",
+        meeting=meeting,
+        draft_button=_("Save without publishing"),
     )
 
 
@@ -255,7 +310,9 @@ def access_status(request: HttpRequest, pk: int, access_pk: int) -> HttpResponse
     meeting = _meeting(request, pk)
     access = get_object_or_404(AccessRequest, pk=access_pk, meeting=meeting)
     try:
-        actions.set_access_status(actor=request.user, access=access, status=request.POST.get("status", ""))
+        actions.set_access_status(
+            actor=request.user, access=access, status=request.POST.get("status", "")
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
     return redirect(meeting)
@@ -272,11 +329,18 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         publish = request.POST.get("action") != "draft"
         try:
-            actions.respond(actor=request.user, recommendation=recommendation, publish=publish, **form.cleaned_data)
+            actions.respond(
+                actor=request.user,
+                recommendation=recommendation,
+                publish=publish,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
-            messages.success(request, _("Response published.") if publish else _("Response saved as a draft."))
+            messages.success(
+                request, _("Response published.") if publish else _("Response saved as a draft.")
+            )
             return redirect(recommendation)
     return recommendation_page(request, recommendation, status=400, response_form=form)
 
@@ -302,7 +366,9 @@ def commitment_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommitmentForm(request.POST)
     if form.is_valid():
         try:
-            actions.add_commitment(actor=request.user, recommendation=recommendation, **form.cleaned_data)
+            actions.add_commitment(
+                actor=request.user, recommendation=recommendation, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
@@ -335,11 +401,17 @@ def recommendation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            actions.withdraw_recommendation(actor=request.user, recommendation=recommendation, reason=form.cleaned_data["reason"])
+            actions.withdraw_recommendation(
+                actor=request.user,
+                recommendation=recommendation,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
-            messages.success(request, _("The recommendation is withdrawn; the reason is in its history."))
+            messages.success(
+                request, _("The recommendation is withdrawn; the reason is in its history.")
+            )
             return redirect(recommendation)
     return recommendation_page(request, recommendation, status=400, withdraw_form=form)
 
@@ -354,7 +426,7 @@ def recommendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error_text(error))
         return redirect(recommendation)
     messages.success(request, _("Draft deleted."))
-    return redirect("accountability:board")
+    return redirect("accountability:index")
 
 
 # Roster and applications --------------------------------------------------------------------
@@ -375,7 +447,9 @@ def members(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "vacancies": roster.vacancies(board),
         "today": today,
-        "applications": Application.objects.filter(board=board).exclude(status__in=["selected", "not_selected"]).count(),
+        "applications": Application.objects.filter(board=board)
+        .exclude(status__in=["selected", "not_selected"])
+        .count(),
     }
     return render(request, "accountability/members.html", context)
 
@@ -385,14 +459,18 @@ def members(request: HttpRequest) -> HttpResponse:
 def member_profile(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(User, pk=pk, board_terms__isnull=False)
     profile, _created = MemberProfile.objects.get_or_create(member=member)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(_posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in roster.PROFILE_FIELDS}
         roster.save_member_profile(actor=request.user, member=member, **fields)
         messages.success(request, _("Private profile saved."))
         return redirect("accountability:members")
     return form_page(
-        request, form, title=_("Private profile of %(name)s") % {"name": member}, submit=_("Save"), back="accountability:members"
+        request,
+        form,
+        title=_("Private profile of %(name)s") % {"name": member},
+        submit=_("Save"),
+        back="accountability:members",
     )
 
 
@@ -400,7 +478,7 @@ def member_profile(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def term_renew(request: HttpRequest, pk: int) -> HttpResponse:
     term = get_object_or_404(Term.objects.select_related("seat", "member"), pk=pk)
-    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    form = PasswordConfirmForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             renewed = roster.renew_term(actor=request.user, term=term)
@@ -410,7 +488,11 @@ def term_renew(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Term renewed until %(end)s.") % {"end": renewed.end})
             return redirect("accountability:members")
     return form_page(
-        request, form, title=_("Renew the term of %(name)s") % {"name": term.member}, submit=_("Renew"), back="accountability:members"
+        request,
+        form,
+        title=_("Renew the term of %(name)s") % {"name": term.member},
+        submit=_("Renew"),
+        back="accountability:members",
     )
 
 
@@ -418,17 +500,26 @@ def term_renew(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def term_end(request: HttpRequest, pk: int) -> HttpResponse:
     term = get_object_or_404(Term.objects.select_related("seat", "member"), pk=pk)
-    form = EndTermForm(request.POST or None, user=request.user, initial={"on": timezone.localdate()})
+    form = EndTermForm(_posted(request), user=request.user, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            roster.end_term(actor=request.user, term=term, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])
+            roster.end_term(
+                actor=request.user,
+                term=term,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
             messages.success(request, _("The term ended; the seat is vacant."))
             return redirect("accountability:members")
     return form_page(
-        request, form, title=_("End the term of %(name)s early") % {"name": term.member}, submit=_("End the term"), back="accountability:members"
+        request,
+        form,
+        title=_("End the term of %(name)s early") % {"name": term.member},
+        submit=_("End the term"),
+        back="accountability:members",
     )
 
 
@@ -442,12 +533,16 @@ def applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _application_page(request: HttpRequest, application: Application, status: int = 200, **forms: Any) -> HttpResponse:
+def _application_page(
+    request: HttpRequest, application: Application, status: int = 200, **forms: Any
+) -> HttpResponse:
     seats = roster.vacancies(application.board)
     context = {
         "application": application,
         "select_form": forms.get("select_form")
-        or SelectApplicationForm(user=request.user, seats=seats, initial={"start": timezone.localdate()}),
+        or SelectApplicationForm(
+            user=request.user, seats=seats, initial={"start": timezone.localdate()}
+        ),
         "decide_form": forms.get("decide_form") or DecideApplicationForm(),
         "has_vacancy": bool(seats),
     }
@@ -463,15 +558,25 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_select(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
-    form = SelectApplicationForm(request.POST, user=request.user, seats=roster.vacancies(application.board))
+    form = SelectApplicationForm(
+        request.POST, user=request.user, seats=roster.vacancies(application.board)
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
-            roster.select_application(actor=request.user, application=application, seat=data["seat"], start=data["start"], note=data["note"])
+            roster.select_application(
+                actor=request.user,
+                application=application,
+                seat=data["seat"],
+                start=data["start"],
+                note=data["note"],
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
-            messages.success(request, _("%(name)s was selected and seated.") % {"name": application.name})
+            messages.success(
+                request, _("%(name)s was selected and seated.") % {"name": application.name}
+            )
             return redirect("accountability:members")
     return _application_page(request, application, status=400, select_form=form)
 
@@ -483,7 +588,9 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecideApplicationForm(request.POST)
     if form.is_valid():
         try:
-            roster.decide_application(actor=request.user, application=application, **form.cleaned_data)
+            roster.decide_application(
+                actor=request.user, application=application, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
@@ -555,7 +662,12 @@ def stipend_export(request: HttpRequest) -> HttpResponse:
         ]
         for line in lines
     )
-    record(actor=request.user, event="board.stipends_exported", target=board, changes={"month": f"{month:%Y-%m}"})
+    record(
+        actor=request.user,
+        event="board.stipends_exported",
+        target=board,
+        changes={"month": f"{month:%Y-%m}"},
+    )
     return csv_response(f"stipends-{month:%Y-%m}.csv", header, rows)
 
 
@@ -596,13 +708,15 @@ def organizer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organizer_form(request: HttpRequest, position: OrganizerPosition | None) -> HttpResponse:
-    form = OrganizerPositionForm(request.POST or None, instance=position, user=request.user)
+    form = OrganizerPositionForm(_posted(request), instance=position, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         links = {"partnerships": data.pop("partnerships"), "campaigns": data.pop("campaigns")}
         stored = OrganizerPosition.objects.get(pk=position.pk) if position else None
         try:
-            saved = roster.save_organizer_position(actor=request.user, position=stored, **links, **data)
+            saved = roster.save_organizer_position(
+                actor=request.user, position=stored, **links, **data
+            )
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:

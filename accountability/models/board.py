@@ -77,14 +77,16 @@ class Board(models.Model):
                 name="board_quorum_is_a_percent",
                 condition=Q(quorum_percent__gte=1, quorum_percent__lte=100),
             ),
-            models.CheckConstraint(name="board_response_days_positive", condition=Q(response_days__gte=1)),
+            models.CheckConstraint(
+                name="board_response_days_positive", condition=Q(response_days__gte=1)
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("accountability:board")
+        return reverse("accountability:index")
 
     def seated_terms(self, on: date | None = None) -> models.QuerySet[Term]:
         return Term.objects.seated(on).filter(seat__board=self)
@@ -170,7 +172,9 @@ class Term(models.Model):
         verbose_name = _("term")
         verbose_name_plural = _("terms")
         constraints = [
-            models.CheckConstraint(name="term_ends_after_start", condition=Q(end__gte=models.F("start"))),
+            models.CheckConstraint(
+                name="term_ends_after_start", condition=Q(end__gte=models.F("start"))
+            ),
             models.CheckConstraint(
                 name="early_end_has_reason",
                 condition=Q(ended_early__isnull=True) | ~Q(end_reason=""),
@@ -258,7 +262,9 @@ class Application(models.Model):
         _("language you prefer"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     neighborhood = models.CharField(_("neighborhood where you live or work"), max_length=200)
-    seat_kind = models.CharField(_("seat you are applying for"), max_length=16, choices=Seat.Kind.choices)
+    seat_kind = models.CharField(
+        _("seat you are applying for"), max_length=16, choices=Seat.Kind.choices
+    )
     affiliation = models.CharField(
         _("community organization you belong to (optional)"), max_length=200, blank=True
     )

@@ -63,7 +63,9 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
-            models.CheckConstraint(name="meeting_ends_after_start", condition=Q(ends__gte=models.F("starts")),
+            models.CheckConstraint(
+                name="meeting_ends_after_start",
+                condition=Q(ends__gte=models.F("starts")),
                 violation_error_message=_("The meeting cannot end before it starts."),
             ),
             models.CheckConstraint(
@@ -203,7 +205,12 @@ class Motion(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="motions")
     text = models.TextField(_("motion"))
     moved_by = models.ForeignKey(
-        Term, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("moved by")
+        Term,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moved by"),
     )
     seconded_by = models.ForeignKey(
         Term,
@@ -239,9 +246,7 @@ class Motion(models.Model):
             ),
             models.CheckConstraint(
                 name="votes_cast_by_members_present",
-                condition=Q(
-                    present__gte=models.F("yes") + models.F("no") + models.F("abstain")
-                ),
+                condition=Q(present__gte=models.F("yes") + models.F("no") + models.F("abstain")),
             ),
         ]
 

@@ -41,7 +41,9 @@ class OrganizerPosition(models.Model):
     job_description = models.TextField(_("job description"))
     community_input = models.TextField(
         _("how the community shaped it"),
-        help_text=_("Who was asked, what they said, and what changed in the position because of it."),
+        help_text=_(
+            "Who was asked, what they said, and what changed in the position because of it."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFTING

@@ -24,7 +24,9 @@ class RecommendationQuerySet(models.QuerySet):
 
     def visible_to(self, user: Any) -> RecommendationQuerySet:
         """Published recommendations are public; drafts are for board admins and the board."""
-        if getattr(user, "is_authenticated", False) and (user.is_department or user.is_board_member):
+        if getattr(user, "is_authenticated", False) and (
+            user.is_department or user.is_board_member
+        ):
             return self
         return self.published()
 
@@ -90,7 +92,9 @@ class Recommendation(models.Model):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         constraints = [
-            models.UniqueConstraint(fields=["board", "number"], name="recommendation_number_unique"),
+            models.UniqueConstraint(
+                fields=["board", "number"], name="recommendation_number_unique"
+            ),
             models.CheckConstraint(
                 name="published_recommendation_has_due_date",
                 condition=Q(published__isnull=True, status="draft")

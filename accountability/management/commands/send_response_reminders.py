@@ -24,7 +24,10 @@ class Command(BaseCommand):
             help="Queue the work for the task worker (db_worker) instead of doing it now.",
         )
         parser.add_argument(
-            "--today", type=date.fromisoformat, default=None, help="Pretend today is this date (YYYY-MM-DD)."
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="Pretend today is this date (YYYY-MM-DD).",
         )
 
     def handle(self, *args: Any, queue: bool, today: date | None, **options: Any) -> None:
@@ -34,5 +37,7 @@ class Command(BaseCommand):
             return
         reminded = actions.send_response_reminders(today=today)
         for recommendation in reminded:
-            self.stdout.write(f"Reminded: {recommendation.number} (due {recommendation.response_due})")
+            self.stdout.write(
+                f"Reminded: {recommendation.number} (due {recommendation.response_due})"
+            )
         self.stdout.write(self.style.SUCCESS(f"{len(reminded)} reminder(s) sent."))
