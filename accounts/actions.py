@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, Membership, User, hash_token
+from accounts.models import ApiToken, Invitation, Membership, User, hash_token
 from powershare.audit.log import record
 
 
@@ -163,3 +163,43 @@ def update_profile(*, actor: User, name: str, language: str) -> User:
     if changes:
         record(actor=actor, event="user.updated", target=actor, changes=changes)
     return actor
+
+
+MAX_TOKENS = 20
+
+
+@transaction.atomic
+def create_api_token(*, actor: User, name: str, scope: str) -> tuple[ApiToken, str]:
+    """A new personal access token for ``actor``; returns it and its secret, shown only once."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name.")})
+    if scope not in ApiToken.Scope.values:
+        raise ValidationError({"scope": _("Choose read or read and write.")})
+    if ApiToken.objects.active().filter(user=actor).count() >= MAX_TOKENS:
+        raise ValidationError(
+            {"name": _("You have %(n)s tokens; revoke one first.") % {"n": MAX_TOKENS}}
+        )
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name[:100],
+        scope=scope,
+        token_hash=hash_token(secret),
+        hint=secret[: len(ApiToken.PREFIX) + 4],
+    )
+    record(
+        actor=actor, event="api_token.created", target=actor, changes={"name": name, "scope": scope}
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> None:
+    """Stop a token from working; only its owner revokes it."""
+    if token.user_id != actor.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(actor=actor, event="api_token.revoked", target=actor, changes={"name": token.name})

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import DepartmentRole, Membership
+from accounts.models import ApiToken, DepartmentRole, Membership
 from powershare.forms import Form
 
 
@@ -55,3 +55,12 @@ class ProfileForm(Form):
 
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
+
+
+class ApiTokenForm(Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Action Network sync”."),
+    )
+    scope = forms.ChoiceField(label=_("Scope"), choices=ApiToken.Scope.choices)

@@ -200,3 +200,52 @@ class Invitation(models.Model):
         if self.is_expired:
             return str(_("expired"))
         return str(_("pending"))
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal access token for the API. Only its SHA-256 hash is kept; the token itself is
+    shown once, when it is made. It acts as its user, limited to reading or to reading and
+    writing."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
+
+    PREFIX = "ps_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.READ)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters, so the owner can tell tokens apart; too short to guess from.
+    hint = models.CharField(max_length=12, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -11,8 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import actions
-from accounts.forms import AcceptInvitationForm, InviteMemberForm, InviteStaffForm, ProfileForm
-from accounts.models import Invitation, Membership, User
+from accounts.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InviteMemberForm,
+    InviteStaffForm,
+    ProfileForm,
+)
+from accounts.models import ApiToken, Invitation, Membership, User
 from partners.models import Organization
 from partners.rules import can_manage_members
 from powershare.decorators import department_admin_required
@@ -31,8 +37,54 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "memberships": user.memberships.select_related("organization"),
+        **_token_context(request),
     }
     return render(request, "accounts/profile.html", context)
+
+
+NEW_TOKEN_KEY = "accounts.new_api_token"
+
+
+def _token_context(request: HttpRequest, token_form: ApiTokenForm | None = None) -> dict:
+    # A new token's secret waits in the session for one page view, then it is gone.
+    return {
+        "token_form": token_form or ApiTokenForm(),
+        "tokens": ApiToken.objects.active().filter(user=request.user),
+        "new_token": request.session.pop(NEW_TOKEN_KEY, None),
+    }
+
+
+@login_required
+@require_POST
+def create_api_token(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, secret = actions.create_api_token(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            request.session[NEW_TOKEN_KEY] = secret
+            messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+            return redirect("accounts:profile")
+    user = request.user
+    profile_form = ProfileForm(initial={"name": user.name, "language": user.language})
+    context = {
+        "form": profile_form,
+        "memberships": user.memberships.select_related("organization"),
+        **_token_context(request, form),
+    }
+    return render(request, "accounts/profile.html", context, status=400)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.active(), pk=pk, user=request.user)
+    actions.revoke_api_token(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:profile")
 
 
 @login_required

@@ -67,6 +67,11 @@ class Row:
     method: str = "get"
     label: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    # "session": signed in with a browser session; "token": an API call with a read-write
+    # personal access token (none for the public), JSON bodies, 401 counted as "login".
+    auth: str = "session"
+    # For API lists: the record that must be listed for "ok"; a 200 without it is "hidden".
+    listed: Callable[[Cast, dict[str, Any]], Any] | None = None
 
 
 def by_visibility(

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "foundation",
     "regulatory",
     "network",
+    "powershare.api",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,18 @@ DATA_ROOT = Path(envstr("DATA_ROOT") or BASE_DIR / "var" / "data")
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 PAGE_SIZE = envint("PAGE_SIZE", 20)
+
+# The API (docs/api.md): page sizes, and calls allowed per minute per token (per client address
+# for calls without a token), counted in the cache (per process unless CACHES is shared).
+API_PAGE_SIZE = envint("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 500)
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 600)
+API_RATE_LIMIT_ANONYMOUS = envint("API_RATE_LIMIT_ANONYMOUS", 120)
+# Webhooks: attempts in all, first wait before a retry (doubling each time), request timeout.
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_BACKOFF_SECONDS = envint("WEBHOOK_BACKOFF_SECONDS", 60)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_ALLOW_PRIVATE_URLS = envbool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "powershare@localhost")

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from powershare import views
+from powershare.api.main import api
+from powershare.api.views import docs as api_docs
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,5 +21,7 @@ urlpatterns = [
     path("foundation/", include("foundation.urls")),
     path("regulatory/", include("regulatory.urls")),
     path("network/", include("network.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,10 @@ AUDIT_FIELDS = [
     "owner_id",
 ]
 MAX_FILES = 10
+
+# Sent after the commit of every status change, with ``ask`` and ``event`` (its AskEvent);
+# the API's webhooks listen to it.
+ask_status_changed = Signal()
 
 
 def _check_campaign(organization: Organization, campaign: Campaign | None) -> None:
@@ -201,6 +206,7 @@ def change_status(
     )
     record(actor=actor, event="ask.status_changed", target=ask, changes=changes)
     notifications.status_changed(ask, event, actor=actor)
+    transaction.on_commit(lambda: ask_status_changed.send(sender=Ask, ask=ask, event=event))
     return ask
 
 

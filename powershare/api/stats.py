@@ -1,0 +1,134 @@
+"""Statistics in the API: the same engine, store and disclosure policy as the data pages.
+
+``GET /statistics/query`` runs ``powershare.stats.run_query`` on the store at ``DATA_ROOT``
+under the department's suppression policy and returns the same table a page shows: suppressed
+cells come back as nulls with their reason. Custom areas need a token (every released custom
+area is remembered, and it narrows what may be released next, so anonymous callers don't get
+to spend that budget).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from powershare.api.auth import ApiError
+from powershare.api.schemas import responses
+from powershare.stats import (
+    DEFAULT_MEASURES,
+    CustomArea,
+    PolicyError,
+    QueryTimeout,
+    Store,
+    SuppressionPolicy,
+    run_query,
+)
+from powershare.stats import Query as StatsQuery
+
+router = Router(tags=["statistics"])
+
+YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*$")
+MAX_YEARS = 50
+
+
+def policy() -> SuppressionPolicy:
+    """The department's disclosure policy (``STATS_POLICY`` settings, engine defaults otherwise)."""
+    return SuppressionPolicy(**getattr(settings, "STATS_POLICY", {}))
+
+
+def store() -> Store:
+    return Store(settings.DATA_ROOT)
+
+
+class MeasureOut(Schema):
+    name: str
+    label: str
+    dataset: str
+    kind: str
+    per: int
+
+
+class StatsParams(Schema):
+    measure: str = Field(max_length=64, description="A measure's name (see /statistics/measures).")
+    years: str = Field(
+        max_length=40, description="A year (`2023`) or a span pooled together (`2020-2024`)."
+    )
+    level: str = Field("county", max_length=40, description="Geography level.")
+    units: list[str] = Field([], max_length=200, description="Only these units of the level.")
+    by: list[str] = Field(
+        [], max_length=4, description="Strata: `race`, `sex`, `age_group`, `year`."
+    )
+    age_groups: str | None = Field(None, max_length=100, description="e.g. `0-17,18-64,65+`.")
+    area: list[str] = Field(
+        [],
+        max_length=10,
+        description="Custom areas, `Name=level:code,level:code` (needs a token).",
+    )
+    reference: str | None = Field(
+        "county", max_length=80, description="`county`, `level:code`, an area or `race=nh_white`."
+    )
+
+
+class StatsOut(Schema):
+    meta: dict[str, Any] = Field(description="Query, measure, policy, data versions.")
+    rows: list[dict[str, Any]] = Field(
+        description="One row per cell; suppressed cells have null values and a reason."
+    )
+
+
+def _years(text: str) -> tuple[int, ...]:
+    match = YEARS.match(text)
+    if not match:
+        raise ApiError(400, "years: give a year (2023) or a span (2020-2024).")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if last < first or last - first >= MAX_YEARS:
+        raise ApiError(400, f"years: a span of 1 to {MAX_YEARS} years, first year first.")
+    return tuple(range(first, last + 1))
+
+
+@router.get(
+    "/statistics/measures",
+    response=responses(list[MeasureOut]),
+    url_name="statistics_measures",
+    summary="Measures the statistics engine computes",
+)
+def list_measures(request: HttpRequest) -> Any:
+    return [
+        {"name": m.name, "label": m.label, "dataset": m.dataset, "kind": m.kind, "per": m.per}
+        for m in DEFAULT_MEASURES.values()
+    ]
+
+
+@router.get(
+    "/statistics/query",
+    response=responses(StatsOut) | {400: responses(StatsOut, write=True)[400]},
+    url_name="statistics_query",
+    summary="Counts and rates with suppression: the table a data page shows",
+)
+def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
+    if params.area and not request.user.is_authenticated:
+        raise ApiError(401, "Custom areas need a token.")
+    try:
+        areas = tuple(CustomArea.parse(spec) for spec in params.area)
+        spec = StatsQuery(
+            params.measure,
+            years=_years(params.years),
+            level=params.level,
+            units=tuple(params.units) or None,
+            custom_areas=areas,
+            by=tuple(params.by),
+            age_groups=params.age_groups or None,
+            reference=params.reference or None,
+        )
+        result = run_query(store(), spec, policy=policy())
+    except (PolicyError, ValueError, KeyError) as error:
+        message = error.args[0] if error.args else str(error)
+        raise ApiError(400, str(message)) from None
+    except QueryTimeout:
+        raise ApiError(400, "The query took too long; ask for fewer strata or areas.") from None
+    return result.to_json_obj()

@@ -1,0 +1,334 @@
+"""Webhooks: signed POSTs to a subscriber's URL when something happens to a record they may see.
+
+Events so far: ``ask.status_changed`` (from ``support.actions.change_status``) and
+``recommendation.response_created`` (for ``accountability`` to emit, see docs/api.md). Another
+app adds an event by naming it in ``EVENTS`` and calling :func:`emit` after its commit.
+
+Each delivery is logged (``WebhookDelivery``) and sent by a background task; a failed attempt
+is retried ``WEBHOOK_MAX_ATTEMPTS`` times in all, waiting ``WEBHOOK_BACKOFF_SECONDS`` × 2ⁿ
+between attempts. The body is signed with the webhook's secret (HMAC-SHA256 over
+``<timestamp>.<body>``), so the receiver can check it came from us, unaltered and recent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+from ninja import Field, Path, Router, Schema, Status
+
+from powershare.api.auth import ApiError
+from powershare.api.models import Webhook, WebhookDelivery
+from powershare.api.schemas import MAX_ID, responses
+
+logger = logging.getLogger(__name__)
+
+EVENTS = {
+    "ask.status_changed": "An ask you can see moved to another status.",
+    "recommendation.response_created": "The department responded to a recommendation.",
+}
+MAX_WEBHOOKS = 10
+USER_AGENT = "Powershare-Webhooks/1"
+
+router = Router(tags=["webhooks"])
+
+
+# Signing ------------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The ``Powershare-Signature`` header: ``sha256=`` and the HMAC of ``<timestamp>.<body>``."""
+    message = str(timestamp).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str, tolerance: int = 300) -> bool:
+    """What a receiver does: recompute the signature, compare in constant time, refuse stale."""
+    try:
+        stamp = int(timestamp)
+    except ValueError:
+        return False
+    if abs(time.time() - stamp) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, stamp, body), signature)
+
+
+# Emitting -----------------------------------------------------------------------------------
+
+
+def emit(event: str, payload_for: Callable[[Any], dict[str, Any] | None]) -> list[int]:
+    """Queue ``event`` for every active webhook subscribed to it. ``payload_for(owner)`` returns
+    what that webhook's owner may see of the record, or None when they may not see it (then
+    nothing is sent to them). Call it after the commit; returns the delivery ids."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown webhook event {event!r}")
+    ids = []
+    hooks = Webhook.objects.filter(active=True, owner__is_active=True).select_related("owner")
+    for hook in hooks:
+        if event not in hook.events:
+            continue
+        data = payload_for(hook.owner)
+        if data is None:
+            continue
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(webhook=hook, event=event, payload={})
+            delivery.payload = json.loads(
+                json.dumps(
+                    {
+                        "event": event,
+                        "delivery": delivery.pk,
+                        "created": timezone.now(),
+                        "data": data,
+                    },
+                    cls=DjangoJSONEncoder,
+                )
+            )
+            delivery.save(update_fields=["payload"])
+        ids.append(delivery.pk)
+        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.enqueue(pk))
+    return ids
+
+
+def _ask_status_changed(sender: Any, ask: Any, event: Any, **kwargs: Any) -> None:
+    from support import queries
+    from support.api import ask_out
+
+    def payload_for(owner: Any) -> dict[str, Any] | None:
+        visible = queries.exportable_asks(owner, {}).filter(pk=ask.pk).first()
+        if visible is None:
+            return None
+        return {
+            "ask": ask_out(None, visible, user=owner),
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+        }
+
+    emit("ask.status_changed", payload_for)
+
+
+def connect_signals() -> None:
+    from support.actions import ask_status_changed
+
+    ask_status_changed.connect(_ask_status_changed, dispatch_uid="api.webhooks.ask_status")
+
+
+# Delivering ---------------------------------------------------------------------------------
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    """POST ``body`` to ``url``; the status code (raises OSError when nothing answers)."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def check_destination(url: str) -> None:
+    """Refuse URLs that are not http(s), or whose host is a private, loopback or link-local
+    address (unless WEBHOOK_ALLOW_PRIVATE_URLS): a webhook must not probe the internal network."""
+    URLValidator(schemes=["http", "https"])(url)
+    if settings.WEBHOOK_ALLOW_PRIVATE_URLS:
+        return
+    parts = urlsplit(url)
+    try:
+        infos = socket.getaddrinfo(parts.hostname or "", parts.port or 443)
+    except (OSError, UnicodeError):
+        raise ValidationError(f"cannot resolve {parts.hostname}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise ValidationError(f"{parts.hostname} is not a public address")
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before the next attempt after ``attempts`` failures: base × 2^(attempts − 1)."""
+    return timedelta(seconds=settings.WEBHOOK_BACKOFF_SECONDS * 2 ** max(0, attempts - 1))
+
+
+def attempt(delivery: WebhookDelivery, now: datetime | None = None) -> WebhookDelivery:
+    """Try to send ``delivery`` once and log the outcome; schedules the next try on failure."""
+    now = now or timezone.now()
+    hook = delivery.webhook
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    stamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "Powershare-Event": delivery.event,
+        "Powershare-Delivery": str(delivery.pk),
+        "Powershare-Timestamp": str(stamp),
+        "Powershare-Signature": sign(hook.secret, stamp, body),
+    }
+    delivery.attempts += 1
+    retry = True
+    try:
+        check_destination(hook.url)
+        code = post(hook.url, body, headers, settings.WEBHOOK_TIMEOUT_SECONDS)
+        delivery.last_status_code = code
+        delivery.last_error = "" if 200 <= code < 300 else f"HTTP {code}"
+    except ValidationError as error:
+        delivery.last_error = " ".join(error.messages)[:500]
+        retry = False
+    except OSError as error:
+        delivery.last_error = f"{type(error).__name__}: {error}"[:500]
+    if not delivery.last_error:
+        delivery.status = WebhookDelivery.Status.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif retry and delivery.attempts < settings.WEBHOOK_MAX_ATTEMPTS:
+        delivery.status = WebhookDelivery.Status.RETRYING
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    else:
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.next_attempt_at = None
+    delivery.save()
+    if delivery.status == WebhookDelivery.Status.RETRYING:
+        _schedule(delivery)
+    return delivery
+
+
+def _schedule(delivery: WebhookDelivery) -> None:
+    # The database queue runs the retry at its time; the immediate backend (tests, demo) can't
+    # wait, so there the delivery stays "retrying" in the log.
+    if default_task_backend.supports_defer:
+        deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    """Send one logged delivery (a background task); returns its status."""
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status in (
+        WebhookDelivery.Status.DELIVERED,
+        WebhookDelivery.Status.FAILED,
+    ):
+        return delivery.status if delivery else "missing"
+    if not delivery.webhook.active:
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.last_error = "webhook deleted"
+        delivery.save(update_fields=["status", "last_error"])
+        return delivery.status
+    return attempt(delivery).status
+
+
+# Managing webhooks through the API ----------------------------------------------------------
+
+
+class WebhookIn(Schema):
+    url: str = Field(max_length=500, description="Where to POST; https in production.")
+    events: list[str] = Field(min_length=1, max_length=len(EVENTS), description="Event names.")
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    active: bool
+    created: datetime
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="Signs every delivery; shown only now.")
+
+
+class DeliveryOut(Schema):
+    id: int
+    event: str
+    status: WebhookDelivery.Status
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    next_attempt_at: datetime | None
+    created: datetime
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+
+
+def _signed_in(request: HttpRequest) -> Any:
+    if not request.user.is_authenticated:
+        raise ApiError(401, "Webhooks need a token.")
+    return request.user
+
+
+def _own(request: HttpRequest, webhook_id: int) -> Webhook:
+    hook = Webhook.objects.filter(pk=webhook_id, owner=_signed_in(request), active=True).first()
+    if hook is None:
+        raise ApiError(404, "Not found.")
+    return hook
+
+
+@router.get(
+    "/webhooks",
+    response=responses(list[WebhookOut]),
+    url_name="webhooks",
+    summary="Your webhooks",
+)
+def list_webhooks(request: HttpRequest) -> Any:
+    return list(Webhook.objects.filter(owner=_signed_in(request), active=True))
+
+
+@router.post(
+    "/webhooks",
+    response=responses(WebhookCreated, 201, write=True),
+    url_name="webhook_create",
+    summary="Subscribe a URL to events",
+)
+def create_webhook(request: HttpRequest, payload: WebhookIn) -> Any:
+    user = _signed_in(request)
+    unknown = sorted(set(payload.events) - set(EVENTS))
+    if unknown:
+        raise ValidationError({"events": f"Unknown events: {', '.join(unknown)[:200]}."})
+    try:
+        URLValidator(schemes=["https"] if not settings.DEBUG else ["http", "https"])(payload.url)
+    except ValidationError:
+        raise ValidationError({"url": "Give a full https:// address."}) from None
+    if Webhook.objects.filter(owner=user, active=True).count() >= MAX_WEBHOOKS:
+        raise ValidationError({"url": f"You have {MAX_WEBHOOKS} webhooks; delete one first."})
+    hook = Webhook.objects.create(
+        owner=user, url=payload.url, events=sorted(set(payload.events)), secret=Webhook.new_secret()
+    )
+    return Status(201, hook)
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    response=responses(None, 204, write=True),
+    url_name="webhook",
+    summary="Stop a webhook",
+)
+def delete_webhook(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    hook = _own(request, webhook_id)
+    hook.active = False
+    hook.save(update_fields=["active"])
+    return Status(204, None)
+
+
+@router.get(
+    "/webhooks/{webhook_id}/deliveries",
+    response=responses(list[DeliveryOut]),
+    url_name="webhook_deliveries",
+    summary="A webhook's delivery log, newest first (the last 100)",
+)
+def list_deliveries(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    return list(_own(request, webhook_id).deliveries.all()[:100])
