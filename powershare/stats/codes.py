@@ -32,6 +32,11 @@ RACE_CODES: dict[str, str] = {
     "nh_multi": "Not Hispanic: two or more races, or another race",
     "unknown": "Unknown or not stated",
 }
+#: Integer code columns that events store beside geo, race and sex (see ingest.load_events).
+KEY_CODES = {"geo": "_geo_code", "race": "_race_code", "sex": "_sex_code"}
+#: The Parquet key-value metadata key holding their code lists: {"key_codes": {"geo": [...]}}.
+CODES_KEY = "powershare"
+
 POPULATION_RACE_CODES = tuple(code for code in RACE_CODES if code != "unknown")
 
 #: Strata a query may break results down by.

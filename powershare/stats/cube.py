@@ -34,20 +34,32 @@ def dense(
     shape = tuple(len(v) for _, v in keys) + (nbins,)
     if table.num_rows == 0:
         return np.zeros(shape)
-    idx = []
-    ok = np.ones(table.num_rows, dtype=bool)
-    for name, values in keys:
-        col = table[name]
-        value_set = pa.array(values, type=col.type) if values else pa.array([], type=col.type)
-        pos = pc.index_in(col, value_set=value_set).to_numpy(zero_copy_only=False)
-        ok &= ~np.isnan(pos.astype(float))
-        idx.append(np.nan_to_num(pos.astype(float)).astype(np.int64))
-    ab = table["ab"].to_numpy(zero_copy_only=False)
-    ok &= ~np.isnan(ab.astype(float))
-    idx.append(np.nan_to_num(ab.astype(float)).astype(np.int64))
+    idx = [_positions(table[name], values) for name, values in keys]
+    idx.append(pc.fill_null(table["ab"], -1).to_numpy(zero_copy_only=False).astype(np.int64))
+    ok = np.logical_and.reduce([i >= 0 for i in idx])
     weights = table[column].to_numpy(zero_copy_only=False).astype(float)
-    flat = np.ravel_multi_index(tuple(i[ok] for i in idx), shape)
-    return np.bincount(flat, weights=weights[ok], minlength=int(np.prod(shape))).reshape(shape)
+    if not ok.all():
+        idx, weights = [i[ok] for i in idx], weights[ok]
+    flat = np.ravel_multi_index(tuple(idx), shape)
+    return np.bincount(flat, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
+
+
+def _positions(col: pa.ChunkedArray, values: list) -> np.ndarray:
+    """Index of each value of `col` in `values` (-1 where it isn't listed, or null)."""
+    if pa.types.is_dictionary(col.type):
+        # Look the (few) dictionary entries up once, then index by the codes.
+        col = col.unify_dictionaries() if col.num_chunks > 1 else col
+        chunks = col.chunks
+        if not chunks:
+            return np.zeros(0, dtype=np.int64)
+        by_code = _positions(pa.chunked_array([chunks[0].dictionary]), values)
+        codes = np.concatenate(
+            [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks]
+        ).astype(np.int64)
+        return np.where(codes >= 0, by_code[codes], -1)
+    value_set = pa.array(values, type=col.type) if values else pa.array([], type=col.type)
+    pos = pc.fill_null(pc.index_in(col, value_set=value_set), -1)
+    return pos.to_numpy().astype(np.int64)
 
 
 def with_totals(arr: np.ndarray, axes: list[Axis]) -> np.ndarray:

@@ -8,6 +8,7 @@ runs on PostgreSQL, Trino, Spark or BigQuery when a department outgrows one mach
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -15,9 +16,14 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from .codes import CODES_KEY, KEY_CODES
 from .measures import Measure
 from .store import Store
+
+#: DuckDB's perfect_ht_threshold on the engine's connection (see Source.duckdb).
+PERFECT_HASH_BITS = 20
 
 
 class QueryTimeout(Exception):
@@ -53,7 +59,14 @@ class Source:
     def duckdb(cls, store: Store, threads: int | None = None) -> Source:
         """DuckDB over the store's Parquet files (views are created lazily per dataset)."""
         con = ibis.duckdb.connect(threads=threads) if threads else ibis.duckdb.connect()
+        # Group by integer keys with an array instead of a hash table up to 2^20 slots
+        # (tract x race x age bin of a large county); the default stops at 2^12.
+        con.raw_sql(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
         return _StoreSource(con, store)
+
+    def key_codes(self, dataset: str) -> dict[str, list[str]] | None:
+        """Code lists of the dataset's integer key columns (codes.KEY_CODES), if it has them."""
+        return None
 
     @classmethod
     def from_backend(
@@ -111,6 +124,7 @@ class _StoreSource(Source):
         self.store = store
         self._sql: dict[Any, str] = {}
         self._results: dict[Any, pa.Table] = {}
+        self._codes: dict[tuple[str, str], dict[str, list[str]] | None] = {}
 
     def execute(
         self, expr: ir.Table, time_limit: float | None = None, cache: bool = False
@@ -154,6 +168,20 @@ class _StoreSource(Source):
             if timer:
                 timer.cancel()
 
+    def key_codes(self, dataset: str) -> dict[str, list[str]] | None:
+        """The code lists stored in the files' metadata, when every file has the same ones."""
+        version = self.store.dataset(dataset).version
+        if (dataset, version) not in self._codes:
+            found = set()
+            for path in self.store.paths(dataset):
+                meta = pq.read_schema(path).metadata or {}
+                found.add(meta.get(CODES_KEY.encode()))
+            codes = None
+            if len(found) == 1 and (raw := found.pop()) is not None:
+                codes = json.loads(raw).get("key_codes")
+            self._codes[(dataset, version)] = codes
+        return self._codes[(dataset, version)]
+
     def table(self, dataset: str) -> ir.Table:
         info = self.store.dataset(dataset)
         if self.versions.get(dataset) != info.version:  # new or reloaded: a view on its files
@@ -191,15 +219,40 @@ def event_aggregate(
     years: Sequence[int],
     strata: Sequence[str],
     bounds: Sequence[int],
+    coded: bool = False,
 ) -> ir.Table:
-    """Events grouped by base unit, strata and age bin: n (and d for proportions)."""
+    """Events grouped by base unit, strata and age bin: n (and d for proportions).
+
+    `coded=True` groups by the integer code columns stored beside geo, race and sex
+    (codes.KEY_CODES); the key columns then hold codes, which `decode_keys` turns back
+    into values.
+    """
     t = t.filter(_years(t, years), *measure.denominator_filter(t))
+    names = ["geo", *strata]
+    if coded:
+        t = t.mutate(**{k: t[KEY_CODES[k]] for k in names if k in KEY_CODES})
     t = t.mutate(ab=_age_bin(t.age, bounds))
-    keys = ["geo", *strata, "ab"]
+    keys = [*names, "ab"]
     if measure.kind == "proportion":
         hit = measure.numerator_filter(t)
         return t.group_by(keys).aggregate(n=hit.ifelse(1, 0).sum(), d=t.count())
     return t.group_by(keys).aggregate(n=t.count())
+
+
+def decode_keys(table: pa.Table, codes: Mapping[str, Sequence[str]]) -> pa.Table:
+    """Integer key columns of an aggregate as dictionary arrays of their code lists."""
+    for name, values in codes.items():
+        if name not in table.column_names or not pa.types.is_integer(table[name].type):
+            continue
+        dictionary = pa.array(list(values), type=pa.string())
+        column = table[name].cast(pa.int32())
+        chunks = [pa.DictionaryArray.from_arrays(c, dictionary) for c in column.chunks]
+        table = table.set_column(
+            table.column_names.index(name),
+            name,
+            pa.chunked_array(chunks, type=pa.dictionary(pa.int32(), pa.string())),
+        )
+    return table
 
 
 def population_aggregate(
@@ -245,7 +298,6 @@ def copy_to_postgres(
 
     import psycopg
     import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
 
     counts: dict[str, int] = {}
     with psycopg.connect(dsn, autocommit=True) as conn:

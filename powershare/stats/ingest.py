@@ -9,6 +9,7 @@ fails does a second, slower pass read the source as text to name the first error
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .codes import RACE_CODES, SEX_CODES, AgeGroup
+from .codes import CODES_KEY, KEY_CODES, RACE_CODES, SEX_CODES, AgeGroup
 from .geography import load_current
 from .store import Store, fsync_dir, fsync_file, sha256_file
 from .validation import (
@@ -173,7 +174,22 @@ def load_events(
         f"CAST({_quote(cols['race'])} AS ENUM({_in_list(RACE_CODES)})) AS race",
         f"CAST({_quote(cols['cause'])} AS VARCHAR) AS cause",
     ]
-    select += [_quote(c) for c in extras if c.lower() not in EVENT_COLUMNS]
+    select += [
+        _quote(c)
+        for c in extras
+        if c.lower() not in EVENT_COLUMNS and c.lower() not in KEY_CODES.values()
+    ]
+    # Integer codes beside geo, race and sex: queries group by them (DuckDB's perfect hash
+    # aggregate indexes an array instead of hashing strings). The code lists go in the
+    # file's own metadata, so the codes stay readable whatever the geography becomes.
+    key_codes = {"geo": list(geo.base_codes), "race": list(RACE_CODES), "sex": list(SEX_CODES)}
+    geo_type = "SMALLINT" if len(geo.base_codes) < 2**15 else "INTEGER"
+    coded = (
+        f"*, CAST(enum_code(geo) AS {geo_type}) AS {KEY_CODES['geo']}, "
+        f"CAST(enum_code(race) AS TINYINT) AS {KEY_CODES['race']}, "
+        f"CAST(enum_code(sex) AS TINYINT) AS {KEY_CODES['sex']}"
+    )
+    kv = json.dumps({"key_codes": key_codes}).replace("'", "''")
     final_dir = store.root / "events" / dataset
     final_dir.mkdir(parents=True, exist_ok=True)
     tmp = final_dir / f".{uuid.uuid4().hex}.parquet.tmp"
@@ -184,8 +200,9 @@ def load_events(
             # Sorted by year and geography: year filters skip row groups (min/max
             # statistics) and grouping by area sees few groups at a time.
             con.execute(
-                f"COPY (SELECT {', '.join(select)} FROM {_reader(path, False)} ORDER BY year, geo) "
-                f"TO '{tmp}' (FORMAT parquet, COMPRESSION snappy)"
+                f"COPY (SELECT {coded} FROM (SELECT {', '.join(select)} FROM {_reader(path, False)}) "
+                f"ORDER BY year, geo) TO '{tmp}' "
+                f"(FORMAT parquet, COMPRESSION snappy, KV_METADATA {{{CODES_KEY}: '{kv}'}})"
             )
         except duckdb.Error:
             note("listing errors")

@@ -20,7 +20,13 @@ from scipy import sparse
 
 from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, bounds_of, parse_age_groups
 from .cube import Axis, dense, proportion_stats, rate_stats, ratios, with_totals
-from .engine import Source, base_population, event_aggregate, population_aggregate
+from .engine import (
+    Source,
+    base_population,
+    decode_keys,
+    event_aggregate,
+    population_aggregate,
+)
 from .geography import CustomArea, Geography, load_current
 from .measures import Measure, get_measure
 from .policy import PolicyError, ReleaseRegistry, SuppressionPolicy
@@ -150,6 +156,7 @@ def run_query(
     # -- aggregation in the engine --------------------------------------------------------
     strata_db = [s for s in query.by if s != "age_group"]
     events = source.table(measure.dataset)
+    codes = source.key_codes(measure.dataset)
     key = (
         measure.dataset,
         source.versions.get(measure.dataset),
@@ -160,10 +167,15 @@ def run_query(
     )
     ev = source.execute(
         source.expression(
-            ("events", *key), lambda: event_aggregate(events, measure, query.years, strata_db, fine)
+            ("events", *key),
+            lambda: event_aggregate(
+                events, measure, query.years, strata_db, fine, coded=codes is not None
+            ),
         ),
         policy.time_limit_seconds,
     )
+    if codes is not None:
+        ev = decode_keys(ev, codes)
     pop = None
     if is_rate:
         people = source.table(measure.population)

@@ -86,7 +86,23 @@ def test_parquet_source_with_year_only(tiny_store: Store, tmp_path: Path):
     report = load_events(tiny_store, tmp_path / "heat.parquet", dataset="heat")
     assert report.rows == 2 and "extra_flag" in report.columns
     stored = pq.read_table(tiny_store.paths("heat")[0])
-    assert stored.column_names == ["year", "geo", "age", "sex", "race", "cause", "extra_flag"]
+    assert stored.column_names == [
+        "year",
+        "geo",
+        "age",
+        "sex",
+        "race",
+        "cause",
+        "extra_flag",
+        "_geo_code",
+        "_race_code",
+        "_sex_code",
+    ]
+    # The integer codes index the code lists stored in the file's metadata.
+    codes = json.loads(stored.schema.metadata[b"powershare"])["key_codes"]
+    for name in ("geo", "race", "sex"):
+        decoded = [codes[name][i] for i in stored[f"_{name}_code"].to_pylist()]
+        assert decoded == stored[name].to_pylist()
 
 
 def test_replace_swaps_files(tiny_store: Store, tmp_path: Path):
