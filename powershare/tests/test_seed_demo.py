@@ -30,9 +30,12 @@ def test_demo_county_has_what_the_issue_promises(db):
         Campaign.objects.filter(organization__kind="cpbo").values("organization").distinct().count()
         == 6
     )
-    assert Ask.objects.count() == 30
-    assert set(Ask.objects.values_list("kind", flat=True)) == set(Ask.Kind.values)
-    assert set(Ask.objects.values_list("status", flat=True)) == set(Ask.Status.values)
+    from powershare.demo_content import ASKS
+
+    core_asks = Ask.objects.filter(title__in=[title for _kind, title, _text in ASKS])
+    assert core_asks.count() == 30
+    assert set(core_asks.values_list("kind", flat=True)) == set(Ask.Kind.values)
+    assert set(core_asks.values_list("status", flat=True)) == set(Ask.Status.values)
     levels = set(PartnershipRating.objects.values_list("level", flat=True))
     assert len(levels) >= 3
     assert Partnership.objects.filter(meetings__isnull=False).distinct().count() == 6
