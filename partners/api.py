@@ -16,7 +16,7 @@ from ninja import Field, Path, Query, Router, Schema
 from partners import queries
 from partners.models import Campaign, IssueArea, Organization
 from powershare.api.pagination import PageParams, paginate
-from powershare.api.schemas import MAX_ID, Ref, page_of, responses
+from powershare.api.schemas import MAX_ID, Ref, choice, page_of, responses
 from powershare.visibility import Visibility, get_visible_or_404
 
 router = Router(tags=["organizations and campaigns"])
@@ -25,7 +25,7 @@ router = Router(tags=["organizations and campaigns"])
 class OrganizationOut(Schema):
     id: int
     name: str
-    kind: Organization.Kind
+    kind: choice(Organization.Kind)
     mission: str
     issue_areas: list[str]
     geographies: str
@@ -35,7 +35,7 @@ class OrganizationOut(Schema):
     website: str
     contact_email: str
     contact_phone: str
-    visibility: Visibility
+    visibility: choice(Visibility)
     url: str = Field(description="The organization's page.")
     created: datetime
     updated: datetime
@@ -52,14 +52,14 @@ class CampaignOut(Schema):
     id: int
     organization: Ref
     title: str
-    issue_area: IssueArea
+    issue_area: choice(IssueArea)
     goal: str
     demands: str
     geography: str
-    status: Campaign.Status
+    status: choice(Campaign.Status)
     start: date | None
     end: date | None
-    visibility: Visibility
+    visibility: choice(Visibility)
     milestones: list[MilestoneOut]
     url: str
     created: datetime
@@ -68,14 +68,14 @@ class CampaignOut(Schema):
 
 class OrganizationFilters(PageParams):
     q: str = Field("", max_length=200, description="Text in the name, mission or geographies.")
-    kind: Organization.Kind | None = None
-    issue_area: IssueArea | None = None
+    kind: choice(Organization.Kind) | None = None
+    issue_area: choice(IssueArea) | None = None
 
 
 class CampaignFilters(PageParams):
     q: str = Field("", max_length=200, description="Text in the title, goal, demands, geography.")
-    status: Campaign.Status | None = None
-    issue_area: IssueArea | None = None
+    status: choice(Campaign.Status) | None = None
+    issue_area: choice(IssueArea) | None = None
     organization: int | None = Field(None, ge=1, le=MAX_ID)
 
 

@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from partners.models import Campaign, Organization
 from powershare.api.pagination import PageParams, paginate
-from powershare.api.schemas import MAX_ID, Ref, page_of, responses
+from powershare.api.schemas import MAX_ID, Ref, choice, page_of, responses
 from powershare.visibility import Visibility, get_visible_or_404, is_member_of
 from support import actions, queries, rules
 from support.models import Ask, AskEvent
@@ -33,17 +33,17 @@ class AskOut(Schema):
     id: int
     organization: Ref
     campaign: CampaignRef | None = Field(description="Null when you may not see the campaign.")
-    kind: Ask.Kind
+    kind: choice(Ask.Kind)
     title: str
     description: str
     needed_by: date | None
-    status: Ask.Status
+    status: choice(Ask.Status)
     owner: str | None = Field(description="The owner on staff; only for staff and the asker.")
     decline_reason: str
     delivered_summary: str
     delivered_links: list[str]
     files: list[str] = Field(description="Names of delivered files (download them on the page).")
-    visibility: Visibility
+    visibility: choice(Visibility)
     url: str
     created: datetime
     updated: datetime
@@ -53,7 +53,7 @@ class AskOut(Schema):
 
 class EventOut(Schema):
     id: int
-    kind: AskEvent.Kind
+    kind: choice(AskEvent.Kind)
     at: datetime
     who: str = Field(description="A name for staff and the asker; otherwise the side acting.")
     from_status: str
@@ -63,7 +63,7 @@ class EventOut(Schema):
 
 class AskFilters(PageParams):
     q: str = Field("", max_length=200)
-    kind: Ask.Kind | None = None
+    kind: choice(Ask.Kind) | None = None
     status: str | None = Field(
         None, pattern=r"^[a-z_]{1,20}$", description="A status, or `open` or `closed`."
     )
@@ -74,16 +74,16 @@ class AskFilters(PageParams):
 
 class AskIn(Schema):
     organization: int = Field(ge=1, le=MAX_ID, description="Your organization's id.")
-    kind: Ask.Kind
+    kind: choice(Ask.Kind)
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=20_000)
     campaign: int | None = Field(None, ge=1, le=MAX_ID)
     needed_by: date | None = None
-    visibility: Visibility = Visibility.LIAISON
+    visibility: choice(Visibility) = Visibility.LIAISON
 
 
 class StatusIn(Schema):
-    status: Ask.Status
+    status: choice(Ask.Status)
     comment: str = Field("", max_length=20_000)
     decline_reason: str = Field("", max_length=20_000)
     summary: str = Field("", max_length=20_000, description="What was delivered.")

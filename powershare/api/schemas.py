@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field, create_model
@@ -24,6 +24,12 @@ class FieldError(Schema):
 class InvalidInput(Schema):
     detail: str
     errors: list[FieldError] = []
+
+
+def choice(choices: Any) -> Any:
+    """A field type for a Django ``TextChoices``: its values, inline in the schema (several apps
+    have a ``Kind`` or ``Status``; inline enums keep them apart)."""
+    return Literal[tuple(choices.values)]  # type: ignore[valid-type]
 
 
 def page_of(item: type[Schema], name: str) -> Any:

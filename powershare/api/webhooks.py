@@ -38,7 +38,7 @@ from ninja import Field, Path, Router, Schema, Status
 
 from powershare.api.auth import ApiError
 from powershare.api.models import Webhook, WebhookDelivery
-from powershare.api.schemas import MAX_ID, responses
+from powershare.api.schemas import MAX_ID, choice, responses
 
 logger = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ class WebhookCreated(WebhookOut):
 class DeliveryOut(Schema):
     id: int
     event: str
-    status: WebhookDelivery.Status
+    status: choice(WebhookDelivery.Status)
     attempts: int
     last_status_code: int | None
     last_error: str
