@@ -15,6 +15,7 @@ from typing import TypeVar
 
 A = TypeVar("A", bound=Hashable)  # an application's key
 R = TypeVar("R", bound=Hashable)  # a reviewer's key
+K = TypeVar("K", bound=Hashable)  # a criterion's key
 
 # Reviewers whose normalized scores for one application spread this far (in standard
 # deviations) disagree strongly enough for the panel to talk it through.
@@ -30,9 +31,7 @@ class Criterion:
     high: int
 
 
-def weighted_score(
-    values: Mapping[Hashable, float], criteria: Mapping[Hashable, Criterion]
-) -> float:
+def weighted_score(values: Mapping[K, float], criteria: Mapping[K, Criterion]) -> float:
     """One reviewer's score for one application, 0-100: each criterion rescaled to 0-1 and
     weighted. Every criterion must have a value inside its scale."""
     total_weight = sum(c.weight for c in criteria.values())
