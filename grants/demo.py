@@ -10,8 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from grants import actions
-from grants import queries
+from grants import actions, queries
 from grants.models import Application, Assignment, Award, Cycle
 
 PROJECTS = [

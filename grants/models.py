@@ -409,6 +409,9 @@ class ConflictDeclaration(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.get_kind_display()}"
+
 
 class Assignment(models.Model):
     """A reviewer asked to review an application."""
@@ -427,6 +430,9 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["application", "reviewer"], name="one_assignment")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.application_id}"
+
 
 class Review(models.Model):
     """A reviewer's scores for one application; others' scores stay hidden until submitted."""
@@ -443,6 +449,9 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "reviewer"], name="one_review")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.application_id}"
 
     @property
     def is_submitted(self) -> bool:
@@ -462,6 +471,9 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"
+
 
 class DeliberationNote(models.Model):
     """What the panel said about an application when it met."""
@@ -475,6 +487,9 @@ class DeliberationNote(models.Model):
 
     class Meta:
         ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
 
 
 class Decision(models.Model):
@@ -505,6 +520,9 @@ class Decision(models.Model):
             models.CheckConstraint(name="decision_has_reason", condition=~Q(reason="")),
         ]
 
+    def __str__(self) -> str:
+        return self.get_outcome_display()
+
     @property
     def funds(self) -> bool:
         return self.outcome != self.Outcome.DECLINE
@@ -527,6 +545,9 @@ class ApprovalStep(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "step"], name="one_approval_per_step")
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def _agreement_path(instance: Award, filename: str) -> str:
@@ -575,6 +596,9 @@ class Payment(models.Model):
         ordering = ["due", "pk"]
         constraints = [models.CheckConstraint(name="payment_positive", condition=Q(amount__gt=0))]
 
+    def __str__(self) -> str:
+        return f"{self.due}: {self.amount}"
+
 
 class Report(models.Model):
     """A short progress report due from a grantee; answered in their own language."""
@@ -600,6 +624,9 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["award", "due"], name="one_report_per_due_date")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id}: {self.due}"
 
     @property
     def is_overdue(self) -> bool:

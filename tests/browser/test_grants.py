@@ -85,7 +85,9 @@ def test_apply_declare_score_decide_and_publish(
     rey = open_page(new_context)
     login(rey, cast.reviewer)
     rey.goto("/grants/")
-    panels = rey.locator("main ul", has=rey.get_by_role("link", name="Community Health Power Fund 2026"))
+    panels = rey.locator(
+        "main ul", has=rey.get_by_role("link", name="Community Health Power Fund 2026")
+    )
     panels.first.get_by_role("link").first.click()
     expect(rey.get_by_role("heading", level=1)).to_have_text("Your reviews")
     expect(rey.locator("main")).not_to_contain_text("Door-knock")
