@@ -35,6 +35,15 @@ def poisson_ci(count: Array | float, conf_level: float = 0.95) -> tuple[Array, A
     Works for non-integer counts (population-weighted allocations) via the gamma form.
     """
     x = np.asarray(count, dtype=float)
+    if x.size > 64:
+        # Counts repeat (small ones especially): invert the gamma once per distinct count.
+        values, inverse = np.unique(x, return_inverse=True)
+        lower, upper = _garwood(values, conf_level)
+        return lower[inverse].reshape(x.shape), upper[inverse].reshape(x.shape)
+    return _garwood(x, conf_level)
+
+
+def _garwood(x: Array, conf_level: float) -> tuple[Array, Array]:
     alpha = 1 - conf_level
     with np.errstate(invalid="ignore"):
         lower = np.where(x > 0, gamma_ppf(alpha / 2, np.where(x > 0, x, 1)), 0.0)

@@ -201,7 +201,8 @@ def run_query(
 
     # -- areas, age-group strata, margins -------------------------------------------------
     area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
-    num, den = (_project(w, a) for a in (num, den))
+    crosswalk = sparse.csr_matrix(w)
+    num, den = (_project(crosswalk, a) for a in (num, den))
     axes = [Axis("area", area_codes, area_total)]
     for s in query.by:
         label_values = (
@@ -288,11 +289,9 @@ def run_query(
     return Result(table, meta)
 
 
-def _project(w: np.ndarray, a: np.ndarray) -> np.ndarray:
+def _project(w: sparse.csr_matrix, a: np.ndarray) -> np.ndarray:
     """Areas from base units: the (sparse) crosswalk matrix times the base-unit array."""
-    return np.asarray(sparse.csr_matrix(w) @ a.reshape(a.shape[0], -1)).reshape(
-        (w.shape[0], *a.shape[1:])
-    )
+    return np.asarray(w @ a.reshape(a.shape[0], -1)).reshape((w.shape[0], *a.shape[1:]))
 
 
 def _check_levels(query: Query, geo: Geography, policy: SuppressionPolicy) -> None:

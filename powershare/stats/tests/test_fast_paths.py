@@ -1,0 +1,84 @@
+"""The fast paths give the same results as the straightforward computations they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from powershare.stats import CustomArea, Query, Store, SuppressionPolicy, run_query
+from powershare.stats.cube import dense
+from powershare.stats.engine import Source
+from powershare.stats.methods import gamma_ppf, poisson_ci
+
+QUERIES = [
+    Query("ed_visits_all", years=(2020, 2021, 2022), level="tract", by=("race",)),
+    Query("asthma_ed", years=(2022, 2023), level="neighborhood", by=("race", "sex")),
+    Query("injury_ed", years=(2021,), level="council_district", by=("age_group", "year")),
+    Query("heat_illness", years=(2020, 2024), by=("sex",), ci_method="dobson"),
+    Query("preterm_births", years=(2022, 2023, 2024), level="neighborhood", by=("race",)),
+    Query("elevated_blood_lead", years=(2023,), level="zip", by=("sex", "race")),
+]
+
+
+def _by_strings(store: Store, monkeypatch: pytest.MonkeyPatch) -> Source:
+    """A source that ignores the stored integer codes and groups by the text columns."""
+    source = Source.duckdb(store)
+    monkeypatch.setattr(source, "key_codes", lambda dataset: None)
+    return source
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: f"{q.measure}-{'-'.join(q.by)}")
+def test_grouping_by_codes_equals_grouping_by_text(county, query, monkeypatch):
+    store: Store = county.store
+    policy = SuppressionPolicy(record_releases=False)
+    coded = Source.duckdb(store)
+    assert coded.key_codes("ed_visits") is not None  # the stored codes are used
+    fast = run_query(store, query, policy=policy, source=coded)
+    plain = run_query(store, query, policy=policy, source=_by_strings(store, monkeypatch))
+    assert fast.table.num_rows > 0
+    assert fast.table.equals(plain.table)
+
+
+def test_custom_areas_by_codes_equal_by_text(county, monkeypatch):
+    store: Store = county.store
+    policy = SuppressionPolicy(record_releases=False, custom_area_min_population=0)
+    query = Query(
+        "asthma_ed",
+        years=(2023,),
+        custom_areas=(CustomArea("East", ("neighborhood:N01", "neighborhood:N02")),),
+        by=("race",),
+    )
+    fast = run_query(store, query, policy=policy, source=Source.duckdb(store))
+    plain = run_query(store, query, policy=policy, source=_by_strings(store, monkeypatch))
+    assert fast.table.equals(plain.table)
+
+
+def test_dense_reads_dictionary_keys_like_text_keys():
+    values = ["a", "b", "c"]
+    text = pa.table({"geo": ["c", "a", "x", "c"], "ab": pa.array([0, 1, 1, None], pa.int8())})
+    text = text.append_column("n", pa.array([1.0, 2.0, 4.0, 8.0]))
+    codes = pa.DictionaryArray.from_arrays(
+        pa.array([2, 0, 3, 2], pa.int32()), pa.array(["a", "b", "c", "x"])
+    )
+    coded = text.set_column(0, "geo", codes)
+    expected = np.zeros((3, 2))
+    expected[2, 0] = 1.0  # "x" isn't listed and the null bin is dropped
+    expected[0, 1] = 2.0
+    for table in (text, coded):
+        np.testing.assert_array_equal(dense(table, [("geo", values)], 2), expected)
+
+
+def test_poisson_ci_of_many_counts_equals_the_direct_formula():
+    rng = np.random.default_rng(3)
+    counts = np.concatenate([rng.integers(0, 40, 500), rng.integers(0, 5000, 500), [0.5, 2.25]])
+    lower, upper = poisson_ci(counts, 0.9)
+    alpha = 0.1
+    with np.errstate(invalid="ignore"):
+        direct_lower = np.where(
+            counts > 0, gamma_ppf(alpha / 2, np.where(counts > 0, counts, 1)), 0.0
+        )
+    direct_upper = gamma_ppf(1 - alpha / 2, counts + 1)
+    # Equal up to the last bit or so: scipy's inversion isn't bit-stable across array layouts.
+    np.testing.assert_allclose(lower, direct_lower, rtol=1e-13, atol=0)
+    np.testing.assert_allclose(upper, direct_upper, rtol=1e-13, atol=0)
