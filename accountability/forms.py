@@ -293,6 +293,19 @@ class MotionForm(Form):
                     widget=forms.Select(attrs={"class": "usa-select"}),
                 )
                 self.vote_fields.append(name)
+        # The vote comes right after the motion; what it adopts, last.
+        self.order_fields(
+            [
+                "text",
+                "moved_by",
+                "seconded_by",
+                "informal",
+                "yes",
+                "no",
+                "abstain",
+                *self.vote_fields,
+            ]
+        )
         drafts = meeting.board.recommendations.filter(status=Recommendation.Status.DRAFT)
         self.fields["adopts"].choices = [
             ("", _("Nothing: a motion without a recommendation")),

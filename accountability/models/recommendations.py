@@ -135,8 +135,11 @@ class Recommendation(models.Model):
         return None
 
     def days_waiting(self, today: date | None = None) -> int | None:
-        """Days from adoption to the first response, or to today while unanswered."""
+        """Days from adoption to the first response, or to today while unanswered; none for a
+        recommendation withdrawn before anyone answered it."""
         if self.adopted_on is None:
+            return None
+        if self.first_response is None and self.status == self.Status.WITHDRAWN:
             return None
         end = timezone.localdate(self.first_response) if self.first_response else today
         end = end or timezone.localdate()
