@@ -113,7 +113,10 @@ def step_query(directory: Path) -> dict:
     from .measures import get_measure
 
     bins = [AgeGroup.parse(label).lo for label in result.meta["age_bins"]] + [121]
-    expr = event_aggregate(source.table("ed_visits"), get_measure(MEASURE), YEARS, ["race"], bins)
+    coded = source.key_codes("ed_visits") is not None
+    expr = event_aggregate(
+        source.table("ed_visits"), get_measure(MEASURE), YEARS, ["race"], bins, coded=coded
+    )
     source.execute(expr)
     times = []
     for _ in range(5):

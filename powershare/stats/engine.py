@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -125,6 +126,7 @@ class _StoreSource(Source):
         self._sql: dict[Any, str] = {}
         self._results: dict[Any, pa.Table] = {}
         self._codes: dict[tuple[str, str], dict[str, list[str]] | None] = {}
+        self._limit_ms = 0
 
     def execute(
         self, expr: ir.Table, time_limit: float | None = None, cache: bool = False
@@ -132,7 +134,8 @@ class _StoreSource(Source):
         """Compile once (cached per expression) and run on the raw DuckDB connection.
 
         Fetching through the raw connection's Arrow path is about twice as fast as Ibis's
-        `to_pyarrow()` for the same SQL.
+        `to_pyarrow()` for the same SQL. The time limit is DuckDB's own
+        `max_execution_time`, set only when it changes (no timer thread per query).
         """
         op = expr.op()
         if cache and op in self._results:
@@ -141,32 +144,23 @@ class _StoreSource(Source):
         if sql is None:
             sql = self._sql[op] = str(ibis.to_sql(expr, dialect="duckdb"))
         raw = self.con.con
-        timer = None
-        fired = threading.Event()
-        if time_limit:
-
-            def stop() -> None:
-                fired.set()
-                raw.interrupt()
-
-            timer = threading.Timer(time_limit, stop)
-            timer.start()
+        limit_ms = max(1, round(time_limit * 1000)) if time_limit else 0
+        if limit_ms != self._limit_ms:
+            raw.execute(f"SET max_execution_time = {limit_ms}")
+            self._limit_ms = limit_ms
         try:
             table = raw.sql(sql).to_arrow_table()
-            if cache:
-                if len(self._results) > 64:
-                    self._results.clear()
-                self._results[op] = table
-            return table
-        except Exception as exc:
-            if fired.is_set():
+        except duckdb.InterruptException as exc:
+            if "maximum execution time" in str(exc):
                 raise QueryTimeout(
                     f"the query ran past the time limit of {time_limit:g} s"
                 ) from exc
             raise
-        finally:
-            if timer:
-                timer.cancel()
+        if cache:
+            if len(self._results) > 64:
+                self._results.clear()
+            self._results[op] = table
+        return table
 
     def key_codes(self, dataset: str) -> dict[str, list[str]] | None:
         """The code lists stored in the files' metadata, when every file has the same ones."""

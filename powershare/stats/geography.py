@@ -32,6 +32,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from scipy import sparse
 
 from .store import Store, fsync_dir
 
@@ -72,6 +73,7 @@ class Geography:
         self.crosswalk = pq.ParquetFile(directory / "crosswalk.parquet").read()
         self._codes: dict[str, list[str]] = {}
         self._matrices: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._sparse: dict[str, sparse.csr_matrix] = {}
 
     @cached_property
     def _names(self) -> dict[tuple[str, str], str]:
@@ -108,6 +110,12 @@ class Geography:
             self._matrices[level] = (codes, m)
         codes, m = self._matrices[level]
         return list(codes), m
+
+    def sparse_matrix(self, level: str) -> sparse.csr_matrix:
+        """`matrix(level)` as a sparse matrix (built once; don't modify it)."""
+        if level not in self._sparse:
+            self._sparse[level] = sparse.csr_matrix(self.matrix(level)[1])
+        return self._sparse[level]
 
     def _matrix(self, level: str) -> tuple[list[str], np.ndarray]:
         codes = self.codes(level)

@@ -201,8 +201,7 @@ def run_query(
 
     # -- areas, age-group strata, margins -------------------------------------------------
     area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
-    crosswalk = sparse.csr_matrix(w)
-    num, den = (_project(crosswalk, a) for a in (num, den))
+    num, den = (_project(w, a) for a in (num, den))
     axes = [Axis("area", area_codes, area_total)]
     for s in query.by:
         label_values = (
@@ -371,8 +370,8 @@ def _stratum_values(strata: list[str], query: Query, ev: Any, pop: Any) -> dict[
 
 def _areas(
     query: Query, geo: Geography, custom_w: list[np.ndarray]
-) -> tuple[list[str], dict[str, str], np.ndarray, bool]:
-    """Area codes, names and weight matrix (with the county row last when it adds one)."""
+) -> tuple[list[str], dict[str, str], sparse.csr_matrix, bool]:
+    """Area codes, names and (sparse) weight matrix, with the county row last when it adds one."""
     top = geo.levels[-1]
     top_codes = geo.codes(top)
     county_code = top_codes[0] if len(top_codes) == 1 else TOTAL
@@ -381,12 +380,14 @@ def _areas(
     if query.custom_areas:
         codes = [a.name for a in query.custom_areas] + [county_code]
         names = {a.name: a.name for a in query.custom_areas} | {county_code: county_name}
-        return codes, names, np.vstack([*custom_w, ones]), False
-    codes, m = geo.matrix(query.level)
+        return codes, names, sparse.csr_matrix(np.vstack([*custom_w, ones])), False
+    codes, _ = geo.matrix(query.level)
+    m = geo.sparse_matrix(query.level)
     names = {c: geo.name(query.level, c) for c in codes}
     if len(codes) == 1:
         return codes, names, m, False
-    return [*codes, county_code], names | {county_code: county_name}, np.vstack([m, ones]), True
+    w = sparse.vstack([m, sparse.csr_matrix(ones)], format="csr")
+    return [*codes, county_code], names | {county_code: county_name}, w, True
 
 
 def _primary(stats: Any, policy: SuppressionPolicy, is_rate: bool) -> tuple[np.ndarray, np.ndarray]:
