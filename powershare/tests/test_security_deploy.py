@@ -22,7 +22,9 @@ PRODUCTION = {
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECURE_COOKIES", "SECURE_HSTS_SECONDS"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"SECURE_COOKIES", "SECURE_HSTS_SECONDS"}
+    }
     env.update(PRODUCTION)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -55,14 +55,24 @@ def test_a_status_change_is_delivered_signed(cast, sent, django_capture_on_commi
     assert (body["data"]["from_status"], body["data"]["to_status"]) == ("new", "acknowledged")
     headers = call["headers"]
     assert webhooks.verify(
-        hook["secret"], headers["Powershare-Timestamp"], call["body"], headers["Powershare-Signature"]
+        hook["secret"],
+        headers["Powershare-Timestamp"],
+        call["body"],
+        headers["Powershare-Signature"],
     )
-    assert not webhooks.verify("whsec_wrong", headers["Powershare-Timestamp"], call["body"], headers["Powershare-Signature"])
+    assert not webhooks.verify(
+        "whsec_wrong",
+        headers["Powershare-Timestamp"],
+        call["body"],
+        headers["Powershare-Signature"],
+    )
     log = client_for(cast.partner_a).get(f"/api/v1/webhooks/{hook['id']}/deliveries").json()
     assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 1)]
 
 
-def test_subscribers_who_cannot_see_the_ask_hear_nothing(cast, sent, django_capture_on_commit_callbacks):
+def test_subscribers_who_cannot_see_the_ask_hear_nothing(
+    cast, sent, django_capture_on_commit_callbacks
+):
     subscribe(cast.partner_b)
     subscribe(cast.analyst)  # department staff, but the ask is for liaisons only
     ask = make_ask(cast.org_a, visibility="liaison")
@@ -107,7 +117,10 @@ def test_the_database_queue_schedules_the_retry_later(cast, sent, settings):
 def test_private_addresses_are_refused(cast, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = False
     hook = Webhook.objects.create(
-        owner=cast.partner_a, url="https://127.0.0.1/admin", events=["ask.status_changed"], secret="s"
+        owner=cast.partner_a,
+        url="https://127.0.0.1/admin",
+        events=["ask.status_changed"],
+        secret="s",
     )
     delivery = WebhookDelivery.objects.create(webhook=hook, event="ask.status_changed", payload={})
     webhooks.attempt(delivery)
@@ -130,7 +143,9 @@ def test_webhooks_belong_to_their_owner(cast, sent):
 
 def test_accountability_can_emit_its_event(cast, sent, django_capture_on_commit_callbacks):
     hook = Webhook.objects.create(
-        owner=cast.board_member, url="https://x.example.org", secret="s",
+        owner=cast.board_member,
+        url="https://x.example.org",
+        secret="s",
         events=["recommendation.response_created"],
     )
     with django_capture_on_commit_callbacks(execute=True):
