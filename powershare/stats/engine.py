@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -194,17 +195,40 @@ def _years(t: ir.Table, years: Sequence[int]) -> ir.BooleanValue:
     return t.year.isin(ys)
 
 
+def _age_lookup(bounds: Sequence[int]) -> list[int | None]:
+    """Bin index of each age 0..120 (None outside the bins)."""
+    lookup: list[int | None] = [None] * 121
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        for age_ in range(a, min(b, 121)):
+            lookup[age_] = i
+    return lookup
+
+
 def _age_bin(age: ir.IntegerValue, bounds: Sequence[int]) -> ir.IntegerValue:
     """Age bin index by lookup in a literal array (ages outside the bins give NULL).
 
     An array index is about twice as fast as the CASE chain `bucket()` compiles to, and
     cheaper to compile; arrays are 0-based in Ibis on every backend.
     """
-    lookup: list[int | None] = [None] * 121
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
-        for age_ in range(a, min(b, 121)):
-            lookup[age_] = i
-    return ibis.literal(lookup, type="array<int8>")[age.cast("int16")]
+    return ibis.literal(_age_lookup(bounds), type="array<int8>")[age.cast("int16")]
+
+
+@ibis.udf.scalar.builtin(name="array_extract")
+def _array_extract(arr: dt.Array(dt.int8, length=121), index: dt.int64) -> dt.int8:  # type: ignore[valid-type]
+    """DuckDB's 1-based array_extract on a fixed-size array."""
+
+
+def _duckdb_age_bin(age: ir.IntegerValue, bounds: Sequence[int]) -> ir.IntegerValue:
+    """`_age_bin` for DuckDB: a fixed-size TINYINT[121] indexed by age + 1 (ages are 0-120).
+
+    Skips the guard for negative indexes that Ibis's portable indexing adds, and lets
+    DuckDB know the bin's range (for its perfect hash aggregate); about 10 ms less per 10
+    million rows.
+    """
+    lookup = ibis.literal(_age_lookup(bounds), type="array<int8>").cast(
+        dt.Array(dt.int8, length=121)
+    )
+    return _array_extract(lookup, age + 1)
 
 
 def event_aggregate(
@@ -217,15 +241,15 @@ def event_aggregate(
 ) -> ir.Table:
     """Events grouped by base unit, strata and age bin: n (and d for proportions).
 
-    `coded=True` groups by the integer code columns stored beside geo, race and sex
-    (codes.KEY_CODES); the key columns then hold codes, which `decode_keys` turns back
-    into values.
+    `coded=True` (DuckDB over the store only) groups by the integer code columns stored
+    beside geo, race and sex (codes.KEY_CODES) and bins ages with DuckDB's array_extract;
+    the key columns then hold codes, which `decode_keys` turns back into values.
     """
     t = t.filter(_years(t, years), *measure.denominator_filter(t))
     names = ["geo", *strata]
     if coded:
         t = t.mutate(**{k: t[KEY_CODES[k]] for k in names if k in KEY_CODES})
-    t = t.mutate(ab=_age_bin(t.age, bounds))
+    t = t.mutate(ab=_duckdb_age_bin(t.age, bounds) if coded else _age_bin(t.age, bounds))
     keys = [*names, "ab"]
     if measure.kind == "proportion":
         hit = measure.numerator_filter(t)
