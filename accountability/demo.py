@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accountability import actions, roster
+from accountability import actions, proceedings, roster
 from accountability import demo_content as content
 from accountability.models import Board, Commitment, Meeting, Recommendation, Seat, Term
 from accounts.models import User
@@ -86,7 +86,7 @@ class Demo:
     def make_meetings(self) -> dict[int, Meeting]:
         made = {}
         for days_ago, title in content.MEETINGS + [(-d, t) for d, t in content.UPCOMING]:
-            meeting = actions.schedule_meeting(
+            meeting = proceedings.schedule_meeting(
                 actor=self.admin,
                 board=self.board,
                 title=title,
@@ -96,14 +96,14 @@ class Demo:
                 interpretation="Spanish, Vietnamese",
                 agenda=content.AGENDA,
             )
-            actions.add_material(
+            proceedings.add_material(
                 actor=self.admin,
                 meeting=meeting,
                 title="Board packet",
                 file=SimpleUploadedFile("packet.pdf", PDF, content_type="application/pdf"),
                 is_public=True,
             )
-            actions.add_material(
+            proceedings.add_material(
                 actor=self.admin,
                 meeting=meeting,
                 title="Draft recommendations (board only)",
@@ -113,7 +113,7 @@ class Demo:
                 self.hold(meeting, days_ago)
             made[days_ago] = meeting
         upcoming = made[-content.UPCOMING[0][0]]
-        actions.request_access(
+        proceedings.request_access(
             actor=None,
             meeting=upcoming,
             kind="interpretation",
@@ -121,7 +121,7 @@ class Demo:
             name="A resident",
             email="resident@example.org",
         )
-        actions.request_access(
+        proceedings.request_access(
             actor=self.members["board"],
             meeting=upcoming,
             kind="childcare",
@@ -140,9 +140,9 @@ class Demo:
             present = [t for t in seated if self.rng.random() < 0.85]
             needed = self.board.quorum_needed(len(seated))
             present += [t for t in seated if t not in present][: max(0, needed - len(present))]
-        actions.record_attendance(actor=self.admin, meeting=meeting, present=present)
+        proceedings.record_attendance(actor=self.admin, meeting=meeting, present=present)
         if days_ago == content.LOW_ATTENDANCE_MEETING:
-            actions.record_motion(
+            proceedings.record_motion(
                 actor=self.admin,
                 meeting=meeting,
                 text="Sense of the members present: ask the department for a summer heat plan briefing.",
@@ -154,7 +154,7 @@ class Demo:
             f"{len(present)} members present. Public comment from residents on {meeting.title.split(': ')[-1]}. "
             "The department reported on responses due."
         )
-        actions.publish_minutes(
+        proceedings.publish_minutes(
             actor=self.admin, meeting=meeting, minutes=minutes, publish=days_ago > 20
         )
 
@@ -188,7 +188,7 @@ class Demo:
                 at=meeting.starts - timedelta(days=7),
             )
             present = list(meeting.present_terms())
-            actions.record_motion(
+            proceedings.record_motion(
                 actor=self.admin,
                 meeting=meeting,
                 text=f"To adopt the recommendation “{title}”.",

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accountability import rules
 from accountability.models import Application, Board, MemberProfile, OrganizerPosition, Seat, Term
+from accountability.rules import require_board_admin
 from accounts.models import User
 from partners.models import Campaign, Partnership
 from powershare.audit.log import diff, record, snapshot
@@ -31,11 +31,6 @@ POSITION_FIELDS = [
     "organizer_id",
     "visibility",
 ]
-
-
-def _require_board_admin(actor: Any) -> None:
-    if not rules.is_board_admin(actor):
-        raise PermissionDenied
 
 
 def add_months(day: date, months: int) -> date:
@@ -65,7 +60,7 @@ def seat_member(
     *, actor: User, seat: Seat, member: User, start: date, renewal_of: Term | None = None
 ) -> Term:
     """Give ``member`` a term on a vacant ``seat`` from ``start``, for the seat's term length."""
-    _require_board_admin(actor)
+    require_board_admin(actor)
     end = add_months(start, seat.term_months) - timedelta(days=1)
     _check_vacant(seat, start, end)
     term = Term.objects.create(
@@ -103,7 +98,7 @@ def renew_term(*, actor: User, term: Term) -> Term:
 @transaction.atomic
 def end_term(*, actor: User, term: Term, on: date, reason: str) -> Term:
     """End a term early (resignation, moving away); the seat is vacant from ``on``."""
-    _require_board_admin(actor)
+    require_board_admin(actor)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the term ends early."))
@@ -139,7 +134,7 @@ def vacancies(board: Board, on: date | None = None) -> list[Seat]:
 @transaction.atomic
 def save_member_profile(*, actor: User, member: User, **fields: Any) -> MemberProfile:
     """Change a member's private profile: eligibility, payment preference, tax form."""
-    _require_board_admin(actor)
+    require_board_admin(actor)
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"save_member_profile() cannot change {', '.join(sorted(unknown))}")
@@ -180,7 +175,7 @@ def decide_application(
     *, actor: User, application: Application, status: str, note: str = ""
 ) -> Application:
     """Shortlist an application, or say it was not selected (with a note kept for the record)."""
-    _require_board_admin(actor)
+    require_board_admin(actor)
     if status not in (Application.Status.SHORTLISTED, Application.Status.NOT_SELECTED):
         raise ValidationError(_("Choose shortlisted or not selected; selecting gives a seat."))
     if application.status == Application.Status.SELECTED:
@@ -205,7 +200,7 @@ def select_application(
 ) -> Term:
     """Select an applicant for a vacant seat: they get an account (if they have none) marked as a
     board member, and a term. They set a password through "forgot password"."""
-    _require_board_admin(actor)
+    require_board_admin(actor)
     if application.status == Application.Status.SELECTED:
         raise ValidationError(_("This applicant was already selected."))
     if seat.board_id != application.board_id:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 
@@ -46,3 +47,14 @@ def can_read_material(user: Any, material: Any) -> bool:
 def can_request_access(meeting: Any) -> bool:
     """Access needs are asked for in advance: before a meeting that is still on."""
     return meeting.status == meeting.Status.SCHEDULED and meeting.starts > timezone.now()
+
+
+def require_board_admin(actor: Any) -> None:
+    """Actions call this first: anyone but a board admin is refused."""
+    if not is_board_admin(actor):
+        raise PermissionDenied
+
+
+def require_staff(actor: Any) -> None:
+    if not can_answer(actor):
+        raise PermissionDenied

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability import views, views_admin
+from accountability import views, views_admin, views_roster
 
 app_name = "accountability"
 urlpatterns = [
@@ -40,23 +40,23 @@ urlpatterns = [
     ),
     path("recommendations/<int:pk>/delete/", views_admin.recommendation_delete, name="delete"),
     path("commitments/<int:pk>/update/", views_admin.commitment_update, name="commitment_update"),
-    path("members/", views_admin.members, name="members"),
-    path("members/<int:pk>/profile/", views_admin.member_profile, name="member_profile"),
-    path("terms/<int:pk>/renew/", views_admin.term_renew, name="term_renew"),
-    path("terms/<int:pk>/end/", views_admin.term_end, name="term_end"),
-    path("applications/", views_admin.applications, name="applications"),
-    path("applications/<int:pk>/", views_admin.application, name="application"),
+    path("members/", views_roster.members, name="members"),
+    path("members/<int:pk>/profile/", views_roster.member_profile, name="member_profile"),
+    path("terms/<int:pk>/renew/", views_roster.term_renew, name="term_renew"),
+    path("terms/<int:pk>/end/", views_roster.term_end, name="term_end"),
+    path("applications/", views_roster.applications, name="applications"),
+    path("applications/<int:pk>/", views_roster.application, name="application"),
     path(
-        "applications/<int:pk>/select/", views_admin.application_select, name="application_select"
+        "applications/<int:pk>/select/", views_roster.application_select, name="application_select"
     ),
     path(
-        "applications/<int:pk>/decide/", views_admin.application_decide, name="application_decide"
+        "applications/<int:pk>/decide/", views_roster.application_decide, name="application_decide"
     ),
-    path("stipends/", views_admin.stipends, name="stipends"),
-    path("stipends/export.csv", views_admin.stipend_export, name="stipend_export"),
-    path("stipends/mine/", views_admin.my_stipend, name="my_stipend"),
+    path("stipends/", views_roster.stipends, name="stipends"),
+    path("stipends/export.csv", views_roster.stipend_export, name="stipend_export"),
+    path("stipends/mine/", views_roster.my_stipend, name="my_stipend"),
     path("organizers/", views.organizers, name="organizers"),
-    path("organizers/new/", views_admin.organizer_new, name="organizer_new"),
+    path("organizers/new/", views_roster.organizer_new, name="organizer_new"),
     path("organizers/<int:pk>/", views.organizer, name="organizer"),
-    path("organizers/<int:pk>/edit/", views_admin.organizer_edit, name="organizer_edit"),
+    path("organizers/<int:pk>/edit/", views_roster.organizer_edit, name="organizer_edit"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accountability import actions, queries, rules
+from accountability import proceedings, queries, rules
 from accountability.forms import (
     AccessRequestForm,
     ApplicationForm,
@@ -29,7 +29,7 @@ from accountability.forms import (
     TrackerFilterForm,
     WithdrawForm,
 )
-from accountability.models import Material, Meeting, OrganizerPosition, Recommendation, Vote
+from accountability.models import Material, Meeting, OrganizerPosition, Recommendation
 from accountability.roster import submit_application, vacancies
 from partners.models import Campaign
 from powershare.pagination import paginate, query_without_page
@@ -37,7 +37,7 @@ from powershare.visibility import get_visible_or_404
 from support.models import Ask
 
 
-def _posted(request: HttpRequest) -> Any:
+def posted(request: HttpRequest) -> Any:
     """The form data of a POST, even an empty one (which must fail validation, not show a
     blank form); ``None`` for a GET."""
     return request.POST if request.method == "POST" else None
@@ -77,7 +77,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def apply(request: HttpRequest) -> HttpResponse:
     the_board = board_or_404()
     initial = {"language": request.LANGUAGE_CODE}
-    form = ApplicationForm(_posted(request), initial=initial)
+    form = ApplicationForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             submit_application(board=the_board, **form.cleaned_data)
@@ -118,7 +118,7 @@ def meetings_ics(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _meeting(request: HttpRequest, pk: int) -> Meeting:
+def get_meeting(request: HttpRequest, pk: int) -> Meeting:
     return get_object_or_404(queries.meetings_for(request.user), pk=pk)
 
 
@@ -148,22 +148,21 @@ def meeting_page(
         "access_form": forms.get("access_form") or AccessRequestForm(initial=initial),
         "access_requests": meeting.access_requests.all() if admin else [],
         "is_board_admin": admin,
-        "vote_choices": Vote.Choice,
     }
     return render(request, "accountability/meeting_detail.html", context, status=status)
 
 
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    return meeting_page(request, _meeting(request, pk))
+    return meeting_page(request, get_meeting(request, pk))
 
 
 @require_POST
 def access_request(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = get_meeting(request, pk)
     form = AccessRequestForm(request.POST)
     if form.is_valid():
         try:
-            actions.request_access(actor=request.user, meeting=meeting, **form.cleaned_data)
+            proceedings.request_access(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
@@ -173,7 +172,7 @@ def access_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def material_file(request: HttpRequest, pk: int, material_pk: int) -> FileResponse:
-    meeting = _meeting(request, pk)
+    meeting = get_meeting(request, pk)
     material = get_object_or_404(Material, pk=material_pk, meeting=meeting)
     if not rules.can_read_material(request.user, material):
         raise Http404
@@ -244,7 +243,7 @@ class TrackerAtomFeed(TrackerFeed):
 # A recommendation ---------------------------------------------------------------------------
 
 
-def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
+def get_recommendation(request: HttpRequest, pk: int) -> Recommendation:
     return get_object_or_404(
         Recommendation.objects.visible_to(request.user).select_related(
             "addressed_to", "motion__meeting"
@@ -293,7 +292,7 @@ def recommendation_page(
 
 
 def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
-    return recommendation_page(request, _recommendation(request, pk))
+    return recommendation_page(request, get_recommendation(request, pk))
 
 
 # Organizers on staff ------------------------------------------------------------------------

@@ -133,9 +133,6 @@ class Seat(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def current_term(self, on: date | None = None) -> Term | None:
-        return Term.objects.seated(on).filter(seat=self).select_related("member").first()
-
 
 class TermQuerySet(models.QuerySet):
     def seated(self, on: date | None = None) -> TermQuerySet:
@@ -183,14 +180,6 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} ({self.seat})"
-
-    @property
-    def last_day(self) -> date:
-        return self.ended_early or self.end
-
-    def is_seated(self, on: date | None = None) -> bool:
-        on = on or timezone.localdate()
-        return self.start <= on <= self.end and (self.ended_early is None or self.ended_early > on)
 
 
 class MemberProfile(models.Model):

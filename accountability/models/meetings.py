@@ -93,11 +93,6 @@ class Meeting(models.Model):
         seated = self.board.seated_terms(timezone.localdate(self.starts)).count()
         return present, self.board.quorum_needed(seated)
 
-    @property
-    def has_quorum(self) -> bool:
-        present, needed = self.quorum()
-        return present >= needed
-
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")

@@ -119,21 +119,6 @@ class Recommendation(models.Model):
     def is_published(self) -> bool:
         return self.published is not None
 
-    @property
-    def is_answered(self) -> bool:
-        return self.first_response is not None
-
-    @property
-    def answered_on_time(self) -> bool | None:
-        """True or False once answered or overdue; None while it is still within its deadline."""
-        if self.response_due is None:
-            return None
-        if self.first_response is not None:
-            return timezone.localdate(self.first_response) <= self.response_due
-        if timezone.localdate() > self.response_due:
-            return False
-        return None
-
     def days_waiting(self, today: date | None = None) -> int | None:
         """Days from adoption to the first response, or to today while unanswered; none for a
         recommendation withdrawn before anyone answered it."""
@@ -144,9 +129,6 @@ class Recommendation(models.Model):
         end = timezone.localdate(self.first_response) if self.first_response else today
         end = end or timezone.localdate()
         return (end - self.adopted_on).days
-
-    def latest_response(self) -> Response | None:
-        return self.responses.filter(published__isnull=False).order_by("-published", "-pk").first()
 
 
 class Response(models.Model):

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accountability import actions, roster
+from accountability import actions, proceedings, roster
 from accountability.models import Board, Meeting, Recommendation, Seat, Term
 from accounts.models import User
 from powershare.testing import Cast, make_user
@@ -58,7 +58,7 @@ def make_board(cast: Cast, *, secret: bool = False, **board_fields: Any) -> Boar
         for seat, member in zip(seats, members, strict=False)
     ]
     today = timezone.localdate()
-    held = actions.schedule_meeting(
+    held = proceedings.schedule_meeting(
         actor=cast.admin,
         board=board,
         title="September meeting",
@@ -67,8 +67,8 @@ def make_board(cast: Cast, *, secret: bool = False, **board_fields: Any) -> Boar
         location="Eastside Community Center",
         agenda=["Welcome", "Public comment"],
     )
-    actions.record_attendance(actor=cast.admin, meeting=held, present=terms)
-    upcoming = actions.schedule_meeting(
+    proceedings.record_attendance(actor=cast.admin, meeting=held, present=terms)
+    upcoming = proceedings.schedule_meeting(
         actor=cast.admin,
         board=board,
         title="October meeting",
@@ -77,7 +77,7 @@ def make_board(cast: Cast, *, secret: bool = False, **board_fields: Any) -> Boar
         location="Eastside Community Center",
         agenda=["Heat and cooling centers"],
     )
-    closed = actions.schedule_meeting(
+    closed = proceedings.schedule_meeting(
         actor=cast.admin,
         board=board,
         title="Closed session: member stipends",
@@ -102,7 +102,7 @@ def adopt(
         addressed_to=fields.pop("addressed_to", cast.unit),
         **fields,
     )
-    actions.record_motion(
+    proceedings.record_motion(
         actor=cast.admin,
         meeting=bs.held,
         text=f"To adopt “{title}”.",

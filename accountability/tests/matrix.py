@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accountability import actions, roster
+from accountability import actions, proceedings, roster
 from accountability.tests.factories import adopt, make_board, pdf
 from powershare.matrix import STAFF, Row, everyone, page, signed_in_only
 from powershare.testing import Cast
@@ -114,13 +114,13 @@ ROWS = [
 
 def records(cast: Cast) -> dict[str, Any]:
     bs = make_board(cast)
-    public_material = actions.add_material(
+    public_material = proceedings.add_material(
         actor=cast.admin, meeting=bs.held, title="Packet", file=pdf(), is_public=True
     )
-    private_material = actions.add_material(
+    private_material = proceedings.add_material(
         actor=cast.admin, meeting=bs.held, title="Drafts", file=pdf("drafts.pdf")
     )
-    access = actions.request_access(
+    access = proceedings.request_access(
         actor=None,
         meeting=bs.upcoming,
         kind="childcare",

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
-from accountability import actions
+from accountability import proceedings
 from accountability.models import AccessRequest
 from accountability.tests.factories import pdf
 
@@ -36,10 +36,12 @@ def test_board_members_see_closed_meetings_the_public_does_not(cast, bs, as_user
 
 
 def test_materials_public_to_all_board_only_to_members(cast, bs, as_user):
-    public = actions.add_material(
+    public = proceedings.add_material(
         actor=cast.admin, meeting=bs.held, title="Packet", file=pdf(), is_public=True
     )
-    private = actions.add_material(actor=cast.admin, meeting=bs.held, title="Drafts", file=pdf())
+    private = proceedings.add_material(
+        actor=cast.admin, meeting=bs.held, title="Drafts", file=pdf()
+    )
     page = as_user(None).get(bs.held.get_absolute_url()).content.decode()
     assert "Packet" in page and "Drafts" not in page
     assert (
@@ -100,7 +102,7 @@ def test_a_resident_asks_for_interpretation_in_advance(
 
 
 def test_minutes_are_public_once_published(cast, bs, as_user):
-    actions.publish_minutes(
+    proceedings.publish_minutes(
         actor=cast.admin, meeting=bs.held, minutes="Four members present.", publish=False
     )
     assert (
@@ -111,7 +113,7 @@ def test_minutes_are_public_once_published(cast, bs, as_user):
         "Four members present."
         in as_user(cast.board_member).get(bs.held.get_absolute_url()).content.decode()
     )
-    actions.publish_minutes(actor=cast.admin, meeting=bs.held, minutes="Four members present.")
+    proceedings.publish_minutes(actor=cast.admin, meeting=bs.held, minutes="Four members present.")
     assert "Four members present." in as_user(None).get(bs.held.get_absolute_url()).content.decode()
 
 

@@ -9,14 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from accountability import actions
+from accountability import actions, proceedings
 from accountability.models import Motion, Recommendation, Vote
 from accountability.tests.factories import adopt, make_board
 
 
 def _short_meeting(cast, bs, present):
     """A meeting held yesterday where only ``present`` of the four members came."""
-    meeting = actions.schedule_meeting(
+    meeting = proceedings.schedule_meeting(
         actor=cast.admin,
         board=bs.board,
         title="Thin meeting",
@@ -24,7 +24,7 @@ def _short_meeting(cast, bs, present):
         ends=bs.held.ends,
         location="Room 4",
     )
-    actions.record_attendance(actor=cast.admin, meeting=meeting, present=bs.terms[:present])
+    proceedings.record_attendance(actor=cast.admin, meeting=meeting, present=bs.terms[:present])
     return meeting
 
 
@@ -32,7 +32,7 @@ def test_no_vote_without_quorum_unless_informal(cast, bs):
     meeting = _short_meeting(cast, bs, present=2)  # 4 seated, 51% quorum: 3 needed
     assert meeting.quorum() == (2, 3)
     with pytest.raises(ValidationError, match="no quorum"):
-        actions.record_motion(
+        proceedings.record_motion(
             actor=cast.admin,
             meeting=meeting,
             text="To adopt the heat plan.",
@@ -40,7 +40,7 @@ def test_no_vote_without_quorum_unless_informal(cast, bs):
         )
     assert not Motion.objects.filter(meeting=meeting).exists()
 
-    motion = actions.record_motion(
+    motion = proceedings.record_motion(
         actor=cast.admin,
         meeting=meeting,
         text="Sense of the members present.",
@@ -68,7 +68,7 @@ def test_an_informal_motion_cannot_adopt_a_recommendation(cast, bs):
         addressed_to=cast.unit,
     )
     with pytest.raises(ValidationError, match="formal motion"):
-        actions.record_motion(
+        proceedings.record_motion(
             actor=cast.admin,
             meeting=meeting,
             text="Adopt it.",
@@ -83,11 +83,11 @@ def test_an_informal_motion_cannot_adopt_a_recommendation(cast, bs):
 def test_each_members_vote_is_recorded_and_only_members_present_vote(cast, bs):
     meeting = _short_meeting(cast, bs, present=3)
     votes = {bs.terms[0]: "yes", bs.terms[1]: "no", bs.terms[2]: "abstain"}
-    motion = actions.record_motion(actor=cast.admin, meeting=meeting, text="Tie", votes=votes)
+    motion = proceedings.record_motion(actor=cast.admin, meeting=meeting, text="Tie", votes=votes)
     assert (motion.yes, motion.no, motion.abstain, motion.result) == (1, 1, 1, "failed")
     assert Vote.objects.filter(motion=motion).count() == 3
     with pytest.raises(ValidationError, match="Only members present"):
-        actions.record_motion(
+        proceedings.record_motion(
             actor=cast.admin, meeting=meeting, text="Again", votes={bs.terms[3]: "yes"}
         )
 
@@ -95,12 +95,14 @@ def test_each_members_vote_is_recorded_and_only_members_present_vote(cast, bs):
 def test_a_secret_ballot_keeps_counts_only(cast):
     bs = make_board(cast, secret=True)
     with pytest.raises(ValidationError, match="secret"):
-        actions.record_motion(
+        proceedings.record_motion(
             actor=cast.admin, meeting=bs.held, text="Open vote", votes={bs.terms[0]: "yes"}
         )
     with pytest.raises(ValidationError, match="only 4 members were present"):
-        actions.record_motion(actor=cast.admin, meeting=bs.held, text="Too many", counts=(5, 0, 0))
-    motion = actions.record_motion(
+        proceedings.record_motion(
+            actor=cast.admin, meeting=bs.held, text="Too many", counts=(5, 0, 0)
+        )
+    motion = proceedings.record_motion(
         actor=cast.admin, meeting=bs.held, text="Secret", counts=(3, 1, 0)
     )
     assert motion.secret and motion.yes == 3 and not motion.votes.exists()
@@ -119,7 +121,7 @@ def test_a_carried_motion_publishes_the_recommendation_with_the_charter_deadline
 def test_only_board_admins_record_motions(cast, bs):
     for user in (cast.liaison, cast.board_member, cast.partner_a):
         with pytest.raises(PermissionDenied):
-            actions.record_motion(actor=user, meeting=bs.held, text="x", votes={})
+            proceedings.record_motion(actor=user, meeting=bs.held, text="x", votes={})
 
 
 def test_the_chair_is_a_board_admin(cast, bs):
@@ -136,6 +138,26 @@ def test_attendance_only_for_members_seated_that_day(cast, bs):
 
     outsider = Term(pk=999_999)
     with pytest.raises(ValidationError, match="seated"):
-        actions.record_attendance(actor=cast.admin, meeting=bs.held, present=[outsider])
+        proceedings.record_attendance(actor=cast.admin, meeting=bs.held, present=[outsider])
     with pytest.raises(ValidationError, match="day of the meeting"):
-        actions.record_attendance(actor=cast.admin, meeting=bs.upcoming, present=bs.terms)
+        proceedings.record_attendance(actor=cast.admin, meeting=bs.upcoming, present=bs.terms)
+
+
+def test_a_failed_motion_leaves_the_draft_a_draft(cast, bs):
+    draft = actions.draft_recommendation(
+        actor=cast.admin,
+        board=bs.board,
+        title="Heat plan",
+        text="Publish a heat plan.",
+        rationale="Heat kills.",
+        addressed_to=cast.unit,
+    )
+    motion = proceedings.record_motion(
+        actor=cast.admin,
+        meeting=bs.held,
+        text="Adopt the heat plan.",
+        votes={t: "no" for t in bs.terms},
+        adopts=draft,
+    )
+    draft.refresh_from_db()
+    assert motion.result == "failed" and draft.status == "draft" and draft.motion is None

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accountability import actions
+from accountability import actions, proceedings, queries
 from accountability.models import Recommendation, RecommendationEvent, Response
 from accountability.tests.factories import adopt
 
@@ -53,7 +53,7 @@ def test_under_study_then_accept_in_part_then_commitments_until_implemented(cast
     )
     rec.refresh_from_db()
     first = rec.first_response
-    assert rec.status == "under_study" and rec.answered_on_time
+    assert rec.status == "under_study" and queries.timing_of(rec) == "on_time"
 
     with pytest.raises(ValidationError, match="Commitments follow"):
         actions.add_commitment(
@@ -167,7 +167,7 @@ def test_pages_refuse_bad_input_with_a_message_and_save_nothing(cast, bs, as_use
 def test_the_motion_page_refuses_a_vote_without_quorum(cast, bs, as_user):
     from accountability.models import Motion
 
-    meeting = actions.schedule_meeting(
+    meeting = proceedings.schedule_meeting(
         actor=cast.admin,
         board=bs.board,
         title="Thin",
@@ -175,7 +175,7 @@ def test_the_motion_page_refuses_a_vote_without_quorum(cast, bs, as_user):
         ends=bs.held.ends,
         location="R",
     )
-    actions.record_attendance(actor=cast.admin, meeting=meeting, present=bs.terms[:1])
+    proceedings.record_attendance(actor=cast.admin, meeting=meeting, present=bs.terms[:1])
     client = as_user(cast.admin)
     data = {"text": "Adopt", "adopts": "", f"vote_{bs.terms[0].pk}": "yes"}
     response = client.post(f"/board/meetings/{meeting.pk}/motions/new/", data)

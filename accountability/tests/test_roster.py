@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from accountability import actions, queries, roster
+from accountability import proceedings, queries, roster
 from accountability.models import Application, Term
 from accounts.models import User
 from powershare.testing import PASSWORD
@@ -94,7 +94,7 @@ def test_renewal_and_an_early_end_make_a_vacancy(cast, bs):
 
 
 def _second_meeting_same_day(cast, bs):
-    meeting = actions.schedule_meeting(
+    meeting = proceedings.schedule_meeting(
         actor=cast.admin,
         board=bs.board,
         title="Special meeting",
@@ -102,7 +102,7 @@ def _second_meeting_same_day(cast, bs):
         ends=bs.held.ends + timedelta(hours=1),
         location="Room 4",
     )
-    actions.record_attendance(actor=cast.admin, meeting=meeting, present=bs.terms[:2])
+    proceedings.record_attendance(actor=cast.admin, meeting=meeting, present=bs.terms[:2])
     return meeting
 
 
@@ -126,7 +126,7 @@ def test_the_yearly_total_warns_at_the_tax_threshold(cast, bs):
     bs.board.tax_threshold = Decimal("150.00")
     bs.board.stipend_rate = Decimal("100.00")
     bs.board.save()
-    earlier = actions.schedule_meeting(
+    earlier = proceedings.schedule_meeting(
         actor=cast.admin,
         board=bs.board,
         title="Earlier",
@@ -134,7 +134,7 @@ def test_the_yearly_total_warns_at_the_tax_threshold(cast, bs):
         ends=bs.held.ends - timedelta(days=2),
         location="Room",
     )
-    actions.record_attendance(actor=cast.admin, meeting=earlier, present=bs.terms[:1])
+    proceedings.record_attendance(actor=cast.admin, meeting=earlier, present=bs.terms[:1])
     roster.save_member_profile(actor=cast.admin, member=bs.members[0], tax_form_on_file=False)
     year = timezone.localdate(earlier.starts).year
     totals = {t.member: t for t in queries.yearly_totals(bs.board, year)}

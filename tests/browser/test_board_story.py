@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accountability import actions, roster
+from accountability import actions, proceedings, roster
 from accountability.tests.factories import make_board, pdf
 from tests.browser.helpers import (
     axe_violations,
@@ -43,7 +43,7 @@ def test_board_admin_adopts_staff_answer_public_tracks(page: Page, cast: Any) ->
         eligibility="low_income",
         payment_preference="gift_card",
     )
-    actions.request_access(
+    proceedings.request_access(
         actor=cast.board_member,
         meeting=bs.upcoming,
         kind="childcare",
@@ -169,7 +169,7 @@ def test_board_admin_adopts_staff_answer_public_tracks(page: Page, cast: Any) ->
 
 def test_board_pages_pass_axe_in_english_and_spanish(page: Page, cast: Any) -> None:
     bs = make_board(cast)
-    actions.add_material(
+    proceedings.add_material(
         actor=cast.admin, meeting=bs.held, title="Packet", file=pdf(), is_public=True
     )
     from accountability.tests.factories import adopt
