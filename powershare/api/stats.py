@@ -36,8 +36,33 @@ MAX_YEARS = 50
 
 
 def policy() -> SuppressionPolicy:
-    """The department's disclosure policy (``STATS_POLICY`` settings, engine defaults otherwise)."""
-    return SuppressionPolicy(**getattr(settings, "STATS_POLICY", {}))
+    """The department's disclosure policy: the data portal's (so the API and the pages can't be
+    played against each other), or the engine's defaults where the data module is absent."""
+    try:
+        from data.queries import policy as department_policy
+    except ImportError:
+        return SuppressionPolicy()
+    return department_policy()
+
+
+def check_year_block(years: tuple[int, ...]) -> None:
+    """Years are released in one fixed partition: single years, or aligned blocks of
+    STATS_YEAR_BLOCK years (2018-2020, 2021-2023 for 3 from 2000). Were both a pooled span and
+    the single years in it released, pooled minus the visible years would recover a suppressed
+    year; disjoint blocks leave nothing to subtract."""
+    block = settings.STATS_YEAR_BLOCK
+    first = years[0]
+    if len(years) != block or (first - settings.STATS_YEAR_ORIGIN) % block:
+        if block == 1:
+            raise ApiError(
+                400, "years: ask for one year at a time (pooled spans are not released)."
+            )
+        start = first - (first - settings.STATS_YEAR_ORIGIN) % block
+        raise ApiError(
+            400,
+            f"years: ask for one {block}-year block, e.g. {start}-{start + block - 1} "
+            "(only fixed blocks are released, so no year can be found by subtraction).",
+        )
 
 
 def store() -> Store:
@@ -115,9 +140,11 @@ def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
         raise ApiError(401, "Custom areas need a token.")
     try:
         areas = tuple(CustomArea.parse(spec) for spec in params.area)
+        years = _years(params.years)
+        check_year_block(years)
         spec = StatsQuery(
             params.measure,
-            years=_years(params.years),
+            years=years,
             level=params.level,
             units=tuple(params.units) or None,
             custom_areas=areas,
