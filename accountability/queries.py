@@ -176,7 +176,7 @@ def meetings_for(user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.visible_to(user).select_related("board").prefetch_related("agenda")
 
 
-def calendar(user: Any, today: date | None = None) -> tuple[list[Meeting], list[Meeting]]:
+def calendar(user: Any) -> tuple[list[Meeting], list[Meeting]]:
     """Upcoming meetings (soonest first) and the past year's (latest first) that ``user`` may see."""
     now = timezone.now()
     meetings = meetings_for(user)

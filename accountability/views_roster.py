@@ -64,7 +64,8 @@ def members(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_profile(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(User, pk=pk, board_terms__isnull=False)
-    profile, _created = MemberProfile.objects.get_or_create(member=member)
+    # Shown unsaved when missing: the action creates it on save.
+    profile = MemberProfile.objects.filter(member=member).first() or MemberProfile(member=member)
     form = ProfileForm(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in roster.PROFILE_FIELDS}
