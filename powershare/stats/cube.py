@@ -29,7 +29,8 @@ def dense(
 ) -> np.ndarray:
     """Sum `column` of an aggregate into an array indexed by the keys' value lists, then bins.
 
-    Rows whose key value isn't listed (not expected after validation) are dropped.
+    Rows whose key value isn't listed (not expected after validation), and rows whose age
+    bin is NULL or negative (outside the bins), are dropped.
     """
     shape = tuple(len(v) for _, v in keys) + (nbins,)
     if table.num_rows == 0:
@@ -48,10 +49,11 @@ def _positions(col: pa.ChunkedArray, values: list) -> np.ndarray:
     """Index of each value of `col` in `values` (-1 where it isn't listed, or null)."""
     if pa.types.is_dictionary(col.type):
         # Look the (few) dictionary entries up once, then index by the codes.
-        col = col.unify_dictionaries() if col.num_chunks > 1 else col
         chunks = col.chunks
         if not chunks:
             return np.zeros(0, dtype=np.int64)
+        if any(not c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
+            chunks = col.unify_dictionaries().chunks
         by_code = _positions(pa.chunked_array([chunks[0].dictionary]), values)
         codes = np.concatenate(
             [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks]

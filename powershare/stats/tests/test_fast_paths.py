@@ -16,6 +16,7 @@ QUERIES = [
     Query("asthma_ed", years=(2022, 2023), level="neighborhood", by=("race", "sex")),
     Query("injury_ed", years=(2021,), level="council_district", by=("age_group", "year")),
     Query("heat_illness", years=(2020, 2024), by=("sex",), ci_method="dobson"),
+    Query("asthma_ed_children", years=(2020, 2021), level="tract", by=("age_group",)),
     Query("preterm_births", years=(2022, 2023, 2024), level="neighborhood", by=("race",)),
     Query("elevated_blood_lead", years=(2023,), level="zip", by=("sex", "race")),
 ]
@@ -56,14 +57,16 @@ def test_custom_areas_by_codes_equal_by_text(county, monkeypatch):
 
 def test_dense_reads_dictionary_keys_like_text_keys():
     values = ["a", "b", "c"]
-    text = pa.table({"geo": ["c", "a", "x", "c"], "ab": pa.array([0, 1, 1, None], pa.int8())})
-    text = text.append_column("n", pa.array([1.0, 2.0, 4.0, 8.0]))
+    text = pa.table(
+        {"geo": ["c", "a", "x", "c", "a"], "ab": pa.array([0, 1, 1, None, -1], pa.int8())}
+    )
+    text = text.append_column("n", pa.array([1.0, 2.0, 4.0, 8.0, 16.0]))
     codes = pa.DictionaryArray.from_arrays(
-        pa.array([2, 0, 3, 2], pa.int32()), pa.array(["a", "b", "c", "x"])
+        pa.array([2, 0, 3, 2, 0], pa.int32()), pa.array(["a", "b", "c", "x"])
     )
     coded = text.set_column(0, "geo", codes)
     expected = np.zeros((3, 2))
-    expected[2, 0] = 1.0  # "x" isn't listed and the null bin is dropped
+    expected[2, 0] = 1.0  # "x" isn't listed; null and negative bins (no bin) are dropped
     expected[0, 1] = 2.0
     for table in (text, coded):
         np.testing.assert_array_equal(dense(table, [("geo", values)], 2), expected)
