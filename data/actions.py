@@ -338,7 +338,7 @@ def save_query(
         ids = actor.organization_ids
         if not ids:
             raise PermissionDenied
-        organization = Organization.objects.get(pk=ids[0])
+        organization = Organization.objects.get(pk=min(ids))
     elif visibility not in (Visibility.DEPARTMENT, Visibility.PUBLIC):
         visibility = Visibility.DEPARTMENT
     saved = SavedQuery(

@@ -128,14 +128,8 @@ def xlsx_export(outcome: Outcome, cells: list[Cell], filename: str) -> HttpRespo
     for label, value in provenance(outcome):
         about.append([label, safe_cell(value)])
     about.append([])
-    about.append(
-        [
-            _("Marks"),
-            explain_suppression("count below %s" % outcome.result.meta["policy"]["min_count"])
-            if outcome.result
-            else "",
-        ]
-    )
+    min_count = outcome.result.meta["policy"]["min_count"] if outcome.result else 11
+    about.append([_("Marks"), explain_suppression(f"count below {min_count}")])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -65,7 +65,8 @@ class QueryForm(Form):
         self.fields["year_to"].choices = choices
         self.fields["year_from"].initial = max(years[0], years[-1] - 4)
         self.fields["year_to"].initial = years[-1]
-        levels = [lv for lv in portal.levels()]
+        # Before a geography is loaded the county is the only choice; the engine then says why.
+        levels = portal.levels() or ["county"]
         self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels] + [
             ("custom", _("A custom area (pick units below)"))
         ]

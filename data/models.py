@@ -275,7 +275,11 @@ class Upload(models.Model):
     total_errors = models.PositiveIntegerField(default=0)
     rows = models.PositiveBigIntegerField(default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created = models.DateTimeField(default=timezone.now)
     finished = models.DateTimeField(null=True, blank=True)
@@ -327,7 +331,11 @@ class SavedQuery(models.Model):
         _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created = models.DateTimeField(default=timezone.now)
 
@@ -374,7 +382,11 @@ class DataAgreement(models.Model):
     file = models.FileField(_("signed agreement"), upload_to="data/agreements/", blank=True)
     revoked = models.BooleanField(_("revoked"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created = models.DateTimeField(default=timezone.now)
 
@@ -406,7 +418,11 @@ class QueryLog(models.Model):
     """One non-public query: who ran which internal measure, when, with what parameters."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     organization = models.ForeignKey(
         "partners.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -421,6 +437,9 @@ class QueryLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.what} · {self.at:%Y-%m-%d %H:%M}"
 
 
 class EvidenceKind(models.TextChoices):
@@ -467,7 +486,11 @@ class EvidenceItem(models.Model):
         _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created = models.DateTimeField(default=timezone.now)
 

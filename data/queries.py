@@ -167,12 +167,12 @@ def run_spec(spec: QuerySpec, *, engine_policy: stats.SuppressionPolicy | None =
         outcome.detail = str(error)
     except stats.QueryTimeout:
         outcome.refusal = _("This query took too long. Try fewer groups or a coarser geography.")
-    except (ValueError, KeyError) as error:
+    except (ValueError, KeyError, FileNotFoundError) as error:
         outcome.refusal = _("This query can't be run on the data loaded now.")
         outcome.detail = str(error).strip("'\"")
     if outcome.result is not None and not outcome.refusal:
         rows = outcome.result.rows()
-        if rows and all(r["suppressed"] for r in rows):
+        if rows and not any(not r["suppressed"] and r["count"] for r in rows):
             outcome.refusal = _(
                 "Every number in this table is too small to show without risking someone's privacy."
             )

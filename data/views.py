@@ -116,6 +116,8 @@ def query_json(request: HttpRequest) -> JsonResponse:
     """The JSON twin of a query page: the engine's result with its meta, nothing suppressed."""
     form = _form(request, request.GET)
     if not form.is_valid():
+        if "measure" in form.errors and Measure.objects.filter(name=request.GET.get("measure", "")).exists():
+            raise Http404  # an internal measure this user may not query: as if it didn't exist
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     outcome = _run(request, form, "json")
     if not outcome.ok:
@@ -262,8 +264,6 @@ def factsheet(request: HttpRequest, pk: int) -> HttpResponse:
         lang = "es" if lang.startswith("es") else "en"
     with translation.override(lang):
         form, outcome = _saved_outcome(request, item, "factsheet")
-        if outcome is None:
-            raise Http404
         context = {
             "saved": item,
             "lang": lang,

@@ -97,7 +97,7 @@ def evidence_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         organization = None
         if not user.is_department:
-            organization = Organization.objects.get(pk=user.organization_ids[0])
+            organization = Organization.objects.get(pk=min(user.organization_ids))
         try:
             item = actions.add_evidence(
                 actor=user, organization=organization, **_evidence_fields(form)
@@ -272,7 +272,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         organization = (
             campaign.organization
             if campaign
-            else Organization.objects.get(pk=request.user.organization_ids[0])
+            else Organization.objects.get(pk=min(request.user.organization_ids))
         )
         try:
             ask = actions.file_data_request(

@@ -1,0 +1,120 @@
+"""The query builder: a result at once, suppressed cells with no number, internal measures
+only for staff and partners with an agreement, refusals that say why and what to try."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from data import actions
+from data.models import QueryLog
+from data.tests.conftest import story_query
+
+
+def suppressed_rows(html: str) -> list[str]:
+    return re.findall(r'<tr class="ps-suppressed">(.*?)</tr>', html, flags=re.S)
+
+
+def test_anyone_signed_out_sees_the_table_charts_and_map(client: Any, catalog: dict) -> None:
+    response = client.get(f"/data/query/?{story_query()}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Asthma ED visits, children 0-17, 2020–2024" in html
+    assert "Compared across groups" in html and 'class="ps-svg ps-map"' in html
+    assert "Over the years" in html
+    assert "times the county rate" in html or "the county rate" in html
+    assert "Eastside" in html
+
+
+def test_suppressed_cells_show_no_number(client: Any, catalog: dict) -> None:
+    html = client.get(f"/data/query/?{story_query()}").content.decode()
+    rows = suppressed_rows(html)
+    assert rows, "the story query has small cells"
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        # The stratum label, then "hidden", then the reason: the only digits are the threshold.
+        numbers = re.findall(r"\d+(?:[.,]\d+)?", unescape(" ".join(cells[1:])))
+        assert set(numbers) <= {"11", "20", "100"}, row
+    assert "hidden to protect privacy" in html
+
+
+def test_htmx_gets_the_result_fragment(client: Any, catalog: dict) -> None:
+    response = client.get(f"/data/query/?{story_query()}", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.startswith('<div id="result"') and "<html" not in html
+
+
+def test_json_twin_hides_suppressed_cells(client: Any, catalog: dict) -> None:
+    data = client.get(f"/data/query.json?{story_query()}").json()
+    assert data["meta"]["measure"]["name"] == "asthma_ed_children"
+    assert data["meta"]["data_versions"]["events"]["ed_visits"]
+    hidden = [r for r in data["rows"] if r["suppressed"]]
+    assert hidden
+    for row in hidden:
+        assert row["count"] is None and row["rate"] is None and row["denominator"] is None
+
+
+def test_internal_measure_needs_staff_or_a_current_agreement(
+    client: Any, cast: Any, catalog: dict
+) -> None:
+    query = story_query().replace("asthma_ed_children", "injury_ed")
+    assert client.get(f"/data/query.json?{query}").status_code == 404
+    client.force_login(cast.partner_a)
+    assert client.get(f"/data/query.json?{query}").status_code == 404
+    agreement = actions.create_agreement(
+        actor=cast.admin,
+        organization=cast.org_a,
+        title="ED data",
+        parties="Department\nEastside Tenants Union",
+        datasets=[catalog["datasets"]["ed_visits"]],
+        purpose="Campaign research",
+        start=timezone.localdate() - timedelta(days=1),
+        expires=timezone.localdate() + timedelta(days=30),
+    )
+    assert client.get(f"/data/query.json?{query}").status_code == 200
+    log = QueryLog.objects.get()
+    assert (log.user, log.organization, log.agreement, log.measure) == (
+        cast.partner_a,
+        cast.org_a,
+        agreement,
+        "injury_ed",
+    )
+    actions.revoke_agreement(actor=cast.admin, agreement=agreement)
+    assert client.get(f"/data/query.json?{query}").status_code == 404
+    client.force_login(cast.liaison)
+    assert client.get(f"/data/query.json?{query}").status_code == 200
+
+
+def test_public_queries_are_not_logged(client: Any, catalog: dict) -> None:
+    client.get(f"/data/query/?{story_query()}")
+    assert not QueryLog.objects.exists()
+
+
+def test_a_too_small_custom_area_is_refused_with_a_coarser_suggestion(
+    client: Any, catalog: dict
+) -> None:
+    from data import portal
+
+    tract = portal.units("tract")[0][0]
+    query = f"measure=asthma_ed_children&year_from=2022&year_to=2022&level=custom&unit=tract:{tract}&area_name=Block"
+    html = client.get(f"/data/query/?{query}").content.decode()
+    assert "This table can't be shown" in html
+    assert "Use neighborhoods instead of a custom area" in html
+
+
+def test_everything_suppressed_says_why(client: Any, catalog: dict, cast: Any) -> None:
+    actions.update_policy(actor=cast.admin, min_count=100000)
+    html = client.get(f"/data/query/?{story_query()}").content.decode()
+    assert "Every number in this table is too small to show" in html
+    assert "Use a larger geography" in html
+
+
+def test_bad_parameters_name_the_field(client: Any, catalog: dict) -> None:
+    html = client.get(
+        "/data/query/?measure=asthma_ed&year_from=2024&year_to=2020&level=county"
+    ).content.decode()
+    assert "The last year must not be before the first." in html
