@@ -74,6 +74,7 @@ class Geography:
         self._codes: dict[str, list[str]] = {}
         self._matrices: dict[str, tuple[list[str], np.ndarray]] = {}
         self._sparse: dict[str, sparse.csr_matrix] = {}
+        self._level_names: dict[str, dict[str, str]] = {}
 
     @cached_property
     def _names(self) -> dict[tuple[str, str], str]:
@@ -86,6 +87,12 @@ class Geography:
             self._check_level(level)
             self._codes[level] = sorted(c for lv, c in self._names if lv == level)
         return list(self._codes[level])
+
+    def names(self, level: str) -> dict[str, str]:
+        """Display names of the units at a level, by code."""
+        if level not in self._level_names:
+            self._level_names[level] = {c: self.name(level, c) for c in self.codes(level)}
+        return dict(self._level_names[level])
 
     def name(self, level: str, code: str) -> str:
         """A unit's display name."""

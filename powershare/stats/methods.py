@@ -6,6 +6,7 @@ References are in docs/stats.md ("Methods").
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ def gamma_ppf(q: float, shape: Array | float, scale: Array | float = 1.0) -> Arr
     return np.where(a > 0, out, np.where(a == 0, 0.0, np.nan))
 
 
+@functools.lru_cache(maxsize=64)
 def _z(conf_level: float) -> float:
     if not 0 < conf_level < 1:
         raise ValueError("conf_level must be between 0 and 1, e.g. 0.95")

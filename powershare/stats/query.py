@@ -383,7 +383,7 @@ def _areas(
         return codes, names, sparse.csr_matrix(np.vstack([*custom_w, ones])), False
     codes, _ = geo.matrix(query.level)
     m = geo.sparse_matrix(query.level)
-    names = {c: geo.name(query.level, c) for c in codes}
+    names = geo.names(query.level)
     if len(codes) == 1:
         return codes, names, m, False
     w = sparse.vstack([m, sparse.csr_matrix(ones)], format="csr")

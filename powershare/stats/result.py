@@ -60,14 +60,15 @@ def build_table(
 ) -> pa.Table:
     """Assemble the flat result table from per-cell arrays (C order over the cube)."""
     idx = np.indices(shape).reshape(len(shape), -1)
-    area_values = np.array(axes[0].values, dtype=object)[idx[0]]
+    # Label columns: each axis's few labels, taken by index (no per-cell Python objects).
+    codes = axes[0].values
     cols: dict[str, pa.Array] = {
-        "level": pa.array([level] * idx.shape[1]),
-        "area": pa.array(area_values.tolist()),
-        "area_name": pa.array([names.get(a, a) for a in area_values.tolist()]),
+        "level": pa.array([level], pa.string()).take(np.zeros(idx.shape[1], dtype=np.int64)),
+        "area": pa.array(codes, pa.string()).take(idx[0]),
+        "area_name": pa.array([names.get(a, a) for a in codes], pa.string()).take(idx[0]),
     }
     for i, axis in enumerate(axes[1:], start=1):
-        cols[axis.name] = pa.array(np.array(axis.values, dtype=object)[idx[i]].tolist())
+        cols[axis.name] = pa.array(axis.values, pa.string()).take(idx[i])
     none = np.zeros_like(hidden)
     unreliable = (stats.count < policy.unreliable_count) | (stats.rse >= policy.unreliable_rse)
     r, r_lo, r_hi, r_sig = ratio
@@ -89,7 +90,7 @@ def build_table(
             "ratio_upper": _clean(r_hi, hide_ratio, 4),
             "ratio_significant": pa.array(np.where(hide_ratio | np.isnan(r_lo), False, r_sig)),
             "suppressed": pa.array(hidden),
-            "suppression_reason": pa.array([s or None for s in reasons.tolist()], type=pa.string()),
+            "suppression_reason": pa.array(reasons, type=pa.string(), mask=reasons == ""),
         }
     )
     return pa.table(cols)

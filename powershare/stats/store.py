@@ -22,6 +22,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,7 @@ class DatasetInfo:
         """Total rows across the dataset's files."""
         return sum(f.rows for f in self.files)
 
-    @property
+    @cached_property
     def version(self) -> str:
         """A short checksum over the dataset's file checksums: changes when data changes."""
         digest = hashlib.sha256("".join(sorted(f.sha256 for f in self.files)).encode())
@@ -118,6 +119,7 @@ class Store:
         self.root.mkdir(parents=True, exist_ok=True)
         #: Objects derived from immutable, versioned files (the parsed geography), per instance.
         self.cache: dict[str, Any] = {}
+        self._parsed: tuple[tuple[int, int, int], dict[str, Any]] | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r})"
@@ -140,6 +142,21 @@ class Store:
             return {"version": 1, "datasets": {}, "geography": None}
         return json.loads(path.read_text())
 
+    def _manifest_for_reading(self) -> dict[str, Any]:
+        """The manifest, parsed again only when the file changed (don't modify the result).
+
+        Writes replace the file (a new inode), so its stat tells whether it changed.
+        """
+        path = self.root / MANIFEST
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return {"version": 1, "datasets": {}, "geography": None}
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if self._parsed is None or self._parsed[0] != key:
+            self._parsed = (key, json.loads(path.read_text()))
+        return self._parsed[1]
+
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Replace the manifest atomically (call under `lock()`)."""
         atomic_write_json(self.root / MANIFEST, manifest)
@@ -151,7 +168,7 @@ class Store:
 
     def dataset(self, name: str, kind: str | None = None) -> DatasetInfo:
         """One dataset by name; KeyError with a helpful message if it isn't loaded."""
-        data = self.manifest()["datasets"].get(name)
+        data = self._manifest_for_reading()["datasets"].get(name)
         if data is None or (kind and data["kind"] != kind):
             what = f"{kind} dataset" if kind else "dataset"
             raise KeyError(f"no {what} named {name!r} in {self.root}; load it first")
