@@ -68,3 +68,17 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules var
+
+.PHONY: loadtest backup restore
+LOADTEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/loadtest
+BACKUP_DIR ?= var/backups
+
+loadtest: setup postgres
+	$(PY) -m powershare.loadtest --users 50 --seconds 60 --postgres $(LOADTEST_PG_URL)
+
+backup: setup
+	$(PY) -m powershare.backup backup $(BACKUP_DIR)
+
+restore: setup
+	@test -n "$(ARCHIVE)" || (echo "make restore ARCHIVE=var/backups/powershare-....tar.gz"; exit 2)
+	$(PY) -m powershare.backup restore $(ARCHIVE)

@@ -30,7 +30,20 @@ CHECKS = [
 
 
 @pytest.fixture
-def seeded(cast, settings, stats_root):
+def keep_connection():
+    # As Django's test client does: the WSGI handler must not close the test's connection.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(cast, settings, stats_root, keep_connection):
     settings.ALLOWED_HOSTS = ["*"]
     settings.API_RATE_LIMIT = 0
     settings.API_RATE_LIMIT_ANONYMOUS = 0
