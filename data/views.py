@@ -116,7 +116,10 @@ def query_json(request: HttpRequest) -> JsonResponse:
     """The JSON twin of a query page: the engine's result with its meta, nothing suppressed."""
     form = _form(request, request.GET)
     if not form.is_valid():
-        if "measure" in form.errors and Measure.objects.filter(name=request.GET.get("measure", "")).exists():
+        if (
+            "measure" in form.errors
+            and Measure.objects.filter(name=request.GET.get("measure", "")).exists()
+        ):
             raise Http404  # an internal measure this user may not query: as if it didn't exist
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     outcome = _run(request, form, "json")

@@ -12,7 +12,6 @@ from powershare.matrix import (
     PARTNERS,
     READERS,
     ROLES,
-    SIGNED_IN,
     STAFF,
     Row,
     everyone,

@@ -85,8 +85,9 @@ def test_expiry_before_start_is_refused(client: Any, cast: Any, catalog: dict) -
 
 
 def test_a_partner_files_a_data_request_and_an_analyst_answers_with_a_saved_query(
-    client: Any, cast: Any, catalog: dict, django_capture_on_commit_callbacks: Any
+    client: Any, cast: Any, catalog: dict, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.ALLOWED_HOSTS = ["powershare.example.org", "testserver"]
     campaign = make_campaign(cast.org_a)
     client.force_login(cast.partner_a)
     with django_capture_on_commit_callbacks(execute=True):
@@ -125,10 +126,11 @@ def test_a_partner_files_a_data_request_and_an_analyst_answers_with_a_saved_quer
                 "saved_query": saved.pk,
                 "explanation": "Block groups are too small; here are neighborhoods.",
             },
+            HTTP_HOST="powershare.example.org",  # links must be real web addresses
         )
     ask.refresh_from_db()
     assert ask.status == "delivered"
-    assert any(f"/data/saved/{saved.pk}/" in link for link in ask.delivered_links)
+    assert f"/data/saved/{saved.pk}/" in ask.delivered_links
     delivered = ask.files.get()
     text = delivered.file.read().decode("utf-8-sig")
     assert "Suppressed" in text and "# Suppression policy" in text

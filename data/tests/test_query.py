@@ -4,8 +4,8 @@ only for staff and partners with an agreement, refusals that say why and what to
 from __future__ import annotations
 
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 from typing import Any
 
 from django.utils import timezone

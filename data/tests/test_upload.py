@@ -16,19 +16,23 @@ BAD = "year,geo,age,sex,race,cause\n2024,{tract},7,F,nh_black,J45.909\n2024,NOWH
 
 
 @pytest.fixture(autouse=True)
-def _run_tasks(django_capture_on_commit_callbacks: Any) -> Any:
-    # The load is queued after the commit; run it (TASKS_IMMEDIATE) as the request ends.
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        yield callbacks
+def _run_tasks(django_capture_on_commit_callbacks: Any) -> None:
+    global capture
+    capture = django_capture_on_commit_callbacks
+
+
+capture: Any = None
 
 
 def upload(client: Any, dataset: Any, text: str, name: str = "ed.csv") -> Any:
+    """Post a file; the load, queued after the commit, runs (TASKS_IMMEDIATE) as it ends."""
     tract = portal.units("tract")[0][0]
     body = text.format(tract=tract).encode()
-    return client.post(
-        f"/data/datasets/{dataset.pk}/upload/",
-        {"file": SimpleUploadedFile(name, body, "text/csv")},
-    )
+    with capture(execute=True):
+        return client.post(
+            f"/data/datasets/{dataset.pk}/upload/",
+            {"file": SimpleUploadedFile(name, body, "text/csv")},
+        )
 
 
 def test_a_bad_file_shows_row_errors_and_stores_nothing(
