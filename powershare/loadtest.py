@@ -277,12 +277,15 @@ def _filer(user: User):
 
 def crash_while_importing(work: Path) -> bool:
     """SIGKILL ``load_events`` mid-way: the store is as it was, and the retry loads."""
-    from powershare.stats import Store, load_events
-    from powershare.stats.synth import generate_county, write_county_files
+    from powershare.stats import Store, load_events, load_geography, load_population
+    from powershare.stats.synth import write_county_files
 
+    files = write_county_files(work / "import-files", seed=6, scale=1_500_000, fmt="csv")
     store_root = work / "import-store"
-    generate_county(store_root, seed=5, scale=20_000)
-    files = write_county_files(work / "import-files", seed=6, scale=3_000_000, fmt="csv")
+    store = Store(store_root)
+    load_geography(store, files.geography)
+    load_population(store, files.population)
+    load_events(store, files.events["births"], dataset="births")
     source = files.events["ed_visits"]
     before = (store_root / "manifest.json").read_bytes()
     code = (
@@ -290,7 +293,7 @@ def crash_while_importing(work: Path) -> bool:
         f"load_events(Store({str(store_root)!r}), {str(source)!r}, dataset='ed_visits', replace=True)"
     )
     proc = subprocess.Popen([PY, "-c", code], cwd=ROOT, start_new_session=True)
-    time.sleep(1.5)
+    time.sleep(1.0)
     killed = proc.poll() is None
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

@@ -1,10 +1,12 @@
-"""Statistics in the API: the same engine, store and disclosure policy as the data pages.
+"""Statistics in the API: the data portal's catalog, policy, warm engine and query log.
 
-``GET /statistics/query`` runs ``powershare.stats.run_query`` on the store at ``DATA_ROOT``
-under the department's suppression policy and returns the same table a page shows: suppressed
-cells come back as nulls with their reason. Custom areas need a token (every released custom
-area is remembered, and it narrows what may be released next, so anonymous callers don't get
-to spend that budget).
+``GET /statistics/query`` runs the same path as the data pages: the measure comes from
+``data.queries.visible_measures(user)`` (internal measures only for staff and partners with a
+current agreement, and their queries are logged as the pages log them), the department's
+suppression policy from ``data.queries.policy()``, the engine from ``data.portal.run`` on the
+store at ``DATA_ROOT``. Suppressed cells come back as nulls with their reason. Custom areas need
+a token: every released custom area is remembered and narrows what may be released next, so
+anonymous callers don't get to spend that budget.
 """
 
 from __future__ import annotations
@@ -18,15 +20,7 @@ from ninja import Field, Query, Router, Schema
 
 from powershare.api.auth import ApiError
 from powershare.api.schemas import responses
-from powershare.stats import (
-    DEFAULT_MEASURES,
-    CustomArea,
-    PolicyError,
-    QueryTimeout,
-    Store,
-    SuppressionPolicy,
-    run_query,
-)
+from powershare.stats import CustomArea, PolicyError, QueryTimeout, SuppressionPolicy
 from powershare.stats import Query as StatsQuery
 
 router = Router(tags=["statistics"])
@@ -63,10 +57,6 @@ def check_year_block(years: tuple[int, ...]) -> None:
             f"years: ask for one {block}-year block, e.g. {start}-{start + block - 1} "
             "(only fixed blocks are released, so no year can be found by subtraction).",
         )
-
-
-def store() -> Store:
-    return Store(settings.DATA_ROOT)
 
 
 class MeasureOut(Schema):
@@ -123,9 +113,11 @@ def _years(text: str) -> tuple[int, ...]:
     summary="Measures the statistics engine computes",
 )
 def list_measures(request: HttpRequest) -> Any:
+    from data.queries import visible_measures
+
     return [
-        {"name": m.name, "label": m.label, "dataset": m.dataset, "kind": m.kind, "per": m.per}
-        for m in DEFAULT_MEASURES.values()
+        {"name": m.name, "label": m.label, "dataset": m.dataset.name, "kind": m.kind, "per": m.per}
+        for m in visible_measures(request.user).order_by("name")
     ]
 
 
@@ -136,14 +128,21 @@ def list_measures(request: HttpRequest) -> Any:
     summary="Counts and rates with suppression: the table a data page shows",
 )
 def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
-    if params.area and not request.user.is_authenticated:
+    from data import actions, portal
+    from data.queries import agreement_for, visible_measures
+
+    user = request.user
+    if params.area and not user.is_authenticated:
         raise ApiError(401, "Custom areas need a token.")
+    measure = visible_measures(user).filter(name=params.measure).first()
+    if measure is None:
+        raise ApiError(400, f"measure: no measure {params.measure[:64]!r} that you can query.")
     try:
         areas = tuple(CustomArea.parse(spec) for spec in params.area)
         years = _years(params.years)
         check_year_block(years)
         spec = StatsQuery(
-            params.measure,
+            measure.name,
             years=years,
             level=params.level,
             units=tuple(params.units) or None,
@@ -152,10 +151,17 @@ def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
             age_groups=params.age_groups or None,
             reference=params.reference or None,
         )
-        result = run_query(store(), spec, policy=policy())
+        result = portal.run(spec, policy=policy(), measure=portal.engine_measure(measure))
     except (PolicyError, ValueError, KeyError) as error:
         message = error.args[0] if error.args else str(error)
         raise ApiError(400, str(message)) from None
     except QueryTimeout:
         raise ApiError(400, "The query took too long; ask for fewer strata or areas.") from None
+    actions.log_query(
+        user=user,
+        measure=measure,
+        params=params.dict(),
+        what="api",
+        agreement=agreement_for(user, measure),
+    )
     return result.to_json_obj()

@@ -1,26 +1,16 @@
-"""A small synthetic county in a statistics store, made once per test session."""
+"""The data portal's synthetic county and catalog (its own fixtures), for statistics calls."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from powershare.stats.synth import generate_county
-
-
-@pytest.fixture(scope="session")
-def county_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("county") / "data"
-    generate_county(root, seed=7, scale=20_000)
-    return root
+from data.tests.conftest import catalog, county_files, store_root  # noqa: F401
 
 
 @pytest.fixture
-def stats_root(county_store: Path, tmp_path: Path, settings) -> Path:
-    """A private copy of the county for one test (released custom areas are written to it)."""
-    root = tmp_path / "stats"
-    shutil.copytree(county_store, root)
-    settings.DATA_ROOT = root
-    return root
+def stats_root(catalog: Any, store_root: Path, settings: Any) -> Path:  # noqa: F811
+    """The county in DATA_ROOT with the demo's datasets and measures in the catalog."""
+    return store_root

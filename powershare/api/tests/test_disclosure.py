@@ -15,7 +15,7 @@ from powershare.api import stats as api_stats
 from powershare.api.tests.helpers import client_for
 from powershare.stats import Store, SuppressionPolicy, load_current
 
-FLOOR = 150
+FLOOR = 1500
 
 
 def query(client, **params):
@@ -106,3 +106,19 @@ def test_only_one_partition_of_years_is_released(analyst, settings):
             and "2021-2023" in refused.json()["detail"]
             or ("2024-2026" in refused.json()["detail"])
         )
+
+
+def test_internal_measures_stay_internal_and_their_queries_are_logged(cast, stats_root, catalog):
+    from data.models import Measure, QueryLog
+
+    internal = Measure.objects.filter(status=Measure.Status.INTERNAL).first()
+    assert internal is not None
+    for user in (None, cast.partner_b, cast.board_member):
+        client = client_for(user)
+        names = [m["name"] for m in client.get("/api/v1/statistics/measures").json()]
+        assert internal.name not in names and names
+        refused = query(client, measure=internal.name, years="2022")
+        assert refused.status_code == 400 and "no measure" in refused.json()["detail"]
+    assert query(client_for(cast.analyst), measure=internal.name, years="2022").status_code == 200
+    log = QueryLog.objects.get()
+    assert (log.user, log.measure, log.what) == (cast.analyst, internal.name, "api")
