@@ -37,7 +37,7 @@ PAGES = ["/", "/partners/campaigns/", "/partners/organizations/", "/support/asks
 STATS = [
     "/api/v1/statistics/query?measure=asthma_ed&years=2023&level=neighborhood&by=race",
     "/api/v1/statistics/query?measure=asthma_ed&years=2022&level=council_district",
-    "/api/v1/statistics/query?measure=injury_ed&years=2023&level=zip&by=sex",
+    "/api/v1/statistics/query?measure=heat_illness&years=2023&level=zip&by=sex",
 ]
 
 SETUP = """

@@ -179,3 +179,39 @@ def records(cast: Cast) -> dict[str, Any]:
         ),
         "api_token": create_api_token(actor=cast.partner_a, name="to revoke", scope="read")[0],
     }
+
+
+# Recommendations (accountability/api.py), on the records accountability's matrix makes.
+INSIDERS = page(STAFF | {"board_member"}, public="hidden")
+ROWS += [
+    Row(
+        "api:recommendations",
+        lambda c, r: [],
+        everyone(),
+        auth="token",
+        label="lists published",
+        listed=lambda c, r: r["board_published"],
+    ),
+    Row(
+        "api:recommendations",
+        lambda c, r: [],
+        INSIDERS,
+        auth="token",
+        label="lists draft",
+        listed=lambda c, r: r["board_draft"],
+    ),
+    Row(
+        "api:recommendation",
+        lambda c, r: [r["board_published"].pk],
+        everyone(),
+        auth="token",
+        label="published",
+    ),
+    Row(
+        "api:recommendation",
+        lambda c, r: [r["board_draft"].pk],
+        INSIDERS,
+        auth="token",
+        label="draft",
+    ),
+]
