@@ -215,3 +215,58 @@ ROWS += [
         label="draft",
     ),
 ]
+
+
+# Regulatory actions (regulatory/api.py): department-only and public actions, and a
+# department-only one on partner A's private campaign (which its members see).
+def _regulatory(cast: Cast) -> dict[str, Any]:
+    from regulatory.models import Authority, RegulatoryAction
+
+    authority = Authority.objects.create(
+        name="Housing code", kind=Authority.Kind.values[0], unit=cast.unit, can_require="Repairs"
+    )
+    made = {
+        v: RegulatoryAction.objects.create(
+            title=f"API {v} inspection", authority=authority, visibility=v
+        )
+        for v in ("department", "public")
+    }
+    made["campaign"] = RegulatoryAction.objects.create(
+        title="API campaign inspection", authority=authority, visibility="department"
+    )
+    made["campaign"].campaigns.add(make_campaign(cast.org_a, visibility="private"))
+    return made
+
+
+_REG_EXPECTED = {
+    "department": page(STAFF, public="hidden"),
+    "public": everyone(),
+    "campaign": page(STAFF | {"partner_a"}, public="hidden"),
+}
+ROWS += [
+    row
+    for key, expected in _REG_EXPECTED.items()
+    for row in (
+        Row(
+            "api:regulatory_actions",
+            lambda c, r: [],
+            expected,
+            auth="token",
+            label=f"lists {key}",
+            listed=lambda c, r, k=key: r["api_regulatory"][k],
+        ),
+        Row(
+            "api:regulatory_action",
+            lambda c, r, k=key: [r["api_regulatory"][k].pk],
+            expected,
+            auth="token",
+            label=key,
+        ),
+    )
+]
+
+_records = records
+
+
+def records(cast: Cast) -> dict[str, Any]:
+    return {**_records(cast), "api_regulatory": _regulatory(cast)}
