@@ -57,6 +57,11 @@ class Source:
             expr = self._exprs[key] = build()
         return expr
 
+    def derived(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """A value computed from kept results (see `execute(cache=True)`), kept as long as
+        they are; the key must include the data versions. Other sources compute it afresh."""
+        return build()
+
     @classmethod
     def duckdb(cls, store: Store, threads: int | None = None) -> Source:
         """DuckDB over the store's Parquet files (views are created lazily per dataset)."""
@@ -128,6 +133,7 @@ class _StoreSource(Source):
         self._results: dict[Any, pa.Table] = {}
         self._codes: dict[tuple[str, str], dict[str, list[str]] | None] = {}
         self._limit_ms = 0
+        self._derived: dict[tuple, Any] = {}
 
     def execute(
         self, expr: ir.Table, time_limit: float | None = None, cache: bool = False
@@ -160,11 +166,19 @@ class _StoreSource(Source):
         if cache:
             if len(self._results) > 64:
                 self._results.clear()
+                self._derived.clear()
             # Kept results are read again and again: dictionary-encode their text columns
             # once, so that every later lookup of their values is by integer code.
             table = _dictionary_encoded(table)
             self._results[op] = table
         return table
+
+    def derived(self, key: tuple, build: Callable[[], Any]) -> Any:
+        if key not in self._derived:
+            if len(self._derived) > 64:
+                self._derived.clear()
+            self._derived[key] = build()
+        return self._derived[key]
 
     def key_codes(self, dataset: str) -> dict[str, list[str]] | None:
         """The code lists stored in the files' metadata, when every file has the same ones."""

@@ -197,7 +197,12 @@ def run_query(
     values = _stratum_values(strata_db, query, ev, pop)
     keys = [("geo", geo.base_codes)] + [(s, values[s]) for s in strata_db]
     num = dense(ev, keys, nbins, "n")
-    den = dense(pop, keys, nbins, "n") if pop is not None else dense(ev, keys, nbins, "d")
+    if pop is not None:
+        # Denominators as an array, kept with the kept population aggregate.
+        dkey = ("dense", *pkey, geo.version, tuple(tuple(v) for _, v in keys), nbins)
+        den = source.derived(dkey, lambda: _read_only(dense(pop, keys, nbins, "n")))
+    else:
+        den = dense(ev, keys, nbins, "d")
 
     # -- areas, age-group strata, margins -------------------------------------------------
     area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
@@ -286,6 +291,11 @@ def run_query(
         "suppressed_cells": int(hidden.sum()),
     }
     return Result(table, meta)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
 
 
 def _project(w: sparse.csr_matrix, a: np.ndarray) -> np.ndarray:
