@@ -51,8 +51,13 @@ def _catalog(scale: int) -> Any:
     datasets = {}
     for name, title, kind, description, source, caveats in DATASETS:
         datasets[name] = actions.create_dataset(
-            actor=analyst, name=name, title=title, kind=kind, description=description,
-            source=source, caveats=caveats,
+            actor=analyst,
+            name=name,
+            title=title,
+            kind=kind,
+            description=description,
+            source=source,
+            caveats=caveats,
         )
     for name, (status, unit, subject, label_es, subject_es) in MEASURES.items():
         m = stats.DEFAULT_MEASURES[name]

@@ -256,7 +256,7 @@ class SaveQueryForm(ModelForm):
     class Meta:
         model = SavedQuery
         fields = ["title", "campaign", "notes", "visibility"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2}), "visibility": forms.RadioSelect()}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -325,7 +325,6 @@ class EvidenceForm(ModelForm):
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
-            "visibility": forms.RadioSelect(),
             "campaigns": forms.CheckboxSelectMultiple,
             "asks": forms.CheckboxSelectMultiple,
         }
@@ -370,7 +369,6 @@ class DataRequestForm(Form):
             (Visibility.LIAISON, _("Only our liaisons, who will pass it on")),
         ],
         initial=Visibility.DEPARTMENT,
-        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
