@@ -270,3 +270,46 @@ _records = records
 
 def records(cast: Cast) -> dict[str, Any]:
     return {**_records(cast), "api_regulatory": _regulatory(cast)}
+
+
+# Relationships (network/api.py): partner A's records of every visibility, between two public
+# organizations.
+ROWS += [
+    row
+    for v, readers in READERS.items()
+    for row in (
+        Row(
+            "api:relationships",
+            lambda c, r: [],
+            page(readers, public="hidden"),
+            auth="token",
+            label=f"lists {v}",
+            listed=lambda c, r, v=v: r["api_relationship"][v],
+        ),
+        Row(
+            "api:relationship",
+            lambda c, r, v=v: [r["api_relationship"][v].pk],
+            page(readers, public="hidden"),
+            auth="token",
+            label=v,
+        ),
+    )
+]
+
+_records_before_network = records
+
+
+def records(cast: Cast) -> dict[str, Any]:
+    from network.models import Kind, Relationship
+
+    made = {
+        v: Relationship.objects.create(
+            from_organization=cast.org_a,
+            to_organization=cast.org_b,
+            kind=Kind.values[0],
+            organization=cast.org_a,
+            visibility=v,
+        )
+        for v in READERS
+    }
+    return {**_records_before_network(cast), "api_relationship": made}
