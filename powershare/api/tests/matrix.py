@@ -181,7 +181,7 @@ def records(cast: Cast) -> dict[str, Any]:
     }
 
 
-# Recommendations (accountability/api.py), on the records accountability's matrix makes.
+# Recommendations (accountability/api.py): one adopted and published, one still a draft.
 INSIDERS = page(STAFF | {"board_member"}, public="hidden")
 ROWS += [
     Row(
@@ -190,7 +190,7 @@ ROWS += [
         everyone(),
         auth="token",
         label="lists published",
-        listed=lambda c, r: r["board_published"],
+        listed=lambda c, r: r["api_recommendation"]["published"],
     ),
     Row(
         "api:recommendations",
@@ -198,18 +198,18 @@ ROWS += [
         INSIDERS,
         auth="token",
         label="lists draft",
-        listed=lambda c, r: r["board_draft"],
+        listed=lambda c, r: r["api_recommendation"]["draft"],
     ),
     Row(
         "api:recommendation",
-        lambda c, r: [r["board_published"].pk],
+        lambda c, r: [r["api_recommendation"]["published"].pk],
         everyone(),
         auth="token",
         label="published",
     ),
     Row(
         "api:recommendation",
-        lambda c, r: [r["board_draft"].pk],
+        lambda c, r: [r["api_recommendation"]["draft"].pk],
         INSIDERS,
         auth="token",
         label="draft",
@@ -313,3 +313,25 @@ def records(cast: Cast) -> dict[str, Any]:
         for v in READERS
     }
     return {**_records_before_network(cast), "api_relationship": made}
+
+
+_records_before_board = records
+
+
+def records(cast: Cast) -> dict[str, Any]:
+    from accountability import actions
+    from accountability.tests.factories import adopt, make_board
+
+    board = make_board(cast)
+    made = {
+        "published": adopt(cast, board, title="API cooling centers"),
+        "draft": actions.draft_recommendation(
+            actor=cast.admin,
+            board=board.board,
+            title="API transit passes",
+            text="Free passes.",
+            rationale="No car, no cooling.",
+            addressed_to=cast.unit,
+        ),
+    }
+    return {**_records_before_board(cast), "api_recommendation": made}
