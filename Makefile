@@ -60,6 +60,7 @@ test: lint test-sqlite test-postgres test-browser
 
 bench: setup
 	$(PY) -m powershare.stats.bench
+	TASKS_IMMEDIATE=true $(PY) -m data.bench
 
 messages: setup
 	DEBUG=true $(PY) manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=.tools \

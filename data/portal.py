@@ -164,7 +164,11 @@ def preview(name: str, limit: int = 50) -> tuple[list[str], list[tuple]]:
     paths = [str(p) for p in s.paths(name)]
     con = duckdb.connect()
     try:
-        cur = con.execute(f"SELECT * FROM read_parquet(?) LIMIT {int(limit)}", [paths])
+        # Columns starting with "_" are the engine's own integer codes, not the record's data.
+        cur = con.execute(
+            f"SELECT COLUMNS(lambda c: c[1] != '_') FROM read_parquet(?) LIMIT {int(limit)}",
+            [paths],
+        )
         columns = [d[0] for d in cur.description]
         return columns, cur.fetchall()
     finally:

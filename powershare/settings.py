@@ -164,6 +164,8 @@ MEDIA_URL = "/media/"
 DATA_ROOT = Path(envstr("DATA_ROOT") or BASE_DIR / "var" / "data")
 
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Health data files (events, population) are far larger than documents.
+DATA_UPLOAD_MAX_BYTES = envint("DATA_UPLOAD_MAX_BYTES", 1024**3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 PAGE_SIZE = envint("PAGE_SIZE", 20)
 
