@@ -319,19 +319,31 @@ _records_before_board = records
 
 
 def records(cast: Cast) -> dict[str, Any]:
-    from accountability import actions
-    from accountability.tests.factories import adopt, make_board
+    from datetime import timedelta
 
-    board = make_board(cast)
+    from django.utils import timezone
+
+    from accountability.models import Board, Recommendation
+
+    board = Board.objects.create(name="API test board", purpose="Residents advise.")
+    common = {
+        "board": board,
+        "text": "Free passes.",
+        "rationale": "No car, no cooling.",
+        "addressed_to": cast.unit,
+    }
     made = {
-        "published": adopt(cast, board, title="API cooling centers"),
-        "draft": actions.draft_recommendation(
-            actor=cast.admin,
-            board=board.board,
-            title="API transit passes",
-            text="Free passes.",
-            rationale="No car, no cooling.",
-            addressed_to=cast.unit,
+        "published": Recommendation.objects.create(
+            number="API-1",
+            title="API cooling centers",
+            status="awaiting",
+            adopted_on=timezone.localdate(),
+            response_due=timezone.localdate() + timedelta(days=60),
+            published=timezone.now(),
+            **common,
+        ),
+        "draft": Recommendation.objects.create(
+            number="API-2", title="API transit passes", **common
         ),
     }
     return {**_records_before_board(cast), "api_recommendation": made}
