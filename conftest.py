@@ -1,8 +1,15 @@
 """Shared pytest fixtures: the cast of users every test reuses."""
 
 import pytest
+from django.conf import settings
 
 from powershare.testing import Cast, make_cast
+
+
+def pytest_configure(config):
+    # WhiteNoise indexes every collected static file for each new test client; tests never
+    # serve collected files (the live server uses the finders), so look files up lazily.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture

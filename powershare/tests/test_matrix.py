@@ -8,13 +8,16 @@ requested for records of every visibility. A URL added without a row fails the c
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, hash_token
@@ -30,7 +33,7 @@ from powershare.matrix import (
     page,
     signed_in_only,
 )
-from powershare.testing import Cast, make_ask, make_campaign, make_person
+from powershare.testing import Cast, make_ask, make_campaign, make_cast, make_person
 from support.models import AskFile
 
 CORE_NAMESPACES = {"accounts", "partners", "support", "audit"}
@@ -174,14 +177,6 @@ CORE_ROWS: list[Row] = [
 ]
 
 
-@pytest.fixture
-def records(cast: Cast) -> dict[str, Any]:
-    made = core_records(cast)
-    for module in APP_MATRICES:
-        made.update(module.records(cast))
-    return made
-
-
 def core_records(cast: Cast) -> dict[str, Any]:
     from accounts.models import Membership
     from powershare.testing import make_user
@@ -226,6 +221,10 @@ def core_records(cast: Cast) -> dict[str, Any]:
 
 
 ROWS = CORE_ROWS + [row for module in APP_MATRICES for row in module.ROWS]
+# Each row with the app module that makes its records: a row only pays for its own app's.
+CASES = [(None, row) for row in CORE_ROWS] + [
+    (module, row) for module in APP_MATRICES for row in module.ROWS
+]
 
 
 def outcome(response: Any) -> str:
@@ -269,8 +268,55 @@ def api_outcome(
     return response, got
 
 
-@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.name}{'-' + r.label if r.label else ''}")
-def test_matrix(row: Row, cast: Cast, records: dict[str, Any]) -> None:
+def _case_id(case: tuple[Any, Row]) -> str:
+    row = case[1]
+    return f"{row.name}{'-' + row.label if row.label else ''}"
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[Cast, dict[str, Any]]]:
+    """The cast and every app's records, made once for the whole matrix.
+
+    Each row then runs in its own transaction that is rolled back (``django_db``), nested in
+    this one, so a write one row makes never leaks into the next, and nobody pays for the
+    setup twice. pytest sets up this module-scoped fixture before any row's transaction.
+    """
+    overrides = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"),
+        DATA_ROOT=tmp_path_factory.mktemp("matrix-data"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    with django_db_blocker.unblock(), overrides, transaction.atomic():
+        cast = make_cast()
+        records = core_records(cast)
+        for module in APP_MATRICES:
+            records.update(module.records(cast))
+        yield cast, records
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def _media_root() -> None:
+    """The matrix keeps the module's media and data folders (overrides the root conftest)."""
+
+
+@pytest.fixture
+def row_world(world: tuple[Cast, dict[str, Any]]) -> tuple[Cast, dict[str, Any]]:
+    cache.clear()  # rate limits count per token; tokens of rolled-back rows reuse ids
+    return world
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_matrix(case: tuple[Any, Row], row_world: tuple[Cast, dict[str, Any]]) -> None:
+    _module, row = case
+    cast, records = row_world
+    for user in cast.roles().values():
+        if user is not None:
+            user.__dict__.pop("organization_ids", None)  # cached per request in real use
+            user.__dict__.pop("admin_organization_ids", None)
     url = reverse(row.name, args=row.args(cast, records))
     failures = []
     for role, user in cast.roles().items():
