@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -130,6 +131,35 @@ def _commit(
                     (store.root / f["path"]).unlink()
 
 
+def _whole_file_errors(load: Callable[..., LoadReport]) -> Callable[..., LoadReport]:
+    """Turn a file the reader cannot parse at all (not UTF-8, a line too long, no rows)
+    into a LoadError that names the file and says why, like any other rejected file."""
+
+    def wrapped(store: Store, source: str | os.PathLike[str], **kwargs: Any) -> LoadReport:
+        try:
+            return load(store, source, **kwargs)
+        except duckdb.Error as error:
+            raise LoadError(Path(source), [RowError(0, "", None, _unreadable(error))], 1) from None
+
+    wrapped.__doc__, wrapped.__name__ = load.__doc__, load.__name__
+    return wrapped
+
+
+def _unreadable(error: duckdb.Error) -> str:
+    text = str(error)
+    if "unicode" in text.lower() or "utf-8" in text.lower() or "utf8" in text.lower():
+        return "the file is not UTF-8 text; save it as a UTF-8 CSV and load it again"
+    if "line size" in text.lower() or "maximum line" in text.lower():
+        return "a line is longer than the reader accepts; is this really a CSV of records?"
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return f"the file could not be read as a table ({first[:200]})"
+
+
+def _no_rows(path: Path) -> LoadError:
+    return LoadError(path, [RowError(0, "", None, "the file has a header but no data rows")], 1)
+
+
+@_whole_file_errors
 def load_events(
     store: Store,
     source: str | os.PathLike[str],
@@ -224,6 +254,8 @@ def load_events(
         if n_bad:
             note("listing errors")
             raise _report_errors(con, path, cols, checks, max_errors)
+        if not n_rows:
+            raise _no_rows(path)
         hasher.join()
         sha = box[0]
         columns = {
@@ -253,6 +285,7 @@ def load_events(
         con.close()
 
 
+@_whole_file_errors
 def load_population(
     store: Store,
     source: str | os.PathLike[str],
@@ -347,6 +380,8 @@ def load_population(
             f"FROM src JOIN ages a ON a.label = trim(src.age_group) ORDER BY year, geo, _row) TO '{tmp}' (FORMAT parquet)"
         )
         n_rows = con.execute("SELECT count(*) FROM src").fetchone()[0]  # type: ignore[index]
+        if not n_rows:
+            raise _no_rows(path)
         with store.lock():
             _check_existing(store, dataset, con, tmp, groups, replace)
             _commit(

@@ -114,14 +114,14 @@ def engine_corpus(directory: Path) -> dict[str, tuple[Path, str]]:
                 "latin1.csv",
                 (EVENT_HEADER + "2022-03-01,Peñas,30,F,hispanic,J45\n").encode("latin-1"),
             ),
-            "geo",
+            "not UTF-8",
         ),
         "semicolons": (
             write("semi.csv", (EVENT_HEADER + good).replace(",", ";").encode()),
             "column",
         ),
-        "header only": (write("header.csv", EVENT_HEADER.encode()), "no rows"),
-        "huge line": (huge, ""),
+        "header only": (write("header.csv", EVENT_HEADER.encode()), "no data rows"),
+        "huge line": (huge, "line"),
         "formula": (
             write(
                 "formula.csv",
@@ -149,22 +149,9 @@ def engine_store(tmp_path_factory):
 
 
 CORPUS = ["latin-1", "semicolons", "header only", "huge line", "formula", "types", "zip"]
-# The loader lets DuckDB's own error through for a file that is not UTF-8 (a raw
-# InvalidInputException, not a LoadError naming the row): reported to the stats module.
-KNOWN = {
-    "latin-1": "powershare.stats: a non-UTF-8 CSV raises DuckDB's error, not a LoadError",
-    "huge line": "powershare.stats: a line over DuckDB's limit raises DuckDB's error",
-    "header only": "powershare.stats: a header-only file loads as an empty file",
-}
 
 
-@pytest.mark.parametrize(
-    "label",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN[c])) if c in KNOWN else c
-        for c in CORPUS
-    ],
-)
+@pytest.mark.parametrize("label", CORPUS)
 def test_the_statistics_loader_refuses_bad_files_whole(label, engine_store, tmp_path):
     root = engine_store
     store = Store(root)
