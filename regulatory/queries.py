@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from data import portal
+from data.present import PALETTE, TEXT_ON, ChoroplethMap, MapShape, _breaks, fmt_count
 from partners.models import Campaign
 from regulatory.models import CommentPeriod, Complaint, ComplaintEvent, RegulatoryAction
 from regulatory.rules import can_handle
@@ -164,6 +166,62 @@ def monthly_chart(complaints: QuerySet[Complaint], months: list[date]) -> dict[s
         "height": height + 60,
         "base": 20 + height,
     }
+
+
+@dataclass
+class NeighborhoodMap:
+    """Complaints per neighborhood over the months shown, drawn on the data portal's shapes.
+
+    ``map`` is None when no neighborhood shapes are loaded. ``rows`` (name, count) is the text
+    alternative, one per shape; ``unmatched`` are neighborhood names on complaints that match no
+    shape (compared without regard to case or surrounding spaces)."""
+
+    map: ChoroplethMap | None
+    rows: list[tuple[str, int]]
+    unmatched: list[tuple[str, int]]
+
+
+def neighborhood_map(complaints: QuerySet[Complaint], months: list[date]) -> NeighborhoodMap:
+    """A choropleth of complaints by neighborhood, grouped as the patterns table groups them."""
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for value in complaints.filter(created__date__gte=months[0]).values_list(
+        "neighborhood", flat=True
+    ):
+        name = (value or "").strip()
+        if name:
+            counts[name.casefold()] += 1
+            names.setdefault(name.casefold(), name)
+    shapes = portal.shapes("neighborhood")
+    if not shapes:
+        return NeighborhoodMap(None, [], [])
+    matched = {s.name.strip().casefold() for s in shapes}
+    unmatched = sorted(
+        ((names[k], n) for k, n in counts.items() if k not in matched), key=lambda r: (-r[1], r[0])
+    )
+    values = sorted({counts.get(s.name.strip().casefold(), 0) for s in shapes} - {0})
+    breaks = _breaks(values)
+    drawn, rows = [], []
+    for s in shapes:
+        n = counts.get(s.name.strip().casefold(), 0)
+        rows.append((s.name, n))
+        if n:
+            k = sum(1 for b in breaks if n > b)
+            fill, text_fill = PALETTE[k], TEXT_ON[k]
+        else:
+            fill, text_fill = "#ffffff", "#1b1b1b"
+        drawn.append(
+            MapShape(s.code, s.name, s.path, s.cx, s.cy, fill, text_fill, fmt_count(n), False)
+        )
+    legend = [("#ffffff", fmt_count(0))]
+    lower = values[0] if values else 0
+    for k, upper in enumerate([*breaks, values[-1]] if values else []):
+        label = fmt_count(lower) if lower == upper else f"{fmt_count(lower)}–{fmt_count(upper)}"
+        legend.append((PALETTE[k], label))
+        lower = upper + 1
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    chart = ChoroplethMap(drawn, legend, show_labels=len(shapes) <= 24)
+    return NeighborhoodMap(chart, rows, unmatched)
 
 
 def upcoming_periods(user: Any) -> QuerySet[CommentPeriod]:

@@ -673,6 +673,7 @@ def patterns(request: HttpRequest) -> HttpResponse:
         "by_owner": queries.patterns(complaints, "building_owner", months),
         "by_neighborhood": queries.patterns(complaints, "neighborhood", months),
         "chart": queries.monthly_chart(complaints, months),
+        "hood_map": queries.neighborhood_map(complaints, months),
     }
     return render(request, "regulatory/patterns.html", context)
 
