@@ -22,9 +22,10 @@ PRODUCTION = {
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"SECURE_COOKIES", "SECURE_HSTS_SECONDS"}
-    }
+    # A production environment: none of the test run's relaxations (the browser suite's
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set when its conftest is collected, even if deselected).
+    dropped = {"SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(PRODUCTION)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
