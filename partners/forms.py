@@ -118,6 +118,19 @@ class OrganizationForm(ModelForm):
             del self.fields["kind"]
 
 
+class NotDuplicateForm(Form):
+    """Shown beside a list of possible duplicates: the person entering confirms it is new."""
+
+    not_duplicate = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["not_duplicate"].label = label
+
+    def confirmed(self) -> bool:
+        return self.is_valid() and self.cleaned_data["not_duplicate"]
+
+
 class InviteFirstAdminForm(Form):
     email = forms.EmailField(label=_("Email of the organization's first admin"), required=False)
 

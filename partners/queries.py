@@ -6,7 +6,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from partners.duplicates import Candidate, Match, match, normalize_email
 from partners.models import Campaign, Organization, Partnership, Person
+from partners.rules import can_see_contact
 
 
 def search_campaigns(user: Any, params: dict[str, str]) -> QuerySet[Campaign]:
@@ -81,3 +83,36 @@ def partnerships_for(user: Any) -> QuerySet[Partnership]:
         .select_related("cpbo", "unit")
         .prefetch_related("liaisons", "ratings")
     )
+
+
+# Possible duplicates on entry ----------------------------------------------------------------
+
+
+def _shown_email(user: Any, record: Any, stored: str, entered: str) -> str:
+    """``stored`` when it matches ``entered`` and ``user`` may see it, else "": a match on a
+    hidden contact would reveal it."""
+    if entered and normalize_email(stored) == entered and can_see_contact(user, record):
+        return stored
+    return ""
+
+
+def possible_duplicate_people(user: Any, *, name: str, email: str) -> list[Match]:
+    """People ``user`` may see who look like the one being entered."""
+    entered = normalize_email(email)
+    candidates = [
+        Candidate(f"p{p.pk}", p.name, _shown_email(user, p, p.email, entered), "", p)
+        for p in Person.objects.visible_to(user)
+    ]
+    return match(name, email, "", candidates)
+
+
+def possible_duplicate_organizations(
+    user: Any, *, name: str, email: str, website: str
+) -> list[Match]:
+    """Organizations ``user`` may see that look like the one being entered."""
+    entered = normalize_email(email)
+    candidates = [
+        Candidate(f"o{o.pk}", o.name, _shown_email(user, o, o.contact_email, entered), o.website, o)
+        for o in Organization.objects.visible_to(user)
+    ]
+    return match(name, email, website, candidates)

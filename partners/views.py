@@ -18,6 +18,7 @@ from partners.forms import (
     InviteFirstAdminForm,
     MeetingForm,
     MilestoneForm,
+    NotDuplicateForm,
     OrganizationForm,
     PartnershipForm,
     PersonForm,
@@ -248,22 +249,39 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_new(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None, self_managed=False)
     invite = InviteFirstAdminForm(request.POST or None)
+    confirm = NotDuplicateForm(
+        request.POST or None, label=_("This is a different organization; save anyway")
+    )
+    possible = []
     if request.method == "POST" and form.is_valid() and invite.is_valid():
-        organization = actions.create_organization(actor=request.user, **form.cleaned_data)
-        email = invite.cleaned_data.get("email")
-        if email and request.user.is_department_admin:
-            account_actions.invite(
-                actor=request.user,
-                email=email,
-                organization=organization,
-                membership_role="admin",
-                request=request,
+        data = form.cleaned_data
+        if not confirm.confirmed():
+            possible = queries.possible_duplicate_organizations(
+                request.user,
+                name=data["name"],
+                email=data["contact_email"],
+                website=data["website"],
             )
-            messages.success(request, _("Organization added and its first admin invited."))
-        else:
-            messages.success(request, _("Organization added."))
-        return redirect(organization)
-    return render(request, "partners/organization_form.html", {"form": form, "invite": invite})
+        if not possible:
+            return _create_organization(request, data, invite.cleaned_data.get("email"))
+    context = {"form": form, "invite": invite, "possible": possible, "confirm": confirm}
+    return render(request, "partners/organization_form.html", context)
+
+
+def _create_organization(request: HttpRequest, data: dict, email: str | None) -> HttpResponse:
+    organization = actions.create_organization(actor=request.user, **data)
+    if email and request.user.is_department_admin:
+        account_actions.invite(
+            actor=request.user,
+            email=email,
+            organization=organization,
+            membership_role="admin",
+            request=request,
+        )
+        messages.success(request, _("Organization added and its first admin invited."))
+    else:
+        messages.success(request, _("Organization added."))
+    return redirect(organization)
 
 
 @login_required
@@ -331,18 +349,28 @@ def _person_form_owner(request: HttpRequest) -> Organization | None:
 def person_new(request: HttpRequest) -> HttpResponse:
     owner = _person_form_owner(request)
     form = PersonForm(request.POST or None, user=request.user, owned_by_department=owner is None)
+    confirm = NotDuplicateForm(
+        request.POST or None, label=_("This is a different person; save anyway")
+    )
+    possible = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        org, title = data.pop("role_organization"), data.pop("role_title")
-        person = actions.save_person(
-            actor=request.user,
-            organization=owner,
-            roles=[(org, title)] if org else [],
-            **data,
-        )
-        messages.success(request, _("Person added."))
-        return redirect(person)
-    return render(request, "partners/person_form.html", {"form": form})
+        if not confirm.confirmed():
+            possible = queries.possible_duplicate_people(
+                request.user, name=data["name"], email=data["email"]
+            )
+        if not possible:
+            org, title = data.pop("role_organization"), data.pop("role_title")
+            person = actions.save_person(
+                actor=request.user,
+                organization=owner,
+                roles=[(org, title)] if org else [],
+                **data,
+            )
+            messages.success(request, _("Person added."))
+            return redirect(person)
+    context = {"form": form, "possible": possible, "confirm": confirm}
+    return render(request, "partners/person_form.html", context)
 
 
 @login_required
