@@ -187,3 +187,219 @@ def test_csv_exports_neutralize_formula_cells(cast):
         dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@")]
         assert not dangerous, (url, dangerous)
         assert any(c.startswith("'=") or c.startswith("'+") for c in cells), url
+
+
+# -- the data portal: an analyst's upload, validated and loaded by a background task ---------
+
+from data.tests.conftest import catalog, county_files, store_root  # noqa: E402, F401
+
+DATA_HEADER = "year,geo,age,sex,race,cause\n"
+
+
+def data_corpus(limit: int) -> dict[str, tuple[str, bytes, str]]:
+    """(file name, content, words the page must show) for the data portal's upload."""
+    good = "2024,{tract},30,F,hispanic,J45.909\n"
+    return {
+        "latin-1": (
+            "ed.csv",
+            (DATA_HEADER + "2024,Peñas,30,F,hispanic,J45\n").encode("latin-1"),
+            "not UTF-8",
+        ),
+        # (a file wholly in semicolons is sniffed and loads correctly; a mixed one can't)
+        "semicolons": ("ed.csv", (DATA_HEADER + good.replace(",", ";")).encode(), "column"),
+        "header only": ("ed.csv", DATA_HEADER.encode(), "no data rows"),
+        "empty": ("ed.csv", b"", "empty"),
+        "over the limit": ("ed.csv", DATA_HEADER.encode() + b"9" * (limit + 1), "limit"),
+        # one line of 4 MB: longer than the reader accepts, without writing a gigabyte
+        "huge line": ("ed.csv", DATA_HEADER.encode() + b"2024," + b"9" * (4 << 20), "line"),
+        "formula": (
+            "ed.csv",
+            (DATA_HEADER + '2024,"=HYPERLINK(""http://x"",""y"")",30,F,hispanic,J45\n').encode(),
+            "geo",
+        ),
+        "types": ("ed.csv", (DATA_HEADER + good.replace(",30,", ",old,")).encode(), "age"),
+        "zip": ("ed.zip", zip_bomb(), "Upload a .csv or .parquet file"),
+        "zip named csv": ("ed.csv", zip_bomb(), "UTF-8"),
+        "parquet that is not": ("ed.parquet", b"name,value\n1,2\n", "not Parquet"),
+    }
+
+
+def test_bad_data_files_are_refused_and_the_store_is_unchanged(
+    cast,
+    catalog,  # noqa: F811 (fixture)
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from data import portal
+    from data.models import Dataset, Upload
+
+    settings.DATA_UPLOAD_MAX_BYTES = 8 << 20
+    dataset = catalog["datasets"]["ed_visits"]
+    tract = portal.units("tract")[0][0]
+    root = Path(settings.DATA_ROOT)
+    manifest = (root / "manifest.json").read_bytes()
+    files = _files(root)
+    datasets = list(Dataset.objects.order_by("pk").values())
+    client = Client()
+    client.force_login(cast.analyst)
+    for label, (name, content, words) in data_corpus(settings.DATA_UPLOAD_MAX_BYTES).items():
+        body = content.replace(b"{tract}", tract.encode())
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/data/datasets/{dataset.pk}/upload/",
+                {"file": SimpleUploadedFile(name, body, "text/csv")},
+            )
+        if response.status_code == 302:  # staged; the task ran and refused it
+            item = Upload.objects.latest("pk")
+            assert item.status == Upload.Status.FAILED, (label, item.status, item.message)
+            assert response["Location"] == f"/data/uploads/{item.pk}/", label
+            page = client.get(response["Location"]).content.decode()
+            assert "nothing was stored" in page or "could not be read" in page, label
+        else:
+            assert response.status_code == 200, (label, response.status_code)
+            page = response.content.decode()
+        assert words.lower() in page.lower(), (label, words)
+        assert len(page) < 200_000, label  # names the problem, doesn't echo the file
+        portal.reset()
+        assert (root / "manifest.json").read_bytes() == manifest, label
+        assert _files(root) == files, label
+    assert list(Dataset.objects.order_by("pk").values()) == datasets
+    assert not Upload.objects.exclude(status=Upload.Status.FAILED).exists()
+
+
+def test_data_excel_export_neutralizes_formula_cells(client, catalog):  # noqa: F811
+    from openpyxl import load_workbook
+
+    from data.tests.conftest import story_query
+
+    dataset = catalog["datasets"]["ed_visits"]
+    dataset.source = "@SUM(A1)"
+    dataset.save()
+    for measure in catalog["measures"].values():
+        measure.label = '=HYPERLINK("http://x","y")'
+        measure.unit = "+1 per 1,000"
+        measure.save()
+    response = client.get(f"/data/query.xlsx?{story_query()}")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    formulas = [c.coordinate for c in cells if c.data_type == "f"]
+    dangerous = [c.value for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert not formulas and not dangerous, (formulas, dangerous)
+    values = [c.value for c in cells]
+    assert "'@SUM(A1)" in values
+    assert any(isinstance(v, str) and v.startswith("'=HYPERLINK") for v in values)
+
+
+# -- every other upload path: the same document corpus, the same refusal ---------------------
+
+from grants.tests.conftest import cycle, program  # noqa: E402, F401
+
+
+def _upload_paths(cast, cycle) -> tuple[list, object]:  # noqa: F811 (fixture)
+    """(label, user, url, other fields, file field, querysets that must not grow)."""
+    from data.models import DataAgreement, EvidenceItem
+    from grants.models import Application
+    from grants.tests.factories import make_application
+    from network.models import Relationship
+    from regulatory.models import Complaint, ComplaintFile
+
+    campaign = make_campaign(cast.org_a)
+    application = make_application(cycle, cast.partner_a, cast.org_a, submit=False)
+    return [
+        (
+            "data evidence",
+            cast.partner_a,
+            "/data/evidence/new/",
+            {
+                "title": "Testimony",
+                "kind": "testimony",
+                "issue_area": "housing",
+                "summary": "Mold",
+                "visibility": "private",
+            },
+            "file",
+            [EvidenceItem.objects],
+        ),
+        (
+            "data agreement",
+            cast.admin,
+            "/data/agreements/new/",
+            {
+                "organization": cast.org_a.pk,
+                "title": "ED data",
+                "parties": "Dept",
+                "purpose": "Campaign",
+                "start": "2025-01-01",
+                "expires": "2026-01-01",
+            },
+            "file",
+            [DataAgreement.objects],
+        ),
+        (
+            "network import",
+            cast.partner_a,
+            "/network/import/",
+            {"visibility": "private"},
+            "file",
+            [Relationship.objects],
+        ),
+        (
+            "complaint photos",
+            cast.partner_a,
+            "/regulatory/complaints/new/",
+            {
+                "organization": cast.org_a.pk,
+                "campaign": campaign.pk,
+                "category": "housing",
+                "violation_type": "mold",
+                "issue": "Mold in three units.",
+                "address": "12 Maple Court",
+                "language": "Spanish",
+            },
+            "photos",
+            [Complaint.objects, ComplaintFile.objects],
+        ),
+        (
+            "grant document",
+            cast.partner_a,
+            f"/grants/applications/{application.pk}/documents/",
+            {"requirement": cycle.required_documents.first().pk},
+            "file",
+            [Application.objects, application.documents],
+        ),
+    ], application.documents
+
+
+def test_bad_files_are_refused_on_every_other_upload_path(
+    cast,
+    cycle,  # noqa: F811 (fixture)
+    settings,
+    small_limit,
+):
+    paths, documents = _upload_paths(cast, cycle)
+    media = Path(settings.MEDIA_ROOT)
+    before = _files(media) if media.exists() else []
+    counts = {label: [q.count() for q in qs] for label, _u, _p, _f, _n, qs in paths}
+    assert documents.count() == counts["grant document"][1]
+    for label, user, url, fields, field, empty in paths:
+        client = Client()
+        client.force_login(user)
+        for name, content, words in document_corpus(small_limit):
+            response = client.post(url, {**fields, field: SimpleUploadedFile(name, content)})
+            assert response.status_code in (200, 400), (label, name, response.status_code)
+            page = response.content.decode()
+            if label == "network import" and content and not name.endswith(".csv"):
+                words = "Upload a .csv file."  # the import takes CSV only
+            if label == "complaint photos" and content and not name.endswith(".png"):
+                words = "Photos must be JPEG or PNG images."
+            assert words in page, (label, name, words)
+        assert [q.count() for q in empty] == counts[label], label
+    after = _files(media) if media.exists() else []
+    assert after == before
