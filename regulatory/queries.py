@@ -200,7 +200,8 @@ def neighborhood_map(complaints: QuerySet[Complaint], months: list[date]) -> Nei
         ((names[k], n) for k, n in counts.items() if k not in matched), key=lambda r: (-r[1], r[0])
     )
     values = sorted({counts.get(s.name.strip().casefold(), 0) for s in shapes} - {0})
-    breaks = _breaks(values)
+    # Counts are whole numbers: class limits are too.
+    breaks = [int(b) for b in _breaks([float(v) for v in values])]
     drawn, rows = [], []
     for s in shapes:
         n = counts.get(s.name.strip().casefold(), 0)
