@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import DepartmentRole, User
-from support.notifications import _send  # one mailer for the whole project
+from powershare.mail import send_to_users
 
 if TYPE_CHECKING:
     from accountability.models import AccessRequest, Recommendation
@@ -35,7 +35,7 @@ def response_reminder(recommendation: Recommendation, *, today: date) -> int:
     """Remind the responders that a response is due soon; returns how many were written to."""
     recipients = responders(recommendation)
     days = (recommendation.response_due - today).days  # type: ignore[operator]
-    _send(
+    send_to_users(
         recipients,
         actor=None,
         subject=lambda: (
@@ -54,7 +54,7 @@ def response_reminder(recommendation: Recommendation, *, today: date) -> int:
 
 def recommendation_adopted(recommendation: Recommendation, *, actor: Any) -> None:
     """Tell the responders that the board adopted a recommendation and when the answer is due."""
-    _send(
+    send_to_users(
         responders(recommendation),
         actor=actor,
         subject=lambda: (
@@ -72,7 +72,7 @@ def recommendation_adopted(recommendation: Recommendation, *, actor: Any) -> Non
 def access_requested(access: AccessRequest) -> None:
     """Tell department admins that someone needs interpretation or another accommodation."""
     admins = User.objects.filter(is_active=True, department_role=DepartmentRole.ADMIN)
-    _send(
+    send_to_users(
         admins,
         actor=access.requested_by,
         subject=lambda: (

@@ -3,17 +3,13 @@ each message in its recipient's language, and only to people who can read the as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from powershare.mail import send_to_users
 from support.models import Ask, AskEvent
 
 
@@ -38,42 +34,9 @@ def _liaisons(ask: Ask) -> list[User]:
     )
 
 
-def _send(
-    recipients: Iterable[User | None],
-    *,
-    actor: Any,
-    subject: Callable[[], str],
-    template: str,
-    context: dict[str, Any],
-) -> None:
-    """Render one message per recipient (never the actor) and send them after commit."""
-    messages = []
-    seen: set[int] = set()
-    for user in recipients:
-        if user is None or user.pk in seen or user.pk == getattr(actor, "pk", None):
-            continue
-        if not user.is_active or not user.email:
-            continue
-        seen.add(user.pk)
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            # Header injection guard: a subject is one line whatever the ask's title holds.
-            line = " ".join(subject().split())
-            body = render_to_string(template, {**context, "recipient": user})
-        messages.append((line, body, user.email))
-    if not messages:
-        return
-
-    def deliver() -> None:
-        for line, body, email in messages:
-            send_mail(line, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False)
-
-    # robust: a mail server failure after commit is logged, not turned into an error page.
-    transaction.on_commit(deliver, robust=True)
-
-
 def new_ask(ask: Ask, *, actor: Any) -> None:
     """Tell the organization's liaisons that it asked for support."""
-    _send(
+    send_to_users(
         _liaisons(ask),
         actor=actor,
         subject=lambda: (
@@ -87,7 +50,7 @@ def new_ask(ask: Ask, *, actor: Any) -> None:
 
 def status_changed(ask: Ask, event: AskEvent, *, actor: Any) -> None:
     """Tell the asking organization's members, and the owner, that the status changed."""
-    _send(
+    send_to_users(
         [*_members(ask), ask.owner],
         actor=actor,
         subject=lambda: (
@@ -101,7 +64,7 @@ def status_changed(ask: Ask, event: AskEvent, *, actor: Any) -> None:
 
 def assigned(ask: Ask, owner: User, *, actor: Any) -> None:
     """Tell the new owner that an ask is now theirs."""
-    _send(
+    send_to_users(
         [owner],
         actor=actor,
         subject=lambda: _("You now own the ask “%(title)s”") % {"title": ask.title},
@@ -113,7 +76,7 @@ def assigned(ask: Ask, owner: User, *, actor: Any) -> None:
 def commented(ask: Ask, event: AskEvent, *, actor: Any, by_asker: bool) -> None:
     """A comment goes to the other side: staff comments to the members, partners' to the owner."""
     recipients = [ask.owner] if by_asker else _members(ask)
-    _send(
+    send_to_users(
         recipients,
         actor=actor,
         subject=lambda: _("New comment on the ask “%(title)s”") % {"title": ask.title},
