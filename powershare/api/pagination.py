@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +28,16 @@ class PageParams(Schema):
     )
 
 
+def _as_utc(moment: datetime) -> datetime:
+    """The moment in UTC: databases refuse odd offsets (PostgreSQL stops at ±15:59)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+23:00: before anything was recorded
+        return datetime.min.replace(tzinfo=UTC)
+
+
 def _link(request: HttpRequest, page: int) -> str:
     query = request.GET.copy()
     query["page"] = str(page)
@@ -44,7 +54,7 @@ def paginate(
 ) -> dict[str, Any]:
     """One page of ``queryset`` (filtered by ``updated_since``), each record ``serialize``d."""
     if params.updated_since is not None:
-        queryset = queryset.filter(**{f"{updated_field}__gte": params.updated_since})
+        queryset = queryset.filter(**{f"{updated_field}__gte": _as_utc(params.updated_since)})
     queryset = queryset.order_by(updated_field, "pk")
     size = min(params.page_size or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
     count = queryset.count()
