@@ -32,6 +32,7 @@ from accountability.forms import (
 from accountability.models import Material, Meeting, OrganizerPosition, Recommendation
 from accountability.roster import submit_application, vacancies
 from partners.models import Campaign
+from powershare.forms import error_text
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import get_visible_or_404
 from support.models import Ask
@@ -41,10 +42,6 @@ def posted(request: HttpRequest) -> Any:
     """The form data of a POST, even an empty one (which must fail validation, not show a
     blank form); ``None`` for a GET."""
     return request.POST if request.method == "POST" else None
-
-
-def error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
 
 
 def board_or_404() -> Any:

@@ -28,18 +28,10 @@ from foundation.models import MIN_RESPONDENTS, Commitment, Instrument, Resource,
 from powershare.audit.models import AuditEvent
 from powershare.decorators import department_admin_required, department_required
 from powershare.exports import csv_response
+from powershare.forms import apply_action_errors
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import get_visible_or_404
 from support.models import Ask
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _history(record: Any) -> Any:
@@ -180,7 +172,7 @@ def _instrument_form(request: HttpRequest, instrument: Instrument | None) -> Htt
                     outline=data["outline"],
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             if instrument and saved.pk != instrument.pk:
                 messages.success(
@@ -233,7 +225,7 @@ def round_new(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, instrument=instrument, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Round opened. Staff can answer it now."))
             return redirect(round_)
@@ -273,7 +265,7 @@ def round_answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.submit_response(actor=request.user, round=round_, answers=form.answers())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(
                 request, _("Thank you. Your answers are saved; only you can see them.")
@@ -408,7 +400,7 @@ def _risk_form(request: HttpRequest, risk: Risk | None) -> HttpResponse:
             else:
                 saved = actions.create_risk(actor=request.user, m2m=m2m, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Risk saved."))
             return redirect(saved)
@@ -529,7 +521,7 @@ def _resource_form(request: HttpRequest, resource: Resource | None) -> HttpRespo
             else:
                 saved = actions.create_resource(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Resource saved."))
             return redirect(saved)
@@ -576,7 +568,7 @@ def commitment_new(request: HttpRequest, pk: int) -> HttpResponse:
                 ask=ask,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Commitment recorded."))
             return redirect(resource)
@@ -675,7 +667,7 @@ def ask_classify(request: HttpRequest, ask_pk: int) -> HttpResponse:
         except actions.LobbyingWarning as error:
             warning = " ".join(error.messages)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("The support is classified and kept with the ask."))
             return redirect("foundation:ask_classify", ask_pk=ask.pk)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,20 @@ class USWDSMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+
+
+def apply_action_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put an action's ValidationError on the form: on its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def error_text(error: ValidationError) -> str:
+    """An action's ValidationError as one sentence for a message."""
+    return " ".join(str(m) for m in error.messages)
 
 
 class Form(USWDSMixin, forms.Form):

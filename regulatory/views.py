@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 
 from powershare.decorators import department_required
 from powershare.exports import csv_response
+from powershare.forms import apply_action_errors
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import can_view, get_visible_or_404
 from regulatory import actions, queries, rules
@@ -49,14 +50,6 @@ from regulatory.models import (
     Retaliation,
     Violation,
 )
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _status(form: Any) -> int:
@@ -120,7 +113,7 @@ def _authority_form(request: HttpRequest, authority: Authority | None) -> HttpRe
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Authority saved."))
             return redirect(saved)
@@ -241,7 +234,7 @@ def _action_form(request: HttpRequest, action: RegulatoryAction | None) -> HttpR
                 **data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Regulatory action saved."))
             return redirect(saved)
@@ -360,7 +353,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         try:
             complaint = actions.file_complaint(actor=user, photos=photos, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(
                 request,
@@ -425,7 +418,7 @@ def complaint_triage(request: HttpRequest, pk: int) -> HttpResponse:
                 },
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Triage saved."))
             return redirect(complaint)
@@ -445,7 +438,7 @@ def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
                 scheduled_for=form.cleaned_data["scheduled_for"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Inspection scheduled."))
             return redirect(complaint)
@@ -477,7 +470,7 @@ def violation_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_violation(actor=request.user, complaint=complaint, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Violation recorded."))
             return redirect(complaint)
@@ -519,7 +512,7 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
                 files=data["files"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("The complaint is closed."))
             return redirect(complaint)
@@ -577,7 +570,7 @@ def retaliation_new(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, complaint=complaint, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("The retaliation report was recorded."))
             return redirect(retaliation)
@@ -726,7 +719,7 @@ def _period_form(request: HttpRequest, period: CommentPeriod | None) -> HttpResp
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Comment period saved."))
             return redirect(saved)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from powershare.exports import csv_response
+from powershare.forms import error_text
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import DISCLOSURE_NOTICE, get_visible_or_404
 from support import actions, queries, rules
@@ -33,13 +34,6 @@ def _get_ask(request: HttpRequest, pk: int) -> Ask:
         request.user,
         pk=pk,
     )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
-
-
-# The list -----------------------------------------------------------------------------------
 
 
 def ask_list(request: HttpRequest) -> HttpResponse:
@@ -201,9 +195,9 @@ def ask_status(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         if declining:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
             return _detail(request, ask, status=400, decline_form=form)
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect(ask)
     messages.success(
         request, _("The ask is now: %(status)s.") % {"status": ask.get_status_display()}
@@ -231,9 +225,9 @@ def ask_deliver(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             if Ask.Status.DELIVERED not in ask.next_statuses():
-                messages.error(request, _error_text(error))  # no delivery form to show it on
+                messages.error(request, error_text(error))  # no delivery form to show it on
                 return redirect(ask)
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, _("Delivered. The organization has been told."))
             return redirect(ask)
@@ -255,9 +249,9 @@ def ask_assign(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             if not ask.is_open:
-                messages.error(request, _error_text(error))  # no assignment form to show it on
+                messages.error(request, error_text(error))  # no assignment form to show it on
                 return redirect(ask)
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             if owner:
                 messages.success(request, _("%(name)s now owns this ask.") % {"name": owner})
@@ -278,7 +272,7 @@ def ask_comment(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_comment(actor=request.user, ask=ask, text=form.cleaned_data["text"])
         except ValidationError as error:
-            form.add_error("text", _error_text(error))
+            form.add_error("text", error_text(error))
         else:
             messages.success(request, _("Comment added."))
             return redirect(ask)
@@ -305,7 +299,7 @@ def ask_new(request: HttpRequest) -> HttpResponse:
         try:
             ask = actions.submit_ask(actor=request.user, **data)
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, _("Your ask was sent to the department."))
             return redirect(ask)
@@ -328,7 +322,7 @@ def ask_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_ask(actor=request.user, ask=stored, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, _("Ask saved."))
             return redirect(stored)

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from grants import actions, queries, rules
 from grants.forms import ApplicationForm, DocumentForm, FilterForm, NoteForm, ScreenForm, StartForm
 from grants.models import ApplicationDocument, Cycle
-from grants.views.common import attach, error_text, get_application, get_cycle, get_staff_cycle
+from grants.views.common import get_application, get_cycle, get_staff_cycle
 from powershare.decorators import department_required
 from powershare.exports import csv_response
+from powershare.forms import apply_action_errors, error_text
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import DISCLOSURE_NOTICE
 
@@ -39,7 +40,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
                 project_title=form.cleaned_data["project_title"],
             )
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(
                 request,
@@ -105,7 +106,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, application=application, answers=form.answers(), **fields
             )
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Draft saved."))
             return redirect("grants:application_edit", application.pk)
@@ -139,7 +140,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
                 requirement=form.cleaned_data["requirement"],
             )
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Document attached."))
             return redirect("grants:application_edit", application.pk)

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from grants import actions, queries, rules
 from grants.forms import AwardForm, PaidForm, PaymentForm, ReportDueForm, ReportForm
 from grants.models import Payment, Report
-from grants.views.common import attach, error_text, get_award
+from grants.views.common import get_award
 from powershare.decorators import department_required
+from powershare.forms import apply_action_errors, error_text
 
 
 def _award_page(request: HttpRequest, award, status: int = 200, **forms: object) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -55,7 +56,7 @@ def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **fields,
             )
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Award saved."))
             return redirect(award)
@@ -85,7 +86,7 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.schedule_payment(actor=request.user, award=award, **form.cleaned_data)
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Installment scheduled."))
             return redirect(award)
@@ -119,7 +120,7 @@ def report_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.schedule_report(actor=request.user, award=award, due=form.cleaned_data["due"])
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Report scheduled."))
             return redirect(award)
@@ -140,7 +141,7 @@ def report(request: HttpRequest, pk: int, report: int) -> HttpResponse:
             try:
                 actions.submit_report(actor=request.user, report=due, **form.cleaned_data)
             except ValidationError as error:
-                attach(form, error)
+                apply_action_errors(form, error)
             else:
                 messages.success(request, _("Thank you: your report was sent."))
                 return redirect(award)

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from grants import rules
 from grants.models import Application, Award, Cycle
 from powershare.visibility import get_visible_or_404
-
-
-def error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
-
-
-def attach(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put an action's errors on the form: on the named fields when it has them."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def get_cycle(request: HttpRequest, pk: int) -> Cycle:

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from grants import actions, queries, rules
 from grants.forms import ITEM_FORMS, CycleForm, ProgramForm
 from grants.models import Cycle, PanelMember, Program
-from grants.views.common import attach, error_text, get_cycle, get_staff_cycle
+from grants.views.common import get_cycle, get_staff_cycle
 from powershare.decorators import department_required
+from powershare.forms import apply_action_errors, error_text
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -50,7 +51,7 @@ def program_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, approval_steps=form.cleaned_steps(), **fields
             )
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Program created."))
             return redirect(program)
@@ -87,7 +88,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, program=program, approval_steps=form.cleaned_steps(), **fields
             )
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Program saved."))
             return redirect(program)
@@ -107,7 +108,7 @@ def cycle_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             cycle = actions.create_cycle(actor=request.user, program=program, **form.cleaned_data)
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(
                 request,
@@ -153,7 +154,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_cycle(actor=request.user, cycle=cycle, **form.cleaned_data)
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Cycle saved."))
             return redirect(cycle)
@@ -193,7 +194,7 @@ def item_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         try:
             actions.add_item(actor=request.user, cycle=cycle, kind=kind, **form.cleaned_data)
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(request, _("Added."))
             return redirect(cycle)

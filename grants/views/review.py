@@ -29,9 +29,10 @@ from grants.models import (
     Review,
     ReviewerInterest,
 )
-from grants.views.common import attach, error_text, get_application, get_cycle, get_staff_cycle
+from grants.views.common import get_application, get_cycle, get_staff_cycle
 from powershare.decorators import department_required
 from powershare.exports import csv_response
+from powershare.forms import apply_action_errors, error_text
 from powershare.pagination import paginate
 
 # The panel ---------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 submit=submit,
             )
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             if submit:
                 messages.success(
@@ -385,7 +386,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"excess": over.excess},
             )
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             messages.success(
                 request,
@@ -425,7 +426,7 @@ def interest(request: HttpRequest) -> HttpResponse:
         try:
             actions.submit_interest(**form.cleaned_data)
         except ValidationError as error:
-            attach(form, error)
+            apply_action_errors(form, error)
         else:
             return render(request, "grants/interest_thanks.html")
     return render(
