@@ -45,18 +45,39 @@ def _maxrss_mb() -> float:
 def _files(cache: Path, scale: int, seed: int) -> Path:
     directory = cache / f"county-{seed}-{scale}"
     if not (directory / "done.json").exists():
-        from .synth import write_county_files
-
         print(
             f"generating {scale:,} events into {directory} (cached for next time) ...", flush=True
         )
-        shutil.rmtree(directory, ignore_errors=True)
-        start = time.perf_counter()
-        files = write_county_files(directory, seed=seed, scale=scale, fmt="csv")
-        (directory / "done.json").write_text(
-            json.dumps({"rows": files.rows, "seconds": time.perf_counter() - start})
+        # In a process of its own: a child process inherits its parent's peak memory
+        # (Linux keeps maxrss across fork and exec), which would then show in every step.
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "powershare.stats.bench",
+                "--generate-into",
+                str(directory),
+                "--scale",
+                str(scale),
+                "--seed",
+                str(seed),
+            ],
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         )
+        if done.returncode != 0:
+            raise RuntimeError("generating the benchmark data failed")
     return directory
+
+
+def _generate(directory: Path, scale: int, seed: int) -> None:
+    from .synth import write_county_files
+
+    shutil.rmtree(directory, ignore_errors=True)
+    start = time.perf_counter()
+    files = write_county_files(directory, seed=seed, scale=scale, fmt="csv")
+    (directory / "done.json").write_text(
+        json.dumps({"rows": files.rows, "seconds": time.perf_counter() - start})
+    )
 
 
 def step_read_csv(directory: Path) -> dict:
@@ -251,7 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default=".bench-data", help="where generated files are kept")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--dir", help=argparse.SUPPRESS)
+    parser.add_argument("--generate-into", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.generate_into:
+        _generate(Path(args.generate_into), args.scale, args.seed)
+        return 0
     if args.step:
         out = STEPS[args.step](Path(args.dir))
         out["maxrss_mb"] = round(_maxrss_mb(), 1)

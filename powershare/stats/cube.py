@@ -6,6 +6,7 @@ dense NumPy array; areas are a matrix product with the crosswalk; margins are su
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,17 +26,24 @@ class Axis:
 
 
 def dense(
-    table: pa.Table, keys: list[tuple[str, list]], nbins: int, column: str = "n"
+    table: pa.Table,
+    keys: list[tuple[str, list]],
+    nbins: int,
+    column: str = "n",
+    codes: Mapping[str, Sequence[str]] | None = None,
 ) -> np.ndarray:
     """Sum `column` of an aggregate into an array indexed by the keys' value lists, then bins.
 
-    Rows whose key value isn't listed (not expected after validation), and rows whose age
-    bin is NULL or negative (outside the bins), are dropped.
+    `codes` gives the value list of integer key columns (the engine's stored codes, see
+    engine.event_aggregate): their values are looked up by code without being decoded. Rows
+    whose key value isn't listed (not expected after validation), and rows whose age bin is
+    NULL or negative (outside the bins), are dropped.
     """
     shape = tuple(len(v) for _, v in keys) + (nbins,)
     if table.num_rows == 0:
         return np.zeros(shape)
-    idx = [_positions(table[name], values) for name, values in keys]
+    codes = codes or {}
+    idx = [_positions(table[name], values, codes.get(name)) for name, values in keys]
     idx.append(pc.fill_null(table["ab"], -1).to_numpy(zero_copy_only=False).astype(np.int64))
     ok = np.logical_and.reduce([i >= 0 for i in idx])
     weights = table[column].to_numpy(zero_copy_only=False).astype(float)
@@ -45,8 +53,12 @@ def dense(
     return np.bincount(flat, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
 
 
-def _positions(col: pa.ChunkedArray, values: list) -> np.ndarray:
+def _positions(
+    col: pa.ChunkedArray, values: list, code_list: Sequence[str] | None = None
+) -> np.ndarray:
     """Index of each value of `col` in `values` (-1 where it isn't listed, or null)."""
+    if code_list is not None and pa.types.is_integer(col.type):
+        return by_code(col, code_list, values)
     if pa.types.is_dictionary(col.type):
         # Look the (few) dictionary entries up once, then index by the codes.
         chunks = col.chunks
@@ -54,14 +66,34 @@ def _positions(col: pa.ChunkedArray, values: list) -> np.ndarray:
             return np.zeros(0, dtype=np.int64)
         if any(not c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
             chunks = col.unify_dictionaries().chunks
-        by_code = _positions(pa.chunked_array([chunks[0].dictionary]), values)
-        codes = np.concatenate(
+        lookup = _positions(pa.chunked_array([chunks[0].dictionary]), values)
+        indices = np.concatenate(
             [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks]
         ).astype(np.int64)
-        return np.where(codes >= 0, by_code[codes], -1)
+        return np.where(indices >= 0, lookup[indices], -1)
     value_set = pa.array(values, type=col.type) if values else pa.array([], type=col.type)
     pos = pc.fill_null(pc.index_in(col, value_set=value_set), -1)
     return pos.to_numpy().astype(np.int64)
+
+
+def by_code(col: pa.ChunkedArray, code_list: Sequence[str], values: list) -> np.ndarray:
+    """Index in `values` of each code of an integer column (`code_list[code]` is its value;
+    -1 for nulls, codes out of range and values not listed)."""
+    where = {v: i for i, v in enumerate(values)}
+    # One more slot at the end for nulls and codes out of range.
+    lookup = np.array([where.get(v, -1) for v in code_list] + [-1], dtype=np.int64)
+    raw = pc.fill_null(col, -1).to_numpy().astype(np.int64)
+    raw[(raw < 0) | (raw >= len(code_list))] = len(code_list)
+    return lookup[raw]
+
+
+def codes_present(col: pa.ChunkedArray, code_list: Sequence[str] | None) -> set[str]:
+    """The distinct values of a key column: decoded through `code_list` if it holds codes."""
+    if code_list is not None and pa.types.is_integer(col.type):
+        raw = pc.drop_null(col).to_numpy().astype(np.int64)
+        raw = raw[(raw >= 0) & (raw < len(code_list))]
+        return {code_list[int(c)] for c in np.flatnonzero(np.bincount(raw))}
+    return set(pc.unique(col).to_pylist())
 
 
 def with_totals(arr: np.ndarray, axes: list[Axis]) -> np.ndarray:
@@ -109,8 +141,7 @@ def rate_stats(
         crude = np.where(p > 0, n / p, np.nan)
         crude_lo = np.where(p > 0, lo / p, np.nan)
         crude_hi = np.where(p > 0, hi / p, np.nan)
-    w = np.broadcast_to(weights, counts.shape)
-    adj = direct_adjust(counts, pops, w, conf, method)
+    adj = direct_adjust(counts, pops, weights, conf, method)
     a_rate, a_var = adj.rate.ravel(), adj.variance.ravel()
     no_pop = p <= 0
     a_rate = np.where(no_pop, np.nan, a_rate)

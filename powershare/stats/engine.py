@@ -262,7 +262,8 @@ def event_aggregate(
 
     `coded=True` (DuckDB over the store only) groups by the integer code columns stored
     beside geo, race and sex (codes.KEY_CODES) and bins ages with DuckDB's array_extract;
-    the key columns then hold codes, which `decode_keys` turns back into values.
+    the key columns then hold codes, which `cube.dense` looks up by the code lists
+    (`Source.key_codes`).
     """
     t = t.filter(_years(t, years), *measure.denominator_filter(t))
     names = ["geo", *strata]
@@ -281,22 +282,6 @@ def _dictionary_encoded(table: pa.Table) -> pa.Table:
     for i, field in enumerate(table.schema):
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             table = table.set_column(i, field.name, table[i].dictionary_encode())
-    return table
-
-
-def decode_keys(table: pa.Table, codes: Mapping[str, Sequence[str]]) -> pa.Table:
-    """Integer key columns of an aggregate as dictionary arrays of their code lists."""
-    for name, values in codes.items():
-        if name not in table.column_names or not pa.types.is_integer(table[name].type):
-            continue
-        dictionary = pa.array(list(values), type=pa.string())
-        column = table[name].cast(pa.int32())
-        chunks = [pa.DictionaryArray.from_arrays(c, dictionary) for c in column.chunks]
-        table = table.set_column(
-            table.column_names.index(name),
-            name,
-            pa.chunked_array(chunks, type=pa.dictionary(pa.int32(), pa.string())),
-        )
     return table
 
 

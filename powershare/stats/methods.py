@@ -16,12 +16,53 @@ from scipy import stats as sps
 Array = np.ndarray
 
 
+#: Shapes from which Wilson-Hilferty's start is close enough for Halley's steps.
+_HALLEY_MIN_SHAPE = 10.0
+#: A Halley step this small (relative) leaves an error far below double precision.
+_HALLEY_TOL = 1e-6
+
+
 def gamma_ppf(q: float, shape: Array | float, scale: Array | float = 1.0) -> Array:
-    """Quantile of the gamma distribution (scipy.special directly: no per-call checks)."""
+    """Quantile of the gamma distribution (no per-call argument checks)."""
     a = np.asarray(shape, dtype=float)
     with np.errstate(invalid="ignore"):
-        out = special.gammaincinv(np.where(a > 0, a, 1.0), q) * np.asarray(scale, dtype=float)
+        out = gammaincinv(np.where(a > 0, a, 1.0), q) * np.asarray(scale, dtype=float)
     return np.where(a > 0, out, np.where(a == 0, 0.0, np.nan))
+
+
+def gammaincinv(a: Array | float, q: float, max_steps: int = 4) -> Array:
+    """x with P(a, x) = q (the regularized lower incomplete gamma), like scipy's gammaincinv.
+
+    For shapes of 10 and more: Wilson-Hilferty's normal approximation, then Halley's steps
+    on scipy's gammainc until a step is below 1e-6 of x (one step, mostly): about twice as
+    fast as scipy's inversion and equal to it within 1e-14 (tests check). Smaller shapes, and
+    any value that doesn't settle, go to scipy's inversion.
+    """
+    shape = np.asarray(a, dtype=float)
+    flat = shape.ravel()
+    out = np.full(flat.shape, np.nan)
+    todo = np.flatnonzero(flat >= _HALLEY_MIN_SHAPE)
+    if todo.size:
+        s = flat[todo]
+        z = special.ndtri(q)
+        x = s * (1 - 1 / (9 * s) + z / (3 * np.sqrt(s))) ** 3
+        log_gamma = special.gammaln(s)
+        for _ in range(max_steps):
+            with np.errstate(all="ignore"):
+                density = np.exp(special.xlogy(s - 1, x) - x - log_gamma)
+                r = (special.gammainc(s, x) - q) / density
+                step = r / (1 - 0.5 * r * ((s - 1) / x - 1))
+                x = x - step
+            done = np.abs(step) <= _HALLEY_TOL * x
+            out[todo[done]] = x[done]
+            going = ~done & np.isfinite(x) & (x > 0)
+            todo, s, x, log_gamma = todo[going], s[going], x[going], log_gamma[going]
+            if not todo.size:
+                break
+    rest = np.isnan(out)
+    if rest.any():
+        out[rest] = special.gammaincinv(flat[rest], q)
+    return out.reshape(shape.shape)
 
 
 @functools.lru_cache(maxsize=64)
@@ -31,18 +72,40 @@ def _z(conf_level: float) -> float:
     return float(sps.norm.ppf(1 - (1 - conf_level) / 2))
 
 
+#: Whole counts below this get their Garwood limits from a table made once per confidence level.
+GARWOOD_TABLE_SIZE = 1 << 14
+
+
 def poisson_ci(count: Array | float, conf_level: float = 0.95) -> tuple[Array, Array]:
     """Exact (Garwood 1936) confidence limits for a Poisson count.
 
     Works for non-integer counts (population-weighted allocations) via the gamma form.
     """
     x = np.asarray(count, dtype=float)
-    if x.size > 64:
-        # Counts repeat (small ones especially): invert the gamma once per distinct count.
-        values, inverse = np.unique(x, return_inverse=True)
-        lower, upper = _garwood(values, conf_level)
-        return lower[inverse].reshape(x.shape), upper[inverse].reshape(x.shape)
-    return _garwood(x, conf_level)
+    if x.size <= 64:
+        return _garwood(x, conf_level)
+    # Most counts are whole and small: their limits come from a table; the rest are
+    # inverted once per distinct value.
+    lower, upper = np.empty_like(x), np.empty_like(x)
+    whole = (x >= 0) & (x < GARWOOD_TABLE_SIZE) & (x == np.floor(x))
+    if whole.any():
+        table_lower, table_upper = _garwood_table(conf_level)
+        index = x[whole].astype(np.int64)
+        lower[whole], upper[whole] = table_lower[index], table_upper[index]
+    rest = ~whole
+    if rest.any():
+        values, inverse = np.unique(x[rest], return_inverse=True)
+        rest_lower, rest_upper = _garwood(values, conf_level)
+        lower[rest], upper[rest] = rest_lower[inverse], rest_upper[inverse]
+    return lower, upper
+
+
+@functools.lru_cache(maxsize=8)
+def _garwood_table(conf_level: float) -> tuple[Array, Array]:
+    lower, upper = _garwood(np.arange(GARWOOD_TABLE_SIZE, dtype=float), conf_level)
+    lower.setflags(write=False)
+    upper.setflags(write=False)
+    return lower, upper
 
 
 def _garwood(x: Array, conf_level: float) -> tuple[Array, Array]:
@@ -111,15 +174,14 @@ def direct_adjust(
     d = np.asarray(counts, dtype=float)
     n = np.asarray(pops, dtype=float)
     w = np.asarray(weights, dtype=float)
-    w = w / w.sum(axis=-1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate_i = np.where(n > 0, d / n, 0.0)
-        var_i = np.where(n > 0, d / (n * n), 0.0)
-        wm_i = np.where(n > 0, w / n, 0.0)
-    undefined = ((n <= 0) & (d > 0)).any(axis=-1)
-    rate = (w * rate_i).sum(axis=-1)
-    var = (w * w * var_i).sum(axis=-1)
-    wm = wm_i.max(axis=-1)
+    w = w / w.sum(axis=-1, keepdims=True)  # before broadcasting: one row of weights, mostly
+    has_pop = n > 0
+    # w_i / n_i, and 0 where an age group has no population: the one array every sum needs.
+    w_per = np.divide(w, n, out=np.zeros(np.broadcast_shapes(w.shape, n.shape)), where=has_pop)
+    undefined = (~has_pop & (d > 0)).any(axis=-1)
+    rate = np.einsum("...i,...i->...", w_per, d)  # sum of w_i d_i / n_i
+    var = np.einsum("...i,...i,...i->...", w_per, w_per, d)  # sum of w_i^2 d_i / n_i^2
+    wm = w_per.max(axis=-1)
     alpha = 1 - conf_level
     if method == "gamma":
         with np.errstate(divide="ignore", invalid="ignore"):

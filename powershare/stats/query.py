@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import pyarrow.compute as pc
 from scipy import sparse
 
 from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, bounds_of, parse_age_groups
-from .cube import Axis, dense, proportion_stats, rate_stats, ratios, with_totals
+from .cube import Axis, codes_present, dense, proportion_stats, rate_stats, ratios, with_totals
 from .engine import (
     Source,
     base_population,
-    decode_keys,
     event_aggregate,
     population_aggregate,
 )
@@ -174,8 +172,6 @@ def run_query(
         ),
         policy.time_limit_seconds,
     )
-    if codes is not None:
-        ev = decode_keys(ev, codes)
     pop = None
     if is_rate:
         people = source.table(measure.population)
@@ -194,15 +190,21 @@ def run_query(
             policy.time_limit_seconds,
             cache=True,  # denominators change rarely; the cache is keyed by their version
         )
-    values = _stratum_values(strata_db, query, ev, pop)
+    in_pop = None
+    if pop is not None:
+        # The strata values in the (kept) denominators, kept with them.
+        in_pop = source.derived(
+            ("strata", *pkey), lambda: {s: codes_present(pop[s], None) for s in strata_db}
+        )
+    values = _stratum_values(strata_db, query, ev, in_pop, codes)
     keys = [("geo", geo.base_codes)] + [(s, values[s]) for s in strata_db]
-    num = dense(ev, keys, nbins, "n")
+    num = dense(ev, keys, nbins, "n", codes)
     if pop is not None:
         # Denominators as an array, kept with the kept population aggregate.
         dkey = ("dense", *pkey, geo.version, tuple(tuple(v) for _, v in keys), nbins)
         den = source.derived(dkey, lambda: _read_only(dense(pop, keys, nbins, "n")))
     else:
-        den = dense(ev, keys, nbins, "d")
+        den = dense(ev, keys, nbins, "d", codes)
 
     # -- areas, age-group strata, margins -------------------------------------------------
     area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
@@ -363,16 +365,23 @@ def _check_custom_areas(
     return weights, pops
 
 
-def _stratum_values(strata: list[str], query: Query, ev: Any, pop: Any) -> dict[str, list]:
-    """Values of each stratum that occur in the events or the population, in code order."""
+def _stratum_values(
+    strata: list[str],
+    query: Query,
+    ev: Any,
+    in_pop: Mapping[str, set[str]] | None,
+    codes: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, list]:
+    """Values of each stratum that occur in the events or the population (`in_pop`), in
+    code order."""
     out: dict[str, list] = {}
     for s in strata:
         if s == "year":
             out[s] = sorted(set(query.years))
             continue
-        seen = set(pc.unique(ev[s]).to_pylist())
-        if pop is not None:
-            seen |= set(pc.unique(pop[s]).to_pylist())
+        seen = codes_present(ev[s], (codes or {}).get(s))
+        if in_pop is not None:
+            seen |= in_pop[s]
         order = list(RACE_CODES) if s == "race" else list(SEX_CODES)
         out[s] = [v for v in order if v in seen]
     return out

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import special
 
 from powershare.stats import CustomArea, Query, Store, SuppressionPolicy, run_query
 from powershare.stats.cube import dense
 from powershare.stats.engine import Source
-from powershare.stats.methods import gamma_ppf, poisson_ci
+from powershare.stats.methods import GARWOOD_TABLE_SIZE, gamma_ppf, gammaincinv, poisson_ci
 
 QUERIES = [
     Query("ed_visits_all", years=(2020, 2021, 2022), level="tract", by=("race",)),
@@ -85,3 +88,32 @@ def test_poisson_ci_of_many_counts_equals_the_direct_formula():
     # Equal up to the last bit or so: scipy's inversion isn't bit-stable across array layouts.
     np.testing.assert_allclose(lower, direct_lower, rtol=1e-13, atol=0)
     np.testing.assert_allclose(upper, direct_upper, rtol=1e-13, atol=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    shapes=st.lists(
+        st.floats(min_value=1e-3, max_value=1e8, allow_nan=False), min_size=1, max_size=50
+    ),
+    q=st.floats(min_value=5e-4, max_value=1 - 5e-4),
+)
+def test_gamma_quantile_equals_scipys_inversion(shapes, q):
+    a = np.array(shapes)
+    np.testing.assert_allclose(gammaincinv(a, q), special.gammaincinv(a, q), rtol=1e-13, atol=0)
+
+
+def test_gamma_quantile_of_odd_shapes_is_scipys():
+    a = np.array([np.nan, np.inf, 0.0, -1.0, 9.999, 10.0, 1e12])
+    np.testing.assert_array_equal(
+        np.isnan(gammaincinv(a, 0.975)), np.isnan(special.gammaincinv(a, 0.975))
+    )
+    assert gammaincinv(np.float64(50.0), 0.025).shape == ()
+
+
+def test_garwood_limits_from_the_table_equal_the_direct_formula():
+    counts = np.array([0, 1, 2, 10, 11, 999, GARWOOD_TABLE_SIZE - 1, GARWOOD_TABLE_SIZE, 10**6])
+    counts = np.repeat(counts, 10).astype(float)  # over 64 values: the table is used
+    lower, upper = poisson_ci(counts, 0.95)
+    small_lower, small_upper = poisson_ci(counts[::10], 0.95)  # 9 values: computed directly
+    np.testing.assert_allclose(lower[::10], small_lower, rtol=1e-13, atol=0)
+    np.testing.assert_allclose(upper[::10], small_upper, rtol=1e-13, atol=0)
