@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, DepartmentRole, Membership
+from powershare.api.webhooks import EVENTS
 from powershare.forms import Form
 
 
@@ -64,3 +65,17 @@ class ApiTokenForm(Form):
         help_text=_("What the token is for, e.g. “Action Network sync”."),
     )
     scope = forms.ChoiceField(label=_("Scope"), choices=ApiToken.Scope.choices)
+
+
+class WebhookForm(Form):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Where Powershare sends a signed POST; an https:// address on the internet."),
+    )
+    events = forms.MultipleChoiceField(label=_("Events"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = [(name, str(text)) for name, text in EVENTS.items()]

@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import actions
 from accounts.forms import (
@@ -17,11 +18,16 @@ from accounts.forms import (
     InviteMemberForm,
     InviteStaffForm,
     ProfileForm,
+    WebhookForm,
 )
 from accounts.models import ApiToken, Invitation, Membership, User
 from partners.models import Organization
 from partners.rules import can_manage_members
+from powershare.api import actions as webhook_actions
+from powershare.api import queries as webhook_queries
+from powershare.api.models import Webhook
 from powershare.decorators import department_admin_required
+from powershare.forms import apply_action_errors
 from powershare.visibility import get_visible_or_404
 
 
@@ -34,24 +40,36 @@ def profile(request: HttpRequest) -> HttpResponse:
         actions.update_profile(actor=user, **form.cleaned_data)
         messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
-    context = {
-        "form": form,
-        "memberships": user.memberships.select_related("organization"),
-        **_token_context(request),
-    }
-    return render(request, "accounts/profile.html", context)
+    return _profile_page(request, form=form)
 
 
 NEW_TOKEN_KEY = "accounts.new_api_token"
+NEW_WEBHOOK_KEY = "accounts.new_webhook_secret"
 
 
-def _token_context(request: HttpRequest, token_form: ApiTokenForm | None = None) -> dict:
-    # A new token's secret waits in the session for one page view, then it is gone.
-    return {
-        "token_form": token_form or ApiTokenForm(),
-        "tokens": ApiToken.objects.active().filter(user=request.user),
+def _profile_page(
+    request: HttpRequest,
+    *,
+    form: ProfileForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    webhook_form: WebhookForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    # A new token's or webhook's secret waits in the session for one page view, then it is gone.
+    user = request.user
+    context = {
+        "form": ProfileForm(initial={"name": user.name, "language": user.language})
+        if form is None
+        else form,
+        "memberships": user.memberships.select_related("organization"),
+        "token_form": ApiTokenForm() if token_form is None else token_form,
+        "tokens": ApiToken.objects.active().filter(user=user),
         "new_token": request.session.pop(NEW_TOKEN_KEY, None),
+        "webhook_form": WebhookForm() if webhook_form is None else webhook_form,
+        "webhooks": webhook_queries.webhook_summaries(user),
+        "new_webhook_secret": request.session.pop(NEW_WEBHOOK_KEY, None),
     }
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required
@@ -68,14 +86,7 @@ def create_api_token(request: HttpRequest) -> HttpResponse:
             request.session[NEW_TOKEN_KEY] = secret
             messages.success(request, _("Token created. Copy it now: it will not be shown again."))
             return redirect("accounts:profile")
-    user = request.user
-    profile_form = ProfileForm(initial={"name": user.name, "language": user.language})
-    context = {
-        "form": profile_form,
-        "memberships": user.memberships.select_related("organization"),
-        **_token_context(request, form),
-    }
-    return render(request, "accounts/profile.html", context, status=400)
+    return _profile_page(request, token_form=form, status=400)
 
 
 @login_required
@@ -85,6 +96,50 @@ def revoke_api_token(request: HttpRequest, pk: int) -> HttpResponse:
     actions.revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:profile")
+
+
+def _own_webhook_or_404(request: HttpRequest, pk: int) -> Webhook:
+    webhook = webhook_queries.own_webhook(request.user, pk)
+    if webhook is None:
+        raise Http404
+    return webhook
+
+
+@login_required
+@require_POST
+def create_webhook(request: HttpRequest) -> HttpResponse:
+    form = WebhookForm(request.POST)
+    if form.is_valid():
+        try:
+            webhook = webhook_actions.create_webhook(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_action_errors(form, error)
+        else:
+            request.session[NEW_WEBHOOK_KEY] = webhook.secret
+            messages.success(
+                request, _("Webhook added. Copy its secret now: it will not be shown again.")
+            )
+            return redirect(f"{reverse('accounts:profile')}#webhooks")
+    return _profile_page(request, webhook_form=form, status=400)
+
+
+@login_required
+@require_GET
+def webhook(request: HttpRequest, pk: int) -> HttpResponse:
+    hook = _own_webhook_or_404(request, pk)
+    context = {"webhook": hook, "deliveries": webhook_queries.recent_deliveries(hook)}
+    return render(request, "accounts/webhook.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_webhook(request: HttpRequest, pk: int) -> HttpResponse:
+    hook = _own_webhook_or_404(request, pk)
+    if request.method == "POST":
+        webhook_actions.delete_webhook(actor=request.user, webhook=hook)
+        messages.success(request, _("Webhook deleted."))
+        return redirect(f"{reverse('accounts:profile')}#webhooks")
+    return render(request, "accounts/webhook_delete.html", {"webhook": hook})
 
 
 @login_required

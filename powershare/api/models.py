@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -27,7 +28,21 @@ class Webhook(models.Model):
         ordering = ["-created"]
 
     def __str__(self) -> str:
-        return self.url
+        return self.redacted_url
+
+    @property
+    def redacted_url(self) -> str:
+        """The URL without a user, password, query or fragment, where receivers often keep a
+        credential: what the audit log and the retry command's output show."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        return f"{parts.scheme}://{host}{f':{port}' if port else ''}{parts.path}"
 
     @staticmethod
     def new_secret() -> str:

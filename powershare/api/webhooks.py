@@ -6,8 +6,11 @@ app adds an event by naming it in ``EVENTS`` and calling :func:`emit` after its 
 
 Each delivery is logged (``WebhookDelivery``) and sent by a background task; a failed attempt
 is retried ``WEBHOOK_MAX_ATTEMPTS`` times in all, waiting ``WEBHOOK_BACKOFF_SECONDS`` × 2ⁿ
-between attempts. The body is signed with the webhook's secret (HMAC-SHA256 over
-``<timestamp>.<body>``), so the receiver can check it came from us, unaltered and recent.
+between attempts. Where tasks run at once (``TASKS_IMMEDIATE``) nothing can wait, so
+``manage.py retry_webhooks`` makes the attempts that are due (:func:`retry_due`). The body is
+signed with the webhook's secret (HMAC-SHA256 over ``<timestamp>.<body>``), so the receiver can
+check it came from us, unaltered and recent. Creating and deleting a webhook are actions
+(``powershare.api.actions``), written to the audit log.
 """
 
 from __future__ import annotations
@@ -31,11 +34,14 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend, task
 from ninja import Field, Path, Router, Schema, Status
 
+from powershare.api import queries
 from powershare.api.auth import ApiError
 from powershare.api.models import Webhook, WebhookDelivery
 from powershare.api.schemas import MAX_ID, choice, responses
@@ -43,8 +49,8 @@ from powershare.api.schemas import MAX_ID, choice, responses
 logger = logging.getLogger(__name__)
 
 EVENTS = {
-    "ask.status_changed": "An ask you can see moved to another status.",
-    "recommendation.response_created": "The department responded to a recommendation.",
+    "ask.status_changed": _("An ask you can see moved to another status."),
+    "recommendation.response_created": _("The department responded to a recommendation."),
 }
 MAX_WEBHOOKS = 10
 USER_AGENT = "Powershare-Webhooks/1"
@@ -194,11 +200,11 @@ def check_destination(url: str) -> None:
     try:
         infos = socket.getaddrinfo(parts.hostname or "", parts.port or 443)
     except (OSError, UnicodeError):
-        raise ValidationError(f"cannot resolve {parts.hostname}") from None
+        raise ValidationError(f"cannot resolve {parts.hostname}", code="unresolvable") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global:
-            raise ValidationError(f"{parts.hostname} is not a public address")
+            raise ValidationError(f"{parts.hostname} is not a public address", code="private")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -255,21 +261,48 @@ def _schedule(delivery: WebhookDelivery) -> None:
         deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
 
 
+def deliver(delivery: WebhookDelivery) -> str:
+    """Attempt a delivery that is still open (never a delivered or failed one); a deleted
+    webhook's delivery fails without being sent. Returns its status."""
+    if delivery.status in (WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED):
+        return delivery.status
+    if not delivery.webhook.active:
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.last_error = "webhook deleted"
+        delivery.next_attempt_at = None
+        delivery.save(update_fields=["status", "last_error", "next_attempt_at"])
+        return delivery.status
+    return attempt(delivery).status
+
+
 @task()
 def deliver_webhook(delivery_id: int) -> str:
     """Send one logged delivery (a background task); returns its status."""
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status in (
-        WebhookDelivery.Status.DELIVERED,
-        WebhookDelivery.Status.FAILED,
-    ):
-        return delivery.status if delivery else "missing"
-    if not delivery.webhook.active:
-        delivery.status = WebhookDelivery.Status.FAILED
-        delivery.last_error = "webhook deleted"
-        delivery.save(update_fields=["status", "last_error"])
-        return delivery.status
-    return attempt(delivery).status
+    return deliver(delivery) if delivery else "missing"
+
+
+def due(now: datetime | None = None) -> QuerySet[WebhookDelivery]:
+    """Deliveries waiting for a retry whose time has come, under the attempt cap, oldest first."""
+    return (
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.RETRYING,
+            next_attempt_at__lte=now or timezone.now(),
+            attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS,
+        )
+        .select_related("webhook")
+        .order_by("next_attempt_at", "pk")
+    )
+
+
+def retry_due(now: datetime | None = None) -> list[WebhookDelivery]:
+    """Attempt every due delivery once (``manage.py retry_webhooks``); returns them, each with
+    its new status."""
+    attempted = []
+    for delivery in due(now):
+        deliver(delivery)
+        attempted.append(delivery)
+    return attempted
 
 
 # Managing webhooks through the API ----------------------------------------------------------
@@ -312,7 +345,7 @@ def _signed_in(request: HttpRequest) -> Any:
 
 
 def _own(request: HttpRequest, webhook_id: int) -> Webhook:
-    hook = Webhook.objects.filter(pk=webhook_id, owner=_signed_in(request), active=True).first()
+    hook = queries.own_webhook(_signed_in(request), webhook_id)
     if hook is None:
         raise ApiError(404, "Not found.")
     return hook
@@ -325,7 +358,7 @@ def _own(request: HttpRequest, webhook_id: int) -> Webhook:
     summary="Your webhooks",
 )
 def list_webhooks(request: HttpRequest) -> Any:
-    return list(Webhook.objects.filter(owner=_signed_in(request), active=True))
+    return list(queries.webhooks_of(_signed_in(request)))
 
 
 @router.post(
@@ -335,19 +368,10 @@ def list_webhooks(request: HttpRequest) -> Any:
     summary="Subscribe a URL to events",
 )
 def create_webhook(request: HttpRequest, payload: WebhookIn) -> Any:
+    from powershare.api import actions  # it imports this module
+
     user = _signed_in(request)
-    unknown = sorted(set(payload.events) - set(EVENTS))
-    if unknown:
-        raise ValidationError({"events": f"Unknown events: {', '.join(unknown)[:200]}."})
-    try:
-        URLValidator(schemes=["https"] if not settings.DEBUG else ["http", "https"])(payload.url)
-    except ValidationError:
-        raise ValidationError({"url": "Give a full https:// address."}) from None
-    if Webhook.objects.filter(owner=user, active=True).count() >= MAX_WEBHOOKS:
-        raise ValidationError({"url": f"You have {MAX_WEBHOOKS} webhooks; delete one first."})
-    hook = Webhook.objects.create(
-        owner=user, url=payload.url, events=sorted(set(payload.events)), secret=Webhook.new_secret()
-    )
+    hook = actions.create_webhook(actor=user, url=payload.url, events=payload.events)
     return Status(201, hook)
 
 
@@ -358,9 +382,9 @@ def create_webhook(request: HttpRequest, payload: WebhookIn) -> Any:
     summary="Stop a webhook",
 )
 def delete_webhook(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    hook = _own(request, webhook_id)
-    hook.active = False
-    hook.save(update_fields=["active"])
+    from powershare.api import actions  # it imports this module
+
+    actions.delete_webhook(actor=_signed_in(request), webhook=_own(request, webhook_id))
     return Status(204, None)
 
 
@@ -371,4 +395,4 @@ def delete_webhook(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=MA
     summary="A webhook's delivery log, newest first (the last 100)",
 )
 def list_deliveries(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    return list(_own(request, webhook_id).deliveries.all()[:100])
+    return list(queries.recent_deliveries(_own(request, webhook_id)))

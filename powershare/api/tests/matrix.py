@@ -60,6 +60,11 @@ def _own_webhook_only() -> dict[str, str]:
     return page({"partner_a"}) | {"public": "login"}
 
 
+# A public address in digits: adding a webhook checks its destination, and digits need no DNS
+# lookup. Nothing is ever sent to it (each row is rolled back before its commit).
+PUBLIC_HOOK_URL = "https://1.1.1.1/powershare"
+
+
 ROWS: list[Row] = [
     Row("api:api-root", lambda c, r: [], {role: "hidden" for role in ROLES}, auth="token"),
     Row("api:openapi-json", lambda c, r: [], everyone(), auth="token"),
@@ -121,7 +126,7 @@ ROWS: list[Row] = [
         signed_in_only(),
         "post",
         auth="token",
-        data={"url": "https://hooks.example.org/powershare", "events": ["ask.status_changed"]},
+        data={"url": PUBLIC_HOOK_URL, "events": ["ask.status_changed"]},
     ),
     Row(
         "api:webhook",
@@ -148,6 +153,28 @@ ROWS: list[Row] = [
         lambda c, r: [r["api_token"].pk],
         page({"partner_a"}) | {"partner_a": "redirect"},
         "post",
+    ),
+    # The profile page's webhooks: the same webhook, partner A's, through the pages.
+    Row(
+        "accounts:create_webhook",
+        lambda c, r: [],
+        signed_in_only(),
+        "post",
+        data={"url": PUBLIC_HOOK_URL, "events": ["ask.status_changed"]},
+    ),
+    Row("accounts:webhook", lambda c, r: [r["api_webhook"].pk], _own_webhook_only()),
+    Row(
+        "accounts:delete_webhook",
+        lambda c, r: [r["api_webhook"].pk],
+        _own_webhook_only(),
+        label="confirmation",
+    ),
+    Row(
+        "accounts:delete_webhook",
+        lambda c, r: [r["api_webhook"].pk],
+        _own_webhook_only() | {"partner_a": "redirect"},
+        "post",
+        label="delete",
     ),
 ]
 

@@ -16,22 +16,6 @@ from powershare.testing import make_ask
 from support import actions
 
 
-@pytest.fixture
-def sent(monkeypatch, settings):
-    """Capture posts instead of sending them; ``sent.codes`` lists the answers to give."""
-    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
-    calls = []
-
-    def post(url, body, headers, timeout):
-        calls.append({"url": url, "body": body, "headers": headers})
-        return post.codes.pop(0) if post.codes else 200
-
-    post.codes = []
-    post.calls = calls
-    monkeypatch.setattr(webhooks, "post", post)
-    return post
-
-
 def subscribe(user, url="https://sync.eastside.example.org/hook"):
     response = client_for(user).post(
         "/api/v1/webhooks",
