@@ -109,6 +109,11 @@ MEASURES = {
 }
 
 
+#: The demo department releases five-year blocks (2015-2019, 2020-2024): stable rates for
+#: neighborhoods and groups, and never a single year that a pooled span could give away.
+DEMO_POLICY = {"year_block": 5, "year_origin": 2015}
+
+
 def _conditions(conditions: tuple[stats.Condition, ...]) -> str:
     return "\n".join(f"{c.column} {c.op} {c.value}" for c in conditions)
 
@@ -117,6 +122,7 @@ def build(builder: Any) -> None:
     analyst = builder.users["analyst"]
     partner = builder.users["partner"]
     generate_county(settings.DATA_ROOT, seed=builder.rng.randint(1, 10_000), scale=DEMO_SCALE)
+    actions.update_policy(actor=builder.users["admin"], **DEMO_POLICY)
 
     datasets: dict[str, Dataset] = {}
     for name, title, kind, description, source, caveats in DATASETS:
@@ -233,8 +239,7 @@ def demo_params() -> dict[str, Any]:
     race/ethnicity, 2020-2024, age-adjusted, compared with the county."""
     return {
         "measure": "asthma_ed_children",
-        "year_from": 2020,
-        "year_to": 2024,
+        "years": "2020-2024",
         "level": "neighborhood",
         "unit": [],
         "area_name": "",

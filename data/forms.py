@@ -26,8 +26,7 @@ class QueryForm(Form):
     measure = forms.ModelChoiceField(
         label=_("Measure"), queryset=Measure.objects.none(), to_field_name="name"
     )
-    year_from = forms.TypedChoiceField(label=_("From year"), coerce=int)
-    year_to = forms.TypedChoiceField(label=_("To year"), coerce=int)
+    years = forms.ChoiceField(label=_("Years"))
     level = forms.ChoiceField(label=_("Geography"))
     unit = forms.MultipleChoiceField(
         label=_("Units of your custom area"), required=False, widget=forms.CheckboxSelectMultiple
@@ -53,18 +52,37 @@ class QueryForm(Form):
     )
     focus = forms.ChoiceField(label=_("Area for the headline and trend"), required=False)
 
-    def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Any = None, *args: Any, measures: Any, policy: PolicySetting, **kwargs: Any
+    ) -> None:
+        if data is not None and not data.get("years") and data.get("year_from"):
+            # Links and saved queries from before the years field: year_from and year_to.
+            data = data.copy()
+            first, last = data.get("year_from"), data.get("year_to") or data.get("year_from")
+            data["years"] = str(first) if str(first) == str(last) else f"{first}-{last}"
+        super().__init__(data, *args, **kwargs)
         self.fields["measure"].queryset = measures
         self.fields["measure"].label_from_instance = lambda m: m.label  # type: ignore[attr-defined]
-        years = sorted({y for m in measures for y in (m.dataset.years or [])}) or [
+        loaded = sorted({y for m in measures for y in (m.dataset.years or [])}) or [
             timezone.localdate().year
         ]
-        choices = [(y, str(y)) for y in years]
-        self.fields["year_from"].choices = choices
-        self.fields["year_to"].choices = choices
-        self.fields["year_from"].initial = max(years[0], years[-1] - 4)
-        self.fields["year_to"].initial = years[-1]
+        self.blocks = year_blocks(loaded, policy.year_block, policy.year_origin)
+        self.fields["years"].choices = [
+            (block_value(b), block_label(b)) for b in reversed(self.blocks)
+        ]
+        if self.blocks:
+            self.fields["years"].initial = block_value(self.blocks[-1])
+        self.fields["years"].help_text = (
+            _(
+                "The department releases single years, so that no year can be worked out by subtraction."
+            )
+            if policy.year_block == 1
+            else _(
+                "The department releases fixed blocks of %(n)s years, so that no year can be "
+                "worked out by subtraction."
+            )
+            % {"n": policy.year_block}
+        )
         # Before a geography is loaded the county is the only choice; the engine then says why.
         levels = portal.levels() or ["county"]
         self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels] + [
@@ -85,9 +103,6 @@ class QueryForm(Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("year_from"), data.get("year_to")
-        if start and end and start > end:
-            self.add_error("year_to", _("The last year must not be before the first."))
         if data.get("level") == "custom" and not data.get("unit"):
             self.add_error("unit", _("Pick at least one unit for your custom area."))
         return data
@@ -95,17 +110,18 @@ class QueryForm(Form):
     def spec(self) -> QuerySpec:
         data = self.cleaned_data
         measure = data["measure"]
-        years = tuple(range(data["year_from"], data["year_to"] + 1))
-        available = set(measure.dataset.years or years)
-        years = tuple(y for y in years if y in available) or years
+        block = next(b for b in self.blocks if block_value(b) == data["years"])
+        years = tuple(range(block[0], block[1] + 1))
+        # The trend: this block and the ones before it, up to ten.
+        earlier = [b for b in self.blocks if b[1] <= block[1]][-10:]
+        trend_years = tuple(y for b in earlier for y in range(b[0], b[1] + 1))
         by = tuple(s for s in STRATA_CHOICES if s in data.get("by", []))
         compare = data.get("compare") or "county"
         if compare.startswith("race=") and "race" not in by:
             compare = "county"
         params = {
             "measure": measure.name,
-            "year_from": data["year_from"],
-            "year_to": data["year_to"],
+            "years": data["years"],
             "level": data["level"],
             "unit": list(data.get("unit") or []) if data["level"] == "custom" else [],
             "area_name": data.get("area_name", "") if data["level"] == "custom" else "",
@@ -117,6 +133,7 @@ class QueryForm(Form):
         return QuerySpec(
             measure=measure,
             years=years,
+            trend_years=trend_years,
             level=data["level"],
             units=tuple(params["unit"]),
             area_name=params["area_name"],
@@ -126,6 +143,21 @@ class QueryForm(Form):
             focus=data.get("focus", ""),
             params=params,
         )
+
+
+def year_blocks(loaded: list[int], size: int, origin: int) -> list[tuple[int, int]]:
+    """The policy's blocks of years (first, last) whose every year is loaded, oldest first."""
+    have = set(loaded)
+    starts = {y - (y - origin) % size for y in have}
+    return [(a, a + size - 1) for a in sorted(starts) if all(y in have for y in range(a, a + size))]
+
+
+def block_value(block: tuple[int, int]) -> str:
+    return str(block[0]) if block[0] == block[1] else f"{block[0]}-{block[1]}"
+
+
+def block_label(block: tuple[int, int]) -> str:
+    return str(block[0]) if block[0] == block[1] else f"{block[0]}–{block[1]}"
 
 
 class DatasetForm(ModelForm):

@@ -210,6 +210,22 @@ class PolicySetting(models.Model):
         default=True,
         help_text=_("Hide further cells so that a hidden number can't be worked out from totals."),
     )
+    year_block = models.PositiveIntegerField(
+        _("years per release"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "1 releases single years; 3 releases only fixed three-year blocks (2021–2023, "
+            "2024–2026). Never both, so no year can be found by subtracting one table from "
+            "another. Choose once: changing it after release lets old and new tables be "
+            "subtracted."
+        ),
+    )
+    year_origin = models.PositiveIntegerField(
+        _("first year of the first block"),
+        default=2000,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
     max_rows = models.PositiveIntegerField(_("largest table (rows)"), default=20_000)
     unreliable_count = models.PositiveIntegerField(
         _("unreliable under this many events"), default=20
@@ -230,6 +246,8 @@ class PolicySetting(models.Model):
         "min_population",
         "custom_area_min_population",
         "complementary",
+        "year_block",
+        "year_origin",
         "max_rows",
         "unreliable_count",
         "unreliable_rse",
@@ -239,6 +257,9 @@ class PolicySetting(models.Model):
         verbose_name = _("suppression policy")
         constraints = [
             models.CheckConstraint(condition=Q(min_count__gte=1), name="data_policy_min_count"),
+            models.CheckConstraint(
+                condition=Q(year_block__gte=1, year_block__lte=10), name="data_policy_year_block"
+            ),
         ]
 
     def __str__(self) -> str:

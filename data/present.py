@@ -314,19 +314,19 @@ class TrendChart:
     height: int = 300
 
 
-def trend_chart(outcome: Outcome) -> TrendChart | None:
-    """The focus area and the county over the years (a gap where a year is suppressed)."""
+def trend_chart(outcome: Outcome, table: list[Cell]) -> TrendChart | None:
+    """The focus area of `table` (the result's cells) and the county over the years or blocks
+    of years (a gap where one is suppressed)."""
     if outcome.trend is None:
         return None
+    focus = focus_cell(outcome, table)
     table = cells(outcome, outcome.trend, by=("year",))
     years = sorted({c.strata_codes["year"] for c in table if c.strata_codes["year"] != "total"})
     if len(years) < 2:
         return None
-    totals = [c for c in table if c.strata_codes["year"] == "total"]
-    focus = focus_cell(outcome, totals)
-    wanted = [c.area for c in ([focus] if focus else [])] + [
-        c.area for c in totals if c.is_reference_area
-    ]
+    present_areas = {c.area for c in table}
+    wanted = [focus.area] if focus and focus.area in present_areas else []
+    wanted += sorted({c.area for c in table if c.is_reference_area} - set(wanted))
     series = []
     for code in wanted:
         by_year = {c.strata_codes["year"]: c for c in table if c.area == code}

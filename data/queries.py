@@ -99,6 +99,7 @@ class QuerySpec:
 
     measure: Measure
     years: tuple[int, ...]
+    trend_years: tuple[int, ...] = ()  # the years of the trend chart, whole blocks
     level: str = "neighborhood"
     units: tuple[str, ...] = ()  # "level:code" units of a custom area
     area_name: str = ""
@@ -112,10 +113,17 @@ class QuerySpec:
     def is_custom(self) -> bool:
         return self.level == "custom"
 
-    def engine_query(self, *, by: tuple[str, ...] | None = None) -> stats.Query:
+    @property
+    def years_label(self) -> str:
+        first, last = min(self.years), max(self.years)
+        return str(first) if first == last else f"{first}–{last}"
+
+    def engine_query(
+        self, *, by: tuple[str, ...] | None = None, years: tuple[int, ...] | None = None
+    ) -> stats.Query:
         reference = None if self.compare == "none" else self.compare
         common: dict[str, Any] = {
-            "years": self.years,
+            "years": years or self.years,
             "by": self.by if by is None else by,
             "reference": reference,
         }
@@ -156,10 +164,12 @@ def run_spec(spec: QuerySpec, *, engine_policy: stats.SuppressionPolicy | None =
     outcome = Outcome(spec)
     try:
         outcome.result = portal.run(spec.engine_query(), policy=engine_policy, measure=measure)
-        if len(spec.years) > 1:
-            trend_by = ("year",)
+        if len(spec.trend_years) > len(spec.years):
+            # Broken down by year, without a total over the years (the policy's partition).
             outcome.trend = portal.run(
-                spec.engine_query(by=trend_by), policy=engine_policy, measure=measure
+                spec.engine_query(by=("year",), years=spec.trend_years),
+                policy=engine_policy,
+                measure=measure,
             )
     except stats.PolicyError as error:
         outcome.result = None
@@ -202,15 +212,6 @@ def suggestions(spec: QuerySpec) -> list[tuple[str, str]]:
             (
                 _("Drop the breakdown by %(stratum)s") % {"stratum": stratum_label(spec.by[-1])},
                 spec.querystring(by=list(spec.by[:-1])),
-            )
-        )
-    years = spec.measure.dataset.years or []
-    if years and len(spec.years) < len(years):
-        out.append(
-            (
-                _("Combine all years, %(first)s to %(last)s")
-                % {"first": min(years), "last": max(years)},
-                spec.querystring(year_from=min(years), year_to=max(years)),
             )
         )
     return out

@@ -41,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _form(request: HttpRequest, data: Any) -> QueryForm:
     measures = queries.visible_measures(request.user)
-    form = QueryForm(data, measures=measures)
+    form = QueryForm(data, measures=measures, policy=PolicySetting.current())
     if not data:
         first = measures.filter(status=Measure.Status.PUBLISHED).first() or measures.first()
         if first:
@@ -77,14 +77,14 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
         strata_labels=[queries.stratum_label(s) for s in outcome.spec.by],
         headline=present.headline(outcome, table),
         bars=present.bar_chart(outcome, table),
-        trend=present.trend_chart(outcome),
+        trend=present.trend_chart(outcome, table),
         map=present.choropleth(outcome, table),
         provenance=exports.provenance(outcome),
         suppressed_count=sum(1 for c in table if c.suppressed),
         unreliable_count=sum(1 for c in table if c.unreliable),
         reasons=sorted({c.reason for c in table if c.suppressed}),
         is_rate=outcome.spec.measure.kind == "rate",
-        years_label=f"{min(outcome.spec.years)}–{max(outcome.spec.years)}",
+        years_label=outcome.spec.years_label,
         level_label=queries.level_label(outcome.spec.level),
     )
     return context

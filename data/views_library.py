@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from data import actions, exports, present, queries
 from data.forms import AgreementForm, AnswerRequestForm, DataRequestForm, EvidenceForm, QueryForm
-from data.models import DataAgreement, EvidenceItem, EvidenceKind
+from data.models import DataAgreement, EvidenceItem, EvidenceKind, PolicySetting
 from partners.models import IssueArea, Organization
 from powershare.decorators import department_required
 from powershare.pagination import paginate, query_without_page
@@ -316,7 +316,11 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         saved = form.cleaned_data.get("saved_query")
         link, csv_bytes = "", None
         if saved is not None:
-            query_form = QueryForm(saved.params, measures=queries.visible_measures(request.user))
+            query_form = QueryForm(
+                saved.params,
+                measures=queries.visible_measures(request.user),
+                policy=PolicySetting.current(),
+            )
             if query_form.is_valid():
                 outcome = queries.run_spec(query_form.spec())
                 if outcome.ok:

@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PAGES = ["/", "/partners/campaigns/", "/partners/organizations/", "/support/asks/"]
 STATS = [
-    "/api/v1/statistics/query?measure=asthma_ed&years=2023&level=neighborhood&by=race",
-    "/api/v1/statistics/query?measure=asthma_ed&years=2022&level=council_district",
-    "/api/v1/statistics/query?measure=heat_illness&years=2023&level=zip&by=sex",
+    "/api/v1/statistics/query?measure=asthma_ed&years=2020-2024&level=neighborhood&by=race",
+    "/api/v1/statistics/query?measure=asthma_ed&years=2015-2019&level=council_district",
+    "/api/v1/statistics/query?measure=heat_illness&years=2020-2024&level=zip&by=sex",
 ]
 
 SETUP = """

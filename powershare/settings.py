@@ -181,10 +181,6 @@ WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
 WEBHOOK_BACKOFF_SECONDS = envint("WEBHOOK_BACKOFF_SECONDS", 60)
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_ALLOW_PRIVATE_URLS = envbool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
-# Statistics in the API are released for one fixed partition of years: single years (1) or
-# aligned blocks of this many years counted from STATS_YEAR_ORIGIN, so none can be subtracted.
-STATS_YEAR_BLOCK = envint("STATS_YEAR_BLOCK", 1)
-STATS_YEAR_ORIGIN = envint("STATS_YEAR_ORIGIN", 2000)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "powershare@localhost")

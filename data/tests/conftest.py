@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from data import actions, portal
-from data.demo import DATASETS, MEASURES, demo_params
+from data.demo import DATASETS, DEMO_POLICY, MEASURES, demo_params
 from data.models import Dataset, Measure
 from powershare import stats
 from powershare.stats.synth import generate_county
@@ -36,7 +36,8 @@ def store_root(county_files: Path, settings: Any) -> Any:
 
 @pytest.fixture
 def catalog(cast: Any, store_root: Path) -> dict[str, Any]:
-    """Datasets and measures as the demo registers them; returns them by name."""
+    """Datasets, measures and the policy as the demo registers them; returns them by name."""
+    actions.update_policy(actor=cast.admin, **DEMO_POLICY)
     datasets: dict[str, Dataset] = {}
     for name, title, kind, description, source, caveats in DATASETS:
         datasets[name] = actions.create_dataset(

@@ -39,7 +39,7 @@ def test_an_analyst_defines_and_publishes_a_measure(client: Any, cast: Any, cata
     client.logout()
     assert (
         client.get(
-            "/data/query.json?measure=asthma_adults&year_from=2022&year_to=2024&level=neighborhood"
+            "/data/query.json?measure=asthma_adults&years=2020-2024&level=neighborhood"
         ).status_code
         == 200
     )
@@ -77,7 +77,7 @@ def test_admins_set_the_policy_and_queries_follow_it(client: Any, cast: Any, cat
     client.post("/data/policy/", fields)
     assert PolicySetting.current().min_count == 25
     data = client.get(
-        "/data/query.json?measure=asthma_ed_children&year_from=2024&year_to=2024&level=neighborhood"
+        "/data/query.json?measure=asthma_ed_children&years=2020-2024&level=neighborhood"
     ).json()
     assert data["meta"]["policy"]["min_count"] == 25
 

@@ -108,8 +108,7 @@ def test_a_partner_files_a_data_request_and_an_analyst_answers_with_a_saved_quer
         title="Kids",
         params={
             "measure": "asthma_ed_children",
-            "year_from": 2020,
-            "year_to": 2024,
+            "years": "2020-2024",
             "level": "neighborhood",
             "by": ["race"],
             "compare": "county",

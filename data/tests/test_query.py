@@ -100,7 +100,7 @@ def test_a_too_small_custom_area_is_refused_with_a_coarser_suggestion(
     from data import portal
 
     tract = portal.units("tract")[0][0]
-    query = f"measure=asthma_ed_children&year_from=2022&year_to=2022&level=custom&unit=tract:{tract}&area_name=Block"
+    query = f"measure=asthma_ed_children&years=2020-2024&level=custom&unit=tract:{tract}&area_name=Block"
     html = client.get(f"/data/query/?{query}").content.decode()
     assert "This table can't be shown" in html
     assert "Use neighborhoods instead of a custom area" in html
@@ -115,6 +115,33 @@ def test_everything_suppressed_says_why(client: Any, catalog: dict, cast: Any) -
 
 def test_bad_parameters_name_the_field(client: Any, catalog: dict) -> None:
     html = client.get(
-        "/data/query/?measure=asthma_ed&year_from=2024&year_to=2020&level=county"
+        "/data/query/?measure=asthma_ed&years=2021-2023&level=county"
     ).content.decode()
-    assert "The last year must not be before the first." in html
+    assert "Years: Select a valid choice." in html
+
+
+def test_only_the_policys_blocks_of_years_are_offered(client: Any, catalog: dict) -> None:
+    html = client.get("/data/query/").content.decode()
+    assert '<option value="2020-2024" selected>2020–2024</option>' in html
+    assert '<option value="2015-2019">2015–2019</option>' in html
+    assert 'value="2024"' not in html
+    assert "fixed blocks of 5 years" in html
+
+
+def test_single_years_under_the_default_policy(client: Any, catalog: dict, cast: Any) -> None:
+    actions.update_policy(actor=cast.admin, year_block=1)
+    html = client.get("/data/query/?measure=asthma_ed&years=2024&level=council_district")
+    html = html.content.decode()
+    assert "Asthma emergency department visits, 2024" in html
+    assert "Over the years" in html  # 2015 to 2024, one point a year
+    trend = re.search(r'<desc id="[^"]*trend-desc">(.*?)</desc>', html, flags=re.S)
+    assert trend and "2015" in trend.group(1) and "2024" in trend.group(1)
+    refused = client.get("/data/query/?measure=asthma_ed&years=2020-2024&level=county")
+    assert "Years: Select a valid choice." in refused.content.decode()
+
+
+def test_links_from_before_the_years_field_still_work(client: Any, catalog: dict) -> None:
+    html = client.get(
+        "/data/query/?measure=asthma_ed&year_from=2020&year_to=2024&level=council_district"
+    ).content.decode()
+    assert "Asthma emergency department visits, 2020–2024" in html

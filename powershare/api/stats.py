@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -39,26 +38,6 @@ def policy() -> SuppressionPolicy:
     return department_policy()
 
 
-def check_year_block(years: tuple[int, ...]) -> None:
-    """Years are released in one fixed partition: single years, or aligned blocks of
-    STATS_YEAR_BLOCK years (2018-2020, 2021-2023 for 3 from 2000). Were both a pooled span and
-    the single years in it released, pooled minus the visible years would recover a suppressed
-    year; disjoint blocks leave nothing to subtract."""
-    block = settings.STATS_YEAR_BLOCK
-    first = years[0]
-    if len(years) != block or (first - settings.STATS_YEAR_ORIGIN) % block:
-        if block == 1:
-            raise ApiError(
-                400, "years: ask for one year at a time (pooled spans are not released)."
-            )
-        start = first - (first - settings.STATS_YEAR_ORIGIN) % block
-        raise ApiError(
-            400,
-            f"years: ask for one {block}-year block, e.g. {start}-{start + block - 1} "
-            "(only fixed blocks are released, so no year can be found by subtraction).",
-        )
-
-
 class MeasureOut(Schema):
     name: str
     label: str
@@ -70,7 +49,11 @@ class MeasureOut(Schema):
 class StatsParams(Schema):
     measure: str = Field(max_length=64, description="A measure's name (see /statistics/measures).")
     years: str = Field(
-        max_length=40, description="A year (`2023`) or a span pooled together (`2020-2024`)."
+        max_length=40,
+        description=(
+            "A year (`2023`), a block of years pooled together (`2021-2023`), or several broken "
+            "down by year; which spans are released is the department's policy."
+        ),
     )
     level: str = Field("county", max_length=40, description="Geography level.")
     units: list[str] = Field([], max_length=200, description="Only these units of the level.")
@@ -140,7 +123,6 @@ def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
     try:
         areas = tuple(CustomArea.parse(spec) for spec in params.area)
         years = _years(params.years)
-        check_year_block(years)
         spec = StatsQuery(
             measure.name,
             years=years,

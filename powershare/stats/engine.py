@@ -212,6 +212,14 @@ def _years(t: ir.Table, years: Sequence[int]) -> ir.BooleanValue:
     return t.year.isin(ys)
 
 
+def _year_blocks(t: ir.Table, strata: Sequence[str], year_block: tuple[int, int]) -> ir.Table:
+    """A year stratum as the first year of its block (blocks of `size` years from `origin`)."""
+    size, origin = year_block
+    if "year" not in strata or size <= 1:
+        return t
+    return t.mutate(year=origin + ((t.year - origin) // size) * size)
+
+
 def _age_lookup(bounds: Sequence[int]) -> list[int | None]:
     """Bin index of each age 0..120 (None outside the bins)."""
     lookup: list[int | None] = [None] * 121
@@ -257,15 +265,17 @@ def event_aggregate(
     strata: Sequence[str],
     bounds: Sequence[int],
     coded: bool = False,
+    year_block: tuple[int, int] = (0, 0),
 ) -> ir.Table:
     """Events grouped by base unit, strata and age bin: n (and d for proportions).
 
     `coded=True` (DuckDB over the store only) groups by the integer code columns stored
     beside geo, race and sex (codes.KEY_CODES) and bins ages with DuckDB's array_extract;
     the key columns then hold codes, which `cube.dense` looks up by the code lists
-    (`Source.key_codes`).
+    (`Source.key_codes`). `year_block` (size, origin) groups a year stratum by block.
     """
     t = t.filter(_years(t, years), *measure.denominator_filter(t))
+    t = _year_blocks(t, strata, year_block)
     names = ["geo", *strata]
     if coded:
         t = t.mutate(**{k: t[KEY_CODES[k]] for k in names if k in KEY_CODES})
@@ -286,10 +296,15 @@ def _dictionary_encoded(table: pa.Table) -> pa.Table:
 
 
 def population_aggregate(
-    t: ir.Table, years: Sequence[int], strata: Sequence[str], bounds: Sequence[int]
+    t: ir.Table,
+    years: Sequence[int],
+    strata: Sequence[str],
+    bounds: Sequence[int],
+    year_block: tuple[int, int] = (0, 0),
 ) -> ir.Table:
     """Population summed by base unit, strata and age bin over the measure's age range."""
     t = t.filter(_years(t, years) & (t.age_lo >= bounds[0]) & (t.age_hi < bounds[-1]))
+    t = _year_blocks(t, strata, year_block)
     t = t.mutate(ab=_age_bin(t.age_lo, bounds))
     return t.group_by(["geo", *strata, "ab"]).aggregate(n=t.population.sum())
 

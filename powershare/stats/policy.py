@@ -44,6 +44,12 @@ class SuppressionPolicy:
     allowed_levels: tuple[str, ...] | None = None
     #: Age-group schemes queries may stratify by, e.g. ("0-17,18-64,65+",); None: any.
     allowed_age_groups: tuple[str, ...] | None = None
+    #: Release years only in one fixed partition: single years (1), or aligned blocks of this
+    #: many years from `year_origin` (3: 2021-2023, 2024-2026). 0: any span, which lets a
+    #: pooled span minus the single years in it recover a hidden year (internal analysis only).
+    year_block: int = 0
+    #: The first year of the first block of `year_block`.
+    year_origin: int = 2000
     #: Refuse queries whose result would have more rows than this.
     max_rows: int = 20_000
     #: Interrupt aggregation that runs longer than this many seconds.
@@ -77,6 +83,23 @@ class SuppressionPolicy:
                 raise ValueError(f"policy field {f.name} must not be negative")
         if self.min_count < 1:
             raise ValueError("min_count must be at least 1")
+
+    def year_blocks(self, years: tuple[int, ...]) -> list[tuple[int, int]]:
+        """The blocks (first, last year) of `year_block` that `years` covers; PolicyError unless
+        `years` is whole blocks of the partition, one after another."""
+        size, first, last = self.year_block, min(years), max(years)
+        if size < 1:
+            raise ValueError("the policy sets no year blocks (year_block is 0)")
+        if sorted(set(years)) != list(range(first, last + 1)):
+            raise PolicyError("years must follow one another, with no gaps")
+        if (first - self.year_origin) % size or (last - first + 1) % size:
+            start = first - (first - self.year_origin) % size
+            example = str(start) if size == 1 else f"{start}-{start + size - 1}"
+            raise PolicyError(
+                f"the policy releases years only in fixed blocks of {size} (e.g. {example}), "
+                "so that no year can be worked out by subtracting one table from another"
+            )
+        return [(y, y + size - 1) for y in range(first, last + 1, size)]
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SuppressionPolicy:

@@ -94,6 +94,7 @@ def run_query(
     measure = get_measure(query.measure, measures)
     geo = load_current(store)
     _check_levels(query, geo, policy)
+    year_cells = _year_cells(query, policy)
     source = source or Source.duckdb(store)
     is_rate = measure.kind == "rate"
 
@@ -136,7 +137,7 @@ def run_query(
     sizes = {
         "race": len(RACE_CODES),
         "sex": len(SEX_CODES),
-        "year": len(query.years),
+        "year": len(year_cells),
         "age_group": len(groups),
     }
     estimate = (n_areas + 1) * int(np.prod([sizes[s] + 1 for s in query.by]))
@@ -162,12 +163,20 @@ def run_query(
         query.years,
         tuple(strata_db),
         fine,
+        policy.year_block,
+        policy.year_origin,
     )
     ev = source.execute(
         source.expression(
             ("events", *key),
             lambda: event_aggregate(
-                events, measure, query.years, strata_db, fine, coded=codes is not None
+                events,
+                measure,
+                query.years,
+                strata_db,
+                fine,
+                coded=codes is not None,
+                year_block=(policy.year_block, policy.year_origin),
             ),
         ),
         policy.time_limit_seconds,
@@ -182,10 +191,19 @@ def run_query(
             query.years,
             tuple(strata_db),
             fine,
+            policy.year_block,
+            policy.year_origin,
         )
         pop = source.execute(
             source.expression(
-                pkey, lambda: population_aggregate(people, query.years, strata_db, fine)
+                pkey,
+                lambda: population_aggregate(
+                    people,
+                    query.years,
+                    strata_db,
+                    fine,
+                    year_block=(policy.year_block, policy.year_origin),
+                ),
             ),
             policy.time_limit_seconds,
             cache=True,  # denominators change rarely; the cache is keyed by their version
@@ -196,7 +214,7 @@ def run_query(
         in_pop = source.derived(
             ("strata", *pkey), lambda: {s: codes_present(pop[s], None) for s in strata_db}
         )
-    values = _stratum_values(strata_db, query, ev, in_pop, codes)
+    values = _stratum_values(strata_db, year_cells, ev, in_pop, codes)
     keys = [("geo", geo.base_codes)] + [(s, values[s]) for s in strata_db]
     num = dense(ev, keys, nbins, "n", codes)
     if pop is not None:
@@ -211,10 +229,15 @@ def run_query(
     num, den = (_project(w, a) for a in (num, den))
     axes = [Axis("area", area_codes, area_total)]
     for s in query.by:
-        label_values = (
-            [g.label for g in groups] if s == "age_group" else [str(v) for v in values[s]]
-        )
-        axes.append(Axis(s, [*label_values, TOTAL], True))
+        if s == "age_group":
+            labels = [g.label for g in groups]
+        elif s == "year":
+            labels = [str(a) if a == b else f"{a}-{b}" for a, b in year_cells]
+        else:
+            labels = [str(v) for v in values[s]]
+        # Under a year partition the total over years is a span the policy doesn't release.
+        with_total = not (s == "year" and policy.year_block)
+        axes.append(Axis(s, [*labels, TOTAL] if with_total else labels, with_total))
     weights = standard.weights_for(fine) if is_rate else np.ones(nbins)
     if groups:
         member = np.array(
@@ -365,9 +388,25 @@ def _check_custom_areas(
     return weights, pops
 
 
+def _year_cells(query: Query, policy: SuppressionPolicy) -> list[tuple[int, int]]:
+    """The (first, last) years of each cell of the year stratum: single years, or the
+    policy's blocks, which it then requires of every query (several only broken down by year)."""
+    if not policy.year_block:
+        return [(y, y) for y in sorted(set(query.years))]
+    blocks = policy.year_blocks(query.years)
+    if len(blocks) > 1 and "year" not in query.by:
+        size = policy.year_block
+        what = "one year" if size == 1 else f"one {size}-year block"
+        raise PolicyError(
+            f"the policy releases {what} at a time (pooled spans are not released, so that no "
+            "year can be worked out by subtraction); to see several, break the table down by year"
+        )
+    return blocks
+
+
 def _stratum_values(
     strata: list[str],
-    query: Query,
+    year_cells: list[tuple[int, int]],
     ev: Any,
     in_pop: Mapping[str, set[str]] | None,
     codes: Mapping[str, Sequence[str]] | None = None,
@@ -377,7 +416,7 @@ def _stratum_values(
     out: dict[str, list] = {}
     for s in strata:
         if s == "year":
-            out[s] = sorted(set(query.years))
+            out[s] = [first for first, _ in year_cells]
             continue
         seen = codes_present(ev[s], (codes or {}).get(s))
         if in_pop is not None:

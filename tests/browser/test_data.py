@@ -85,8 +85,7 @@ def test_partner_builds_saves_and_prints_the_asthma_fact_sheet(
     # Asthma ED visits, children 0-17, by neighborhood and race/ethnicity, 2020-2024,
     # age-adjusted, compared with the county.
     page.get_by_label("Measure").select_option(label="Asthma ED visits, children 0-17")
-    page.get_by_label("From year").select_option("2020")
-    page.get_by_label("To year").select_option("2024")
+    page.get_by_label("Years").select_option("2020-2024")
     page.get_by_label("Geography").select_option("neighborhood")
     page.locator("label", has_text="race/ethnicity").click()
     page.get_by_label("Rate shown in charts").select_option("adjusted")
