@@ -233,9 +233,13 @@ def material_new(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk)
     form = MaterialForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        proceedings.add_material(actor=request.user, meeting=meeting, **form.cleaned_data)
-        messages.success(request, _("Material added."))
-        return redirect(meeting)
+        try:
+            proceedings.add_material(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:  # the action checks the file again
+            form.add_error("file", error_text(error))
+        else:
+            messages.success(request, _("Material added."))
+            return redirect(meeting)
     return form_page(
         request,
         form,

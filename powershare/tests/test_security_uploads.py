@@ -1,12 +1,16 @@
 """A corpus of bad files against every upload path: partners' agreements, files delivered for an
-ask, and the statistics engine's loader. Each gets a clear error and leaves the database and the
-file store as they were. Exports neutralize cells a spreadsheet would run as formulas."""
+ask, the statistics engine's loader, the data portal, and every other form that takes a file
+(evidence and data agreements, new and edited; answers to data requests; the network import;
+complaint photos and close-out evidence; grant documents and signed award agreements; board
+meeting materials). Each gets a clear error and leaves the database and the file store as they
+were. Exports neutralize cells a spreadsheet would run as formulas."""
 
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -301,17 +305,61 @@ def test_data_excel_export_neutralizes_formula_cells(client, catalog):  # noqa: 
 
 from grants.tests.conftest import cycle, program  # noqa: E402, F401
 
+PDF = b"%PDF-1.4\n% a good document\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+
 
 def _upload_paths(cast, cycle) -> tuple[list, object]:  # noqa: F811 (fixture)
-    """(label, user, url, other fields, file field, querysets that must not grow)."""
+    """(label, user, url, other fields, file field, querysets whose counts must not change)."""
+    from accountability.models import Material
+    from accountability.tests.factories import make_board
+    from data import actions as data_actions
     from data.models import DataAgreement, EvidenceItem
-    from grants.models import Application
+    from grants import actions as grants_actions
+    from grants.models import Application, Award
     from grants.tests.factories import make_application
     from network.models import Relationship
-    from regulatory.models import Complaint, ComplaintFile
+    from regulatory.models import Complaint, ComplaintEvent, ComplaintFile
+    from regulatory.tests.factories import make_complaint
+    from support.models import Ask
 
     campaign = make_campaign(cast.org_a)
+    dataset = data_actions.create_dataset(
+        actor=cast.analyst, name="ed_visits", title="ED visits", kind="events", description="ED"
+    )
     application = make_application(cycle, cast.partner_a, cast.org_a, submit=False)
+    # Records that already hold a good file, which a bad replacement must not disturb.
+    evidence = data_actions.add_evidence(
+        actor=cast.partner_a,
+        organization=cast.org_a,
+        title="Testimony",
+        kind="testimony",
+        issue_area="housing",
+        summary="Mold",
+        visibility="private",
+        file=SimpleUploadedFile("testimony.pdf", PDF),
+    )
+    data_agreement = data_actions.create_agreement(
+        actor=cast.admin,
+        datasets=[dataset],
+        organization=cast.org_a,
+        title="ED data",
+        parties="Dept",
+        purpose="Campaign",
+        start=date(2025, 1, 1),
+        expires=date(2026, 1, 1),
+        file=SimpleUploadedFile("signed.pdf", PDF),
+    )
+    # (the approval chain that makes awards is the grants module's story)
+    funded = make_application(cycle, cast.partner_b, cast.org_b, title="Safe jobs organizing")
+    award = grants_actions.update_award(
+        actor=cast.admin,
+        award=Award.objects.create(application=funded, amount=25_000),
+        agreement=SimpleUploadedFile("signed.pdf", PDF),
+    )
+    complaint = make_complaint(cast)
+    data_request = make_ask(cast.org_a, kind="data", visibility="department")  # status "new"
+    meeting = make_board(cast).held
     return [
         (
             "data evidence",
@@ -328,6 +376,23 @@ def _upload_paths(cast, cycle) -> tuple[list, object]:  # noqa: F811 (fixture)
             [EvidenceItem.objects],
         ),
         (
+            "data evidence edit",
+            cast.partner_a,
+            f"/data/evidence/{evidence.pk}/edit/",
+            {
+                "title": "Testimony, revised",
+                "kind": "testimony",
+                "issue_area": "housing",
+                "summary": "Mold",
+                "visibility": "private",
+            },
+            "file",
+            [
+                EvidenceItem.objects.filter(title="Testimony, revised"),
+                EvidenceItem.objects.filter(file=evidence.file.name),
+            ],
+        ),
+        (
             "data agreement",
             cast.admin,
             "/data/agreements/new/",
@@ -335,12 +400,32 @@ def _upload_paths(cast, cycle) -> tuple[list, object]:  # noqa: F811 (fixture)
                 "organization": cast.org_a.pk,
                 "title": "ED data",
                 "parties": "Dept",
+                "datasets": [dataset.pk],
                 "purpose": "Campaign",
                 "start": "2025-01-01",
                 "expires": "2026-01-01",
             },
             "file",
             [DataAgreement.objects],
+        ),
+        (
+            "data agreement edit",
+            cast.admin,
+            f"/data/agreements/{data_agreement.pk}/edit/",
+            {
+                "organization": cast.org_a.pk,
+                "title": "ED data, renewed",
+                "parties": "Dept",
+                "datasets": [dataset.pk],
+                "purpose": "Campaign",
+                "start": "2026-01-01",
+                "expires": "2027-01-01",
+            },
+            "file",
+            [
+                DataAgreement.objects.filter(title="ED data, renewed"),
+                DataAgreement.objects.filter(file=data_agreement.file.name),
+            ],
         ),
         (
             "network import",
@@ -374,6 +459,49 @@ def _upload_paths(cast, cycle) -> tuple[list, object]:  # noqa: F811 (fixture)
             "file",
             [Application.objects, application.documents],
         ),
+        (
+            "award agreement",
+            cast.admin,
+            f"/grants/awards/{award.pk}/edit/",
+            {"agreement_signed_on": "2026-02-01", "start": "2026-03-01", "end": "2027-02-28"},
+            "agreement_file",
+            [
+                Award.objects.filter(agreement=award.agreement.name),
+                Award.objects.filter(start__isnull=False),
+            ],
+        ),
+        (
+            "complaint evidence",
+            cast.analyst,
+            f"/regulatory/complaints/{complaint.pk}/close/",
+            {"resolution": "no_violation", "evidence": "Re-inspected; no mold found."},
+            "files",
+            [
+                Complaint.objects.filter(pk=complaint.pk, status=Complaint.Status.CLOSED),
+                ComplaintFile.objects,
+                ComplaintEvent.objects,
+            ],
+        ),
+        (
+            "data request answer",
+            cast.analyst,
+            f"/data/requests/{data_request.pk}/answer/",
+            {"explanation": "The table you asked for.", "confirm_policy": "on"},
+            "file",
+            [
+                Ask.objects.filter(pk=data_request.pk, status="new"),
+                AskFile.objects,
+                AskEvent.objects,
+            ],
+        ),
+        (
+            "board material",
+            cast.admin,
+            f"/board/meetings/{meeting.pk}/materials/new/",
+            {"title": "Board packet", "is_public": "on"},
+            "file",
+            [Material.objects],
+        ),
     ], application.documents
 
 
@@ -382,17 +510,28 @@ def test_bad_files_are_refused_on_every_other_upload_path(
     cycle,  # noqa: F811 (fixture)
     settings,
     small_limit,
+    django_capture_on_commit_callbacks,
 ):
+    from django.core import mail
+
+    from powershare.audit.models import AuditEvent
+
     paths, documents = _upload_paths(cast, cycle)
     media = Path(settings.MEDIA_ROOT)
     before = _files(media) if media.exists() else []
     counts = {label: [q.count() for q in qs] for label, _u, _p, _f, _n, qs in paths}
     assert documents.count() == counts["grant document"][1]
+    assert counts["complaint evidence"][0] == 0 and counts["data request answer"][0] == 1
+    assert counts["award agreement"] == [1, 0] and counts["data evidence edit"] == [0, 1]
+    audit = AuditEvent.objects.count()
+    mail.outbox.clear()
     for label, user, url, fields, field, empty in paths:
         client = Client()
         client.force_login(user)
         for name, content, words in document_corpus(small_limit):
-            response = client.post(url, {**fields, field: SimpleUploadedFile(name, content)})
+            # Run what a commit would run: a refused save must not send anything either.
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(url, {**fields, field: SimpleUploadedFile(name, content)})
             assert response.status_code in (200, 400), (label, name, response.status_code)
             page = response.content.decode()
             if label == "network import" and content and not name.endswith(".csv"):
@@ -401,5 +540,18 @@ def test_bad_files_are_refused_on_every_other_upload_path(
                 words = "Photos must be JPEG or PNG images."
             assert words in page, (label, name, words)
         assert [q.count() for q in empty] == counts[label], label
+    assert AuditEvent.objects.count() == audit
+    assert mail.outbox == []
     after = _files(media) if media.exists() else []
     assert after == before
+    # The same forms take a good file, so the refusals above were the files' doing.
+    for label, user, url, fields, field, _empty in paths:
+        if label == "network import":
+            continue  # its good file is a CSV of relationships: network's own tests
+        good = ("photo.png", PNG) if label == "complaint photos" else ("packet.pdf", PDF)
+        client = Client()
+        client.force_login(user)
+        stored = set(_files(media)) if media.exists() else set()
+        response = client.post(url, {**fields, field: SimpleUploadedFile(*good)})
+        assert response.status_code == 302, (label, response.status_code)
+        assert set(_files(media)) - stored, label
