@@ -25,14 +25,30 @@ IGNORE = [
 
 @pytest.fixture
 def fresh_catalog(tmp_path, settings, monkeypatch):
-    """Extract the messages of today's code into a copy of the catalog."""
-    locale = tmp_path / "locale"
+    """Extract the messages of today's code into a copy of the catalog.
+
+    makemessages writes to the catalog of the tree it walks, so it walks a tree of links to
+    the project's code beside the copy of the catalog: the project's own stays untouched.
+    """
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.name not in {"locale", ".git", *IGNORE}:
+            (tree / entry.name).symlink_to(entry)
+    locale = tree / "locale"
     shutil.copytree(ROOT / "locale", locale)
+    before = (ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po").read_bytes()
     settings.LOCALE_PATHS = [locale]
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(tree)
     call_command(
-        "makemessages", locale=["es"], ignore_patterns=IGNORE, no_obsolete=True, verbosity=0
+        "makemessages",
+        locale=["es"],
+        ignore_patterns=IGNORE,
+        no_obsolete=True,
+        symlinks=True,
+        verbosity=0,
     )
+    assert (ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po").read_bytes() == before
     return polib.pofile(str(locale / "es" / "LC_MESSAGES" / "django.po"))
 
 
