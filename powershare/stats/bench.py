@@ -144,13 +144,19 @@ def step_query(directory: Path) -> dict:
     plain_con.sql(plain_sql).to_arrow_table()  # warm, like the query's second run
     # For the breakdown: the engine's events GROUP BY alone (same SQL, already compiled).
     from .codes import AgeGroup
-    from .engine import event_aggregate
+    from .engine import age_code_bins, event_aggregate
     from .measures import get_measure
 
     bins = [AgeGroup.parse(label).lo for label in result.meta["age_bins"]] + [121]
-    coded = source.key_codes("ed_visits") is not None
+    codes = source.key_codes("ed_visits")
     expr = event_aggregate(
-        source.table("ed_visits"), get_measure(MEASURE), YEARS, ["race"], bins, coded=coded
+        source.table("ed_visits"),
+        get_measure(MEASURE),
+        YEARS,
+        ["race"],
+        bins,
+        coded=codes is not None,
+        by_age_code=age_code_bins(codes, bins) is not None,
     )
     source.execute(expr)
     times, plain_times, sql_times = [], [], []

@@ -36,6 +36,10 @@ RACE_CODES: dict[str, str] = {
 KEY_CODES = {"geo": "_geo_code", "race": "_race_code", "sex": "_sex_code"}
 #: The Parquet key-value metadata key holding their code lists: {"key_codes": {"geo": [...]}}.
 CODES_KEY = "powershare"
+#: Lower bounds of the age groups whose index events also store (the US 2000 standard's 19
+#: groups: 0, 1-4, 5-9, ..., 85+), in the column AGE_CODE; key_codes["age"] lists the groups.
+AGE_GRID = (0, 1, *range(5, 90, 5))
+AGE_CODE = "_age_code"
 
 POPULATION_RACE_CODES = tuple(code for code in RACE_CODES if code != "unknown")
 

@@ -44,10 +44,10 @@ def dense(
         return np.zeros(shape)
     codes = codes or {}
     idx = [_positions(table[name], values, codes.get(name)) for name, values in keys]
-    idx.append(pc.fill_null(table["ab"], -1).to_numpy(zero_copy_only=False).astype(np.int64))
-    ok = np.logical_and.reduce([i >= 0 for i in idx])
+    idx.append(_integers(table["ab"]))
     weights = table[column].to_numpy(zero_copy_only=False).astype(float)
-    if not ok.all():
+    if min(int(i.min()) for i in idx) < 0:
+        ok = np.logical_and.reduce([i >= 0 for i in idx])
         idx, weights = [i[ok] for i in idx], weights[ok]
     flat = np.ravel_multi_index(tuple(idx), shape)
     return np.bincount(flat, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
@@ -82,15 +82,23 @@ def by_code(col: pa.ChunkedArray, code_list: Sequence[str], values: list) -> np.
     where = {v: i for i, v in enumerate(values)}
     # One more slot at the end for nulls and codes out of range.
     lookup = np.array([where.get(v, -1) for v in code_list] + [-1], dtype=np.int64)
-    raw = pc.fill_null(col, -1).to_numpy().astype(np.int64)
-    raw[(raw < 0) | (raw >= len(code_list))] = len(code_list)
+    raw = _integers(col)
+    if raw.size and (raw.min() < 0 or raw.max() >= len(code_list)):
+        raw = np.where((raw < 0) | (raw >= len(code_list)), len(code_list), raw)
     return lookup[raw]
+
+
+def _integers(col: pa.ChunkedArray) -> np.ndarray:
+    """An integer column as int64, with -1 for nulls."""
+    if col.null_count:
+        col = pc.fill_null(col, -1)
+    return col.to_numpy().astype(np.int64)
 
 
 def codes_present(col: pa.ChunkedArray, code_list: Sequence[str] | None) -> set[str]:
     """The distinct values of a key column: decoded through `code_list` if it holds codes."""
     if code_list is not None and pa.types.is_integer(col.type):
-        raw = pc.drop_null(col).to_numpy().astype(np.int64)
+        raw = _integers(col)
         raw = raw[(raw >= 0) & (raw < len(code_list))]
         return {code_list[int(c)] for c in np.flatnonzero(np.bincount(raw))}
     return set(pc.unique(col).to_pylist())

@@ -17,10 +17,11 @@ import duckdb
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .codes import CODES_KEY, KEY_CODES
+from .codes import AGE_CODE, CODES_KEY, KEY_CODES, AgeGroup
 from .measures import Measure
 from .store import Store
 
@@ -129,7 +130,7 @@ class _StoreSource(Source):
     def __init__(self, con: Any, store: Store) -> None:
         super().__init__(con, {}, name="duckdb")
         self.store = store
-        self._sql: dict[Any, str] = {}
+        self._relations: dict[Any, duckdb.DuckDBPyRelation] = {}
         self._results: dict[Any, pa.Table] = {}
         self._codes: dict[tuple[str, str], dict[str, list[str]] | None] = {}
         self._limit_ms = 0
@@ -138,25 +139,31 @@ class _StoreSource(Source):
     def execute(
         self, expr: ir.Table, time_limit: float | None = None, cache: bool = False
     ) -> pa.Table:
-        """Compile once (cached per expression) and run on the raw DuckDB connection.
+        """Compile and bind once per expression (a prepared relation on the raw DuckDB
+        connection), then run it each time.
 
         Fetching through the raw connection's Arrow path is about twice as fast as Ibis's
-        `to_pyarrow()` for the same SQL. The time limit is DuckDB's own
-        `max_execution_time`, set only when it changes (no timer thread per query).
+        `to_pyarrow()` for the same SQL, and a kept relation skips parsing and binding (which
+        reads the Parquet files' footers). Expressions name their tables by data version, so
+        a reload gets new relations. The time limit is DuckDB's own `max_execution_time`, set
+        only when it changes (no timer thread per query).
         """
         op = expr.op()
         if cache and op in self._results:
             return self._results[op]
-        sql = self._sql.get(op)
-        if sql is None:
-            sql = self._sql[op] = str(ibis.to_sql(expr, dialect="duckdb"))
         raw = self.con.con
+        relation = self._relations.get(op)
+        if relation is None:
+            if len(self._relations) > 256:
+                self._relations.clear()
+            sql = str(ibis.to_sql(expr, dialect="duckdb"))
+            relation = self._relations[op] = raw.sql(sql)
         limit_ms = max(1, round(time_limit * 1000)) if time_limit else 0
         if limit_ms != self._limit_ms:
             raw.execute(f"SET max_execution_time = {limit_ms}")
             self._limit_ms = limit_ms
         try:
-            table = raw.sql(sql).to_arrow_table()
+            table = relation.to_arrow_table()
         except duckdb.InterruptException as exc:
             if "maximum execution time" in str(exc):
                 raise QueryTimeout(
@@ -266,25 +273,55 @@ def event_aggregate(
     bounds: Sequence[int],
     coded: bool = False,
     year_block: tuple[int, int] = (0, 0),
+    by_age_code: bool = False,
 ) -> ir.Table:
     """Events grouped by base unit, strata and age bin: n (and d for proportions).
 
     `coded=True` (DuckDB over the store only) groups by the integer code columns stored
     beside geo, race and sex (codes.KEY_CODES) and bins ages with DuckDB's array_extract;
     the key columns then hold codes, which `cube.dense` looks up by the code lists
-    (`Source.key_codes`). `year_block` (size, origin) groups a year stratum by block.
+    (`Source.key_codes`). `by_age_code=True` groups by the stored age group (codes.AGE_CODE)
+    instead of binning ages: `ab` then holds that code (see `age_code_bins`).
+    `year_block` (size, origin) groups a year stratum by block.
     """
     t = t.filter(_years(t, years), *measure.denominator_filter(t))
     t = _year_blocks(t, strata, year_block)
     names = ["geo", *strata]
     if coded:
         t = t.mutate(**{k: t[KEY_CODES[k]] for k in names if k in KEY_CODES})
-    t = t.mutate(ab=_duckdb_age_bin(t.age, bounds) if coded else _age_bin(t.age, bounds))
+    if by_age_code:
+        t = t.mutate(ab=t[AGE_CODE])
+    else:
+        t = t.mutate(ab=_duckdb_age_bin(t.age, bounds) if coded else _age_bin(t.age, bounds))
     keys = [*names, "ab"]
     if measure.kind == "proportion":
         hit = measure.numerator_filter(t)
         return t.group_by(keys).aggregate(n=hit.ifelse(1, 0).sum(), d=t.count())
     return t.group_by(keys).aggregate(n=t.count())
+
+
+def age_code_bins(
+    codes: Mapping[str, Sequence[str]] | None, bounds: Sequence[int]
+) -> np.ndarray | None:
+    """The bin of each stored age group (codes.AGE_CODE; -1 outside the bins), or None when
+    the dataset stores none or the bins cut through one of its groups."""
+    labels = (codes or {}).get("age")
+    if not labels:
+        return None
+    groups = [AgeGroup.parse(label) for label in labels]
+    edges = {g.lo for g in groups} | {groups[-1].hi + 1}
+    if not set(bounds) <= edges:
+        return None
+    los = np.array([g.lo for g in groups])
+    bins = np.searchsorted(np.asarray(bounds), los, side="right") - 1
+    return np.where((los >= bounds[0]) & (los < bounds[-1]), bins, -1)
+
+
+def with_age_bins(table: pa.Table, bins: np.ndarray) -> pa.Table:
+    """An aggregate grouped by stored age group, its `ab` column turned into age bins."""
+    column = table.column_names.index("ab")
+    codes = table["ab"].to_numpy().astype(np.int64)
+    return table.set_column(column, "ab", pa.array(bins[codes], type=pa.int16()))
 
 
 def _dictionary_encoded(table: pa.Table) -> pa.Table:

@@ -23,7 +23,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .codes import CODES_KEY, KEY_CODES, RACE_CODES, SEX_CODES, AgeGroup
+from .codes import (
+    AGE_CODE,
+    AGE_GRID,
+    CODES_KEY,
+    KEY_CODES,
+    MAX_AGE,
+    RACE_CODES,
+    SEX_CODES,
+    AgeGroup,
+)
 from .geography import load_current
 from .store import Store, fsync_dir, fsync_file, sha256_file
 from .validation import (
@@ -207,17 +216,27 @@ def load_events(
     select += [
         _quote(c)
         for c in extras
-        if c.lower() not in EVENT_COLUMNS and c.lower() not in KEY_CODES.values()
+        if c.lower() not in EVENT_COLUMNS and c.lower() not in {*KEY_CODES.values(), AGE_CODE}
     ]
     # Integer codes beside geo, race and sex: queries group by them (DuckDB's perfect hash
     # aggregate indexes an array instead of hashing strings). The code lists go in the
     # file's own metadata, so the codes stay readable whatever the geography becomes.
-    key_codes = {"geo": list(geo.base_codes), "race": list(RACE_CODES), "sex": list(SEX_CODES)}
+    # The same for the age group of the standard's 19 (most queries bin ages on them).
+    ends = [*AGE_GRID[1:], MAX_AGE + 1]
+    age_groups = [AgeGroup(a, b - 1) for a, b in zip(AGE_GRID, ends, strict=True)]
+    key_codes = {
+        "geo": list(geo.base_codes),
+        "race": list(RACE_CODES),
+        "sex": list(SEX_CODES),
+        "age": [g.label for g in age_groups],
+    }
     geo_type = "SMALLINT" if len(geo.base_codes) < 2**15 else "INTEGER"
+    age_code = " ".join(f"WHEN age < {g.hi + 1} THEN {i}" for i, g in enumerate(age_groups[:-1]))
     coded = (
         f"*, CAST(enum_code(geo) AS {geo_type}) AS {KEY_CODES['geo']}, "
         f"CAST(enum_code(race) AS TINYINT) AS {KEY_CODES['race']}, "
-        f"CAST(enum_code(sex) AS TINYINT) AS {KEY_CODES['sex']}"
+        f"CAST(enum_code(sex) AS TINYINT) AS {KEY_CODES['sex']}, "
+        f"CAST(CASE {age_code} ELSE {len(age_groups) - 1} END AS TINYINT) AS {AGE_CODE}"
     )
     kv = json.dumps({"key_codes": key_codes}).replace("'", "''")
     final_dir = store.root / "events" / dataset

@@ -7,7 +7,10 @@ References are in docs/stats.md ("Methods").
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -185,18 +188,15 @@ def direct_adjust(
     alpha = 1 - conf_level
     if method == "gamma":
         with np.errstate(divide="ignore", invalid="ignore"):
-            lower = np.where(
-                rate > 0,
-                gamma_ppf(
-                    alpha / 2,
-                    rate * rate / np.where(var > 0, var, 1),
-                    scale=var / np.where(rate > 0, rate, 1),
-                ),
-                0.0,
-            )
+            shape_l = rate * rate / np.where(var > 0, var, 1)
+            scale_l = var / np.where(rate > 0, rate, 1)
             shape_u = (rate + wm) ** 2 / (var + wm * wm)
             scale_u = (var + wm * wm) / (rate + wm)
-            upper = gamma_ppf(1 - alpha / 2, shape_u, scale=scale_u)
+        lower, upper = _side_by_side(
+            lambda: gamma_ppf(alpha / 2, shape_l, scale=scale_l),
+            lambda: gamma_ppf(1 - alpha / 2, shape_u, scale=scale_u),
+        )
+        lower = np.where(rate > 0, lower, 0.0)
     elif method == "dobson":
         total = d.sum(axis=-1)
         exact_lo, exact_hi = poisson_ci(total, conf_level)
@@ -224,6 +224,28 @@ def direct_adjust(
         upper=np.where(undefined, nan, upper),
         undefined=np.asarray(undefined),
     )
+
+
+def _side_by_side(first: Callable[[], Array], second: Callable[[], Array]) -> tuple[Array, Array]:
+    """Two independent array computations at once, the second on a short-lived thread
+    (SciPy's and NumPy's loops release the GIL); for large arrays only."""
+    out: list[Any] = []
+
+    def run() -> None:
+        try:
+            out.append(second())
+        except BaseException as error:  # re-raised in the caller's thread
+            out.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    try:
+        a = first()
+    finally:
+        worker.join()
+    if isinstance(out[0], BaseException):
+        raise out[0]
+    return a, out[0]
 
 
 def relative_standard_error(estimate: Array, variance: Array) -> Array:

@@ -21,9 +21,11 @@ from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, bounds_of, pa
 from .cube import Axis, codes_present, dense, proportion_stats, rate_stats, ratios, with_totals
 from .engine import (
     Source,
+    age_code_bins,
     base_population,
     event_aggregate,
     population_aggregate,
+    with_age_bins,
 )
 from .geography import CustomArea, Geography, load_current
 from .measures import Measure, get_measure
@@ -156,6 +158,7 @@ def run_query(
     strata_db = [s for s in query.by if s != "age_group"]
     events = source.table(measure.dataset)
     codes = source.key_codes(measure.dataset)
+    age_bins = age_code_bins(codes, fine) if codes is not None else None
     key = (
         measure.dataset,
         source.versions.get(measure.dataset),
@@ -177,10 +180,13 @@ def run_query(
                 fine,
                 coded=codes is not None,
                 year_block=(policy.year_block, policy.year_origin),
+                by_age_code=age_bins is not None,
             ),
         ),
         policy.time_limit_seconds,
     )
+    if age_bins is not None:
+        ev = with_age_bins(ev, age_bins)
     pop = None
     if is_rate:
         people = source.table(measure.population)

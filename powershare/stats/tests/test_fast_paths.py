@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 
-from powershare.stats import CustomArea, Query, Store, SuppressionPolicy, run_query
+from powershare.stats import CustomArea, Query, Store, SuppressionPolicy, engine, run_query
+from powershare.stats import query as query_module
 from powershare.stats.cube import dense
-from powershare.stats.engine import Source
+from powershare.stats.engine import Source, age_code_bins
 from powershare.stats.methods import GARWOOD_TABLE_SIZE, gamma_ppf, gammaincinv, poisson_ci
 
 QUERIES = [
@@ -117,3 +118,33 @@ def test_garwood_limits_from_the_table_equal_the_direct_formula():
     small_lower, small_upper = poisson_ci(counts[::10], 0.95)  # 9 values: computed directly
     np.testing.assert_allclose(lower[::10], small_lower, rtol=1e-13, atol=0)
     np.testing.assert_allclose(upper[::10], small_upper, rtol=1e-13, atol=0)
+
+
+def test_stored_age_groups_map_to_bins_only_when_the_bins_follow_them():
+    codes = {"age": ["0", "1-4", "5-9", "10-14", "15+"]}
+    np.testing.assert_array_equal(age_code_bins(codes, (0, 5, 15, 121)), [0, 0, 1, 1, 2])
+    np.testing.assert_array_equal(age_code_bins(codes, (5, 15)), [-1, -1, 0, 0, -1])
+    assert age_code_bins(codes, (0, 18, 121)) is None  # 18 cuts through 15+
+    assert age_code_bins({"geo": ["a"]}, (0, 121)) is None  # no stored age groups
+
+
+def test_the_full_query_groups_by_stored_age_groups(county, monkeypatch):
+    """The benchmark's query (all ages, the standard's 19 groups) takes the stored age
+    groups, and gets what binning every age gets."""
+    store: Store = county.store
+    policy = SuppressionPolicy(record_releases=False)
+    query = Query("ed_visits_all", years=(2020, 2021), level="tract", by=("race",))
+    calls = []
+    real = engine.event_aggregate
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("by_age_code"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(query_module, "event_aggregate", spy)
+    by_code = run_query(store, query, policy=policy, source=Source.duckdb(store))
+    assert calls == [True]
+    monkeypatch.setattr(query_module, "age_code_bins", lambda codes, bounds: None)
+    binned = run_query(store, query, policy=policy, source=Source.duckdb(store))
+    assert calls == [True, False]
+    assert by_code.table.equals(binned.table)

@@ -97,12 +97,14 @@ def test_parquet_source_with_year_only(tiny_store: Store, tmp_path: Path):
         "_geo_code",
         "_race_code",
         "_sex_code",
+        "_age_code",
     ]
     # The integer codes index the code lists stored in the file's metadata.
     codes = json.loads(stored.schema.metadata[b"powershare"])["key_codes"]
     for name in ("geo", "race", "sex"):
         decoded = [codes[name][i] for i in stored[f"_{name}_code"].to_pylist()]
         assert decoded == stored[name].to_pylist()
+    assert [codes["age"][i] for i in stored["_age_code"].to_pylist()] == ["1-4", "1-4"]
 
 
 def test_replace_swaps_files(tiny_store: Store, tmp_path: Path):
