@@ -31,11 +31,13 @@ def dense(
     nbins: int,
     column: str = "n",
     codes: Mapping[str, Sequence[str]] | None = None,
+    age_bins: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sum `column` of an aggregate into an array indexed by the keys' value lists, then bins.
 
     `codes` gives the value list of integer key columns (the engine's stored codes, see
-    engine.event_aggregate): their values are looked up by code without being decoded. Rows
+    engine.event_aggregate): their values are looked up by code without being decoded.
+    `age_bins` gives the bin of each stored age group when `ab` holds those groups. Rows
     whose key value isn't listed (not expected after validation), and rows whose age bin is
     NULL or negative (outside the bins), are dropped.
     """
@@ -44,7 +46,8 @@ def dense(
         return np.zeros(shape)
     codes = codes or {}
     idx = [_positions(table[name], values, codes.get(name)) for name, values in keys]
-    idx.append(_integers(table["ab"]))
+    ab = _integers(table["ab"])
+    idx.append(ab if age_bins is None else np.where(ab >= 0, age_bins[ab], -1))
     weights = table[column].to_numpy(zero_copy_only=False).astype(float)
     if min(int(i.min()) for i in idx) < 0:
         ok = np.logical_and.reduce([i >= 0 for i in idx])

@@ -281,7 +281,7 @@ def event_aggregate(
     beside geo, race and sex (codes.KEY_CODES) and bins ages with DuckDB's array_extract;
     the key columns then hold codes, which `cube.dense` looks up by the code lists
     (`Source.key_codes`). `by_age_code=True` groups by the stored age group (codes.AGE_CODE)
-    instead of binning ages: `ab` then holds that code (see `age_code_bins`).
+    instead of binning ages: `ab` then holds that code (`age_code_bins` maps it to bins).
     `year_block` (size, origin) groups a year stratum by block.
     """
     t = t.filter(_years(t, years), *measure.denominator_filter(t))
@@ -315,13 +315,6 @@ def age_code_bins(
     los = np.array([g.lo for g in groups])
     bins = np.searchsorted(np.asarray(bounds), los, side="right") - 1
     return np.where((los >= bounds[0]) & (los < bounds[-1]), bins, -1)
-
-
-def with_age_bins(table: pa.Table, bins: np.ndarray) -> pa.Table:
-    """An aggregate grouped by stored age group, its `ab` column turned into age bins."""
-    column = table.column_names.index("ab")
-    codes = table["ab"].to_numpy().astype(np.int64)
-    return table.set_column(column, "ab", pa.array(bins[codes], type=pa.int16()))
 
 
 def _dictionary_encoded(table: pa.Table) -> pa.Table:

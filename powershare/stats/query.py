@@ -25,7 +25,6 @@ from .engine import (
     base_population,
     event_aggregate,
     population_aggregate,
-    with_age_bins,
 )
 from .geography import CustomArea, Geography, load_current
 from .measures import Measure, get_measure
@@ -185,8 +184,6 @@ def run_query(
         ),
         policy.time_limit_seconds,
     )
-    if age_bins is not None:
-        ev = with_age_bins(ev, age_bins)
     pop = None
     if is_rate:
         people = source.table(measure.population)
@@ -222,16 +219,21 @@ def run_query(
         )
     values = _stratum_values(strata_db, year_cells, ev, in_pop, codes)
     keys = [("geo", geo.base_codes)] + [(s, values[s]) for s in strata_db]
-    num = dense(ev, keys, nbins, "n", codes)
+    num = dense(ev, keys, nbins, "n", codes, age_bins)
     if pop is not None:
         # Denominators as an array, kept with the kept population aggregate.
         dkey = ("dense", *pkey, geo.version, tuple(tuple(v) for _, v in keys), nbins)
         den = source.derived(dkey, lambda: _read_only(dense(pop, keys, nbins, "n")))
     else:
-        den = dense(ev, keys, nbins, "d", codes)
+        den = dense(ev, keys, nbins, "d", codes, age_bins)
 
     # -- areas, age-group strata, margins -------------------------------------------------
-    area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
+    if query.custom_areas:
+        area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
+    else:  # a level's areas: the same for every query on this geography
+        area_codes, area_names, w, area_total = source.derived(
+            ("areas", geo.version, query.level), lambda: _areas(query, geo, custom_w)
+        )
     num, den = (_project(w, a) for a in (num, den))
     axes = [Axis("area", area_codes, area_total)]
     for s in query.by:
@@ -294,7 +296,8 @@ def run_query(
         names=area_names,
     )
     keep = _row_filter(query, axes, cube_shape)
-    table = table.filter(keep)
+    if not keep.all():
+        table = table.filter(keep)
     if query.custom_areas and policy.record_releases:
         registry = ReleaseRegistry(store)
         for area, wa, pa_ in zip(query.custom_areas, custom_w, custom_pop, strict=True):

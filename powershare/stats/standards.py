@@ -12,6 +12,7 @@ Sources:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -60,20 +61,28 @@ class StandardPopulation:
         """Standard weights (summing to 1) for the age bins [bounds[i], bounds[i+1]).
 
         Where a bin cuts through a standard group, the group's population is shared
-        in proportion to the years of overlap (uniform within the group).
+        in proportion to the years of overlap (uniform within the group). Read-only: the
+        weights of a standard and bins are computed once.
         """
-        los = np.array([g.lo for g in self.groups], dtype=float)
-        his = np.array([g.hi + 1 for g in self.groups], dtype=float)
-        pops = np.asarray(self.population, dtype=float)
-        out = np.zeros(len(bounds) - 1)
-        for i in range(len(bounds) - 1):
-            a, b = float(bounds[i]), float(bounds[i + 1])
-            overlap = np.clip(np.minimum(his, b) - np.maximum(los, a), 0, None)
-            out[i] = float((pops * overlap / (his - los)).sum())
-        total = out.sum()
-        if total <= 0:
-            raise ValueError("the standard has no population in the measure's age range")
-        return out / total
+        return _weights(self, tuple(int(b) for b in bounds))
+
+
+@functools.lru_cache(maxsize=128)
+def _weights(standard: StandardPopulation, bounds: tuple[int, ...]) -> np.ndarray:
+    los = np.array([g.lo for g in standard.groups], dtype=float)
+    his = np.array([g.hi + 1 for g in standard.groups], dtype=float)
+    pops = np.asarray(standard.population, dtype=float)
+    out = np.zeros(len(bounds) - 1)
+    for i in range(len(bounds) - 1):
+        a, b = float(bounds[i]), float(bounds[i + 1])
+        overlap = np.clip(np.minimum(his, b) - np.maximum(los, a), 0, None)
+        out[i] = float((pops * overlap / (his - los)).sum())
+    total = out.sum()
+    if total <= 0:
+        raise ValueError("the standard has no population in the measure's age range")
+    out /= total
+    out.setflags(write=False)
+    return out
 
 
 def _standard(name: str, label: str, rows: Sequence[tuple[str, float]]) -> StandardPopulation:
