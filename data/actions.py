@@ -31,6 +31,7 @@ from data.models import (
 from partners.models import Campaign, Organization
 from powershare import stats
 from powershare.audit.log import diff, record, snapshot
+from powershare.forms import check_new_document
 from powershare.visibility import Visibility, is_member_of
 from support import actions as support_actions
 from support.models import Ask
@@ -414,6 +415,7 @@ AGREEMENT_FIELDS = [
 def create_agreement(*, actor: User, datasets: list[Dataset], **fields: Any) -> DataAgreement:
     """Record a signed data-sharing agreement; it grants access from start to expiry."""
     _require_staff(actor)
+    check_new_document(fields.get("file"))
     agreement = DataAgreement(created_by=actor, **fields)
     agreement.full_clean()
     agreement.save()
@@ -430,6 +432,7 @@ def update_agreement(
 ) -> DataAgreement:
     """Change an agreement's terms, dates or file."""
     _require_staff(actor)
+    check_new_document(fields.get("file"))
     before = snapshot(agreement, AGREEMENT_FIELDS)
     for name, value in fields.items():
         setattr(agreement, name, value)
@@ -479,6 +482,7 @@ def add_evidence(
     **fields: Any,
 ) -> EvidenceItem:
     """Add an item to the evidence library; a partner's belongs to their organization."""
+    check_new_document(fields.get("file"))
     if organization is not None and not is_member_of(actor, organization.pk):
         raise PermissionDenied
     if organization is None and not actor.is_department:
@@ -511,6 +515,7 @@ def update_evidence(
     **fields: Any,
 ) -> EvidenceItem:
     """Change an evidence item and its links."""
+    check_new_document(fields.get("file"))
     before = snapshot(item, EVIDENCE_FIELDS)
     for name, value in fields.items():
         setattr(item, name, value)

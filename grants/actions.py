@@ -807,8 +807,11 @@ def update_award(
         raise PermissionDenied
     if agreement is not None:
         check_document(agreement)
-        if award.agreement:
-            award.agreement.delete(save=False)
+        old = award.agreement.name
+        if old:
+            # The replaced file goes only once the new one is recorded.
+            storage = award.agreement.storage
+            transaction.on_commit(lambda: storage.delete(old))
         award.agreement.save(agreement.name or "agreement", agreement, save=False)
         fields["agreement"] = award.agreement
     changes = _save(award, fields)

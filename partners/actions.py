@@ -20,6 +20,7 @@ from partners.models import (
     RelationalMeeting,
 )
 from powershare.audit.log import diff, record, snapshot
+from powershare.forms import check_new_document
 
 CAMPAIGN_FIELDS = [
     "title",
@@ -293,6 +294,7 @@ def rate_partnership(
 @transaction.atomic
 def add_agreement(*, actor: User, partnership: Partnership, **fields: Any) -> Agreement:
     """Attach an MOU or data-sharing agreement to a partnership."""
+    check_new_document(fields.get("file"))
     agreement = Agreement(partnership=partnership, **fields)
     agreement.full_clean()
     agreement.save()

@@ -88,6 +88,13 @@ MAGIC = {
 }
 
 
+def check_new_document(value: Any) -> None:
+    """`check_document` on a value about to be saved in a file field, when it is a new
+    upload (an action's own check, whatever form or program called it)."""
+    if isinstance(value, UploadedFile):
+        check_document(value)
+
+
 def check_document(upload: UploadedFile | None) -> UploadedFile | None:
     """Refuse files of the wrong type, size or content; returns the upload if it is fine."""
     if not upload:
