@@ -12,7 +12,7 @@ the step's own, and prints in one run:
   pandas (ratio; skipped if pandas isn't installed);
 - peak memory of each step.
 
-Query and count times are the median of eleven warm runs; the first run is shown too. On
+Query and count times are the median of 21 warm runs; the first run is shown too. On
 a shared machine the load changes from second to second, so the query step also runs the
 plain count, on its own connection, alternately with the query and takes the ratio from
 those two medians; the plain step's own run gives its peak memory.
@@ -35,7 +35,7 @@ from pathlib import Path
 
 YEARS = (2020, 2021, 2022, 2023, 2024)
 MEASURE = "ed_visits_all"
-RUNS = 11  # warm runs per timing; the median is reported
+RUNS = 21  # warm runs per timing; the median is reported
 
 
 def _maxrss_mb() -> float:

@@ -82,11 +82,14 @@ def _positions(
 def by_code(col: pa.ChunkedArray, code_list: Sequence[str], values: list) -> np.ndarray:
     """Index in `values` of each code of an integer column (`code_list[code]` is its value;
     -1 for nulls, codes out of range and values not listed)."""
+    raw = _integers(col)
+    out_of_range = raw.size and (raw.min() < 0 or raw.max() >= len(code_list))
+    if not out_of_range and len(code_list) == len(values) and list(code_list) == list(values):
+        return raw  # the codes are the positions (the base units, as the file was loaded)
     where = {v: i for i, v in enumerate(values)}
     # One more slot at the end for nulls and codes out of range.
     lookup = np.array([where.get(v, -1) for v in code_list] + [-1], dtype=np.int64)
-    raw = _integers(col)
-    if raw.size and (raw.min() < 0 or raw.max() >= len(code_list)):
+    if out_of_range:
         raw = np.where((raw < 0) | (raw >= len(code_list)), len(code_list), raw)
     return lookup[raw]
 

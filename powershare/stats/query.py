@@ -157,7 +157,10 @@ def run_query(
     strata_db = [s for s in query.by if s != "age_group"]
     events = source.table(measure.dataset)
     codes = source.key_codes(measure.dataset)
-    age_bins = age_code_bins(codes, fine) if codes is not None else None
+    age_bins = source.derived(
+        ("age_bins", measure.dataset, source.versions.get(measure.dataset), fine),
+        lambda: age_code_bins(codes, fine) if codes is not None else None,
+    )
     key = (
         measure.dataset,
         source.versions.get(measure.dataset),
