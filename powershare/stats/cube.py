@@ -6,14 +6,22 @@ dense NumPy array; areas are a matrix product with the crosswalk; margins are su
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .methods import direct_adjust, poisson_ci, ratio_ci, relative_standard_error, wilson_ci
+from .methods import (
+    adjusted_limits,
+    adjusted_sums,
+    in_background,
+    poisson_ci,
+    ratio_ci,
+    relative_standard_error,
+    wilson_ci,
+)
 
 
 @dataclass
@@ -137,6 +145,15 @@ class Stats:
     variance: np.ndarray  # of the headline estimate (adjusted rate, or the proportion)
     rse: np.ndarray
     undefined: np.ndarray
+    #: The adjusted rates' limits while they are computed in the background (see `finish`).
+    pending: Callable[[], tuple[np.ndarray, np.ndarray]] | None = field(default=None, repr=False)
+
+    def finish(self) -> Stats:
+        """Wait for limits computed in the background (`rate_stats(background=True)`)."""
+        if self.pending is not None:
+            self.adjusted_lower, self.adjusted_upper = self.pending()
+            self.pending = None
+        return self
 
     @property
     def headline(self) -> np.ndarray:
@@ -145,20 +162,42 @@ class Stats:
 
 
 def rate_stats(
-    counts: np.ndarray, pops: np.ndarray, weights: np.ndarray, per: float, conf: float, method: str
+    counts: np.ndarray,
+    pops: np.ndarray,
+    weights: np.ndarray,
+    per: float,
+    conf: float,
+    method: str,
+    background: bool = False,
 ) -> Stats:
-    """Crude (Garwood CI) and directly age-adjusted rates for every cell; bins on the last axis."""
+    """Crude (Garwood CI) and directly age-adjusted rates for every cell; bins on the last axis.
+
+    With `background`, the adjusted rates' limits (the costly gamma inversions) are computed
+    on a thread while the caller goes on (suppression needs none of them); `Stats.finish`
+    waits for them.
+    """
     n = counts.sum(axis=-1).ravel()
     p = pops.sum(axis=-1).ravel()
+    no_pop = p <= 0
+    sums = adjusted_sums(counts, pops, weights)
+
+    def limits() -> tuple[np.ndarray, np.ndarray]:
+        lower, upper = adjusted_limits(sums, conf, method)
+        return (
+            np.where(no_pop, np.nan, lower.ravel()) * per,
+            np.where(no_pop, np.nan, upper.ravel()) * per,
+        )
+
+    pending = in_background(limits) if background else None
     lo, hi = poisson_ci(n, conf)
     with np.errstate(divide="ignore", invalid="ignore"):
         crude = np.where(p > 0, n / p, np.nan)
         crude_lo = np.where(p > 0, lo / p, np.nan)
         crude_hi = np.where(p > 0, hi / p, np.nan)
-    adj = direct_adjust(counts, pops, weights, conf, method)
-    a_rate, a_var = adj.rate.ravel(), adj.variance.ravel()
-    no_pop = p <= 0
+    a_rate, a_var = sums.rate.ravel(), sums.variance.ravel()
     a_rate = np.where(no_pop, np.nan, a_rate)
+    nothing = np.empty(0)
+    adjusted_lower, adjusted_upper = (nothing, nothing) if pending else limits()
     return Stats(
         count=n,
         denominator=p,
@@ -166,11 +205,12 @@ def rate_stats(
         rate_lower=crude_lo * per,
         rate_upper=crude_hi * per,
         adjusted=a_rate * per,
-        adjusted_lower=np.where(no_pop, np.nan, adj.lower.ravel()) * per,
-        adjusted_upper=np.where(no_pop, np.nan, adj.upper.ravel()) * per,
+        adjusted_lower=adjusted_lower,
+        adjusted_upper=adjusted_upper,
         variance=np.where(no_pop, np.nan, a_var) * per * per,
         rse=relative_standard_error(a_rate, a_var),
-        undefined=adj.undefined.ravel() | no_pop,
+        undefined=sums.undefined.ravel() | no_pop,
+        pending=pending,
     )
 
 

@@ -10,7 +10,7 @@ import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from scipy import special
@@ -159,6 +159,19 @@ class Adjusted:
     undefined: Array
 
 
+@dataclass(frozen=True)
+class AdjustedSums:
+    """What the limits of a directly adjusted rate are computed from (see `direct_adjust`)."""
+
+    rate: Array
+    variance: Array
+    #: The largest w_i / n_i: Fay and Feuer's correction for the upper limit.
+    max_weight: Array
+    #: Events over all age groups (Dobson).
+    total: Array
+    undefined: Array
+
+
 def direct_adjust(
     counts: Array,
     pops: Array,
@@ -174,6 +187,15 @@ def direct_adjust(
     An age group with no population and no events contributes nothing; one with events
     but no population makes the rate undefined (NaN).
     """
+    sums = adjusted_sums(counts, pops, weights)
+    lower, upper = adjusted_limits(sums, conf_level, method)
+    return Adjusted(
+        rate=sums.rate, variance=sums.variance, lower=lower, upper=upper, undefined=sums.undefined
+    )
+
+
+def adjusted_sums(counts: Array, pops: Array, weights: Array) -> AdjustedSums:
+    """The directly adjusted rate and its variance (NaN where undefined); age groups last."""
     d = np.asarray(counts, dtype=float)
     n = np.asarray(pops, dtype=float)
     w = np.asarray(weights, dtype=float)
@@ -184,7 +206,20 @@ def direct_adjust(
     undefined = (~has_pop & (d > 0)).any(axis=-1)
     rate = np.einsum("...i,...i->...", w_per, d)  # sum of w_i d_i / n_i
     var = np.einsum("...i,...i,...i->...", w_per, w_per, d)  # sum of w_i^2 d_i / n_i^2
-    wm = w_per.max(axis=-1)
+    return AdjustedSums(
+        rate=np.where(undefined, np.nan, rate),
+        variance=np.where(undefined, np.nan, var),
+        max_weight=w_per.max(axis=-1),
+        total=d.sum(axis=-1),
+        undefined=np.asarray(undefined),
+    )
+
+
+def adjusted_limits(
+    sums: AdjustedSums, conf_level: float = 0.95, method: str = "gamma"
+) -> tuple[Array, Array]:
+    """Lower and upper confidence limits of directly adjusted rates (see `direct_adjust`)."""
+    rate, var, wm = sums.rate, sums.variance, sums.max_weight
     alpha = 1 - conf_level
     if method == "gamma":
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -192,13 +227,11 @@ def direct_adjust(
             scale_l = var / np.where(rate > 0, rate, 1)
             shape_u = (rate + wm) ** 2 / (var + wm * wm)
             scale_u = (var + wm * wm) / (rate + wm)
-        lower, upper = _side_by_side(
-            lambda: gamma_ppf(alpha / 2, shape_l, scale=scale_l),
-            lambda: gamma_ppf(1 - alpha / 2, shape_u, scale=scale_u),
-        )
-        lower = np.where(rate > 0, lower, 0.0)
+        upper_later = in_background(lambda: gamma_ppf(1 - alpha / 2, shape_u, scale=scale_u))
+        lower = gamma_ppf(alpha / 2, shape_l, scale=scale_l)
+        lower, upper = np.where(rate > 0, lower, 0.0), upper_later()
     elif method == "dobson":
-        total = d.sum(axis=-1)
+        total = sums.total
         exact_lo, exact_hi = poisson_ci(total, conf_level)
         byar_lo, byar_hi = byars_ci(total, conf_level)
         o_lo = np.where(total < 10, exact_lo, byar_lo)
@@ -216,36 +249,34 @@ def direct_adjust(
         lower = np.clip(lower, 0, None)
     else:
         raise ValueError(f"unknown CI method {method!r} (use 'gamma' or 'dobson')")
-    nan = np.full_like(rate, np.nan)
-    return Adjusted(
-        rate=np.where(undefined, nan, rate),
-        variance=np.where(undefined, nan, var),
-        lower=np.where(undefined, nan, lower),
-        upper=np.where(undefined, nan, upper),
-        undefined=np.asarray(undefined),
-    )
+    return np.where(sums.undefined, np.nan, lower), np.where(sums.undefined, np.nan, upper)
 
 
-def _side_by_side(first: Callable[[], Array], second: Callable[[], Array]) -> tuple[Array, Array]:
-    """Two independent array computations at once, the second on a short-lived thread
-    (SciPy's and NumPy's loops release the GIL); for large arrays only."""
+T = TypeVar("T")
+
+
+def in_background(compute: Callable[[], T]) -> Callable[[], T]:
+    """Start `compute` on a short-lived thread; the returned function waits for its result
+    (or raises its error). For NumPy and SciPy work on large arrays, whose loops release
+    the GIL, so that it runs beside the caller's."""
     out: list[Any] = []
 
     def run() -> None:
         try:
-            out.append(second())
+            out.append(compute())
         except BaseException as error:  # re-raised in the caller's thread
             out.append(error)
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    try:
-        a = first()
-    finally:
+
+    def result() -> T:
         worker.join()
-    if isinstance(out[0], BaseException):
-        raise out[0]
-    return a, out[0]
+        if isinstance(out[0], BaseException):
+            raise out[0]
+        return cast(T, out[0])
+
+    return result
 
 
 def relative_standard_error(estimate: Array, variance: Array) -> Array:

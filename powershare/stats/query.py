@@ -268,7 +268,7 @@ def run_query(
     # -- statistics, suppression, ratios ---------------------------------------------------
     conf = query.conf_level
     if is_rate:
-        stats = rate_stats(num, den, weights, measure.per, conf, query.ci_method)
+        stats = rate_stats(num, den, weights, measure.per, conf, query.ci_method, background=True)
     else:
         stats = proportion_stats(num, den, measure.per, conf)
     cube_shape = num.shape[:-1]

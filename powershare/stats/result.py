@@ -69,6 +69,7 @@ def build_table(
     }
     for i, axis in enumerate(axes[1:], start=1):
         cols[axis.name] = pa.array(axis.values, pa.string()).take(idx[i])
+    stats.finish()  # limits computed in the background while the cells were suppressed
     none = np.zeros_like(hidden)
     unreliable = (stats.count < policy.unreliable_count) | (stats.rse >= policy.unreliable_rse)
     r, r_lo, r_hi, r_sig = ratio
