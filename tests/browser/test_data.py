@@ -17,7 +17,7 @@ from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from data import actions, portal
-from data.demo import DATASETS, MEASURES
+from data.demo import DATASETS, DEMO_POLICY, MEASURES
 from powershare import stats
 from powershare.stats.synth import generate_county
 from powershare.testing import make_campaign
@@ -39,6 +39,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def catalog(cast: Any, county: Path) -> dict[str, Any]:
     shutil.copytree(county, Path(settings.DATA_ROOT), dirs_exist_ok=True)
     portal.reset()
+    actions.update_policy(actor=cast.admin, **DEMO_POLICY)  # five-year blocks, as the demo
     datasets = {}
     for name, title, kind, description, source, caveats in DATASETS:
         datasets[name] = actions.create_dataset(
