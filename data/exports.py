@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from data.present import Cell, explain_suppression
-from data.queries import Outcome, stratum_label
+from data.queries import Outcome, standard_population_label, stratum_label
 from powershare.exports import csv_response, safe_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,6 +78,15 @@ def _row(cell: Cell) -> list[Any]:
     ]
 
 
+def standard_line(outcome: Outcome) -> str:
+    """The standard population that adjusted the rates, as the engine used it."""
+    used = (outcome.result.meta.get("standard") if outcome.result else None) or {}
+    name = used.get("name") or outcome.spec.standard_name
+    if not name:
+        return _("None: proportions are not age-adjusted")
+    return standard_population_label(name)
+
+
 def provenance(outcome: Outcome) -> list[tuple[str, str]]:
     """Lines saying what the numbers are: measure, years, policy, data versions, time."""
     meta = outcome.result.meta if outcome.result else {}
@@ -87,7 +96,7 @@ def provenance(outcome: Outcome) -> list[tuple[str, str]]:
     return [
         (_("Measure"), f"{measure.label} ({measure.unit})"),
         (_("Years"), f"{min(outcome.spec.years)}–{max(outcome.spec.years)}"),
-        (_("Standard population"), str(meta.get("standard", {}).get("label", ""))),
+        (_("Standard population"), standard_line(outcome)),
         (
             _("Suppression policy"),
             _(

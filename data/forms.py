@@ -44,6 +44,15 @@ class QueryForm(Form):
         initial="adjusted",
         required=False,
     )
+    standard = forms.ChoiceField(
+        label=_("Standard population"),
+        choices=[("", _("The measure's own")), *Measure.Standard.choices],
+        required=False,
+        help_text=_(
+            "The age mix that age-adjusted rates are computed for. Compare only rates adjusted to "
+            "the same standard. Proportions, such as percentages, are not age-adjusted."
+        ),
+    )
     compare = forms.ChoiceField(
         label=_("Compare with"),
         choices=[("county", _("The county")), *RACE_REFERENCES, ("none", _("No comparison"))],
@@ -119,6 +128,8 @@ class QueryForm(Form):
         compare = data.get("compare") or "county"
         if compare.startswith("race=") and "race" not in by:
             compare = "county"
+        # Proportions are never age-adjusted: a standard chosen for a rate isn't carried over.
+        standard = (data.get("standard") or "") if measure.kind == Measure.Kind.RATE else ""
         params = {
             "measure": measure.name,
             "years": data["years"],
@@ -129,6 +140,7 @@ class QueryForm(Form):
             "rate": data.get("rate") or "adjusted",
             "compare": compare,
             "focus": data.get("focus", ""),
+            "standard": standard,
         }
         return QuerySpec(
             measure=measure,
@@ -141,6 +153,7 @@ class QueryForm(Form):
             adjusted=params["rate"] != "crude",
             compare=compare,
             focus=data.get("focus", ""),
+            standard=standard,
             params=params,
         )
 
@@ -361,7 +374,14 @@ class EvidenceForm(ModelForm):
             "asks": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        for_campaign: str | None = None,
+        for_ask: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         from support.models import Ask
 
@@ -369,6 +389,19 @@ class EvidenceForm(ModelForm):
         self.fields["asks"].queryset = Ask.objects.visible_to(user)
         if user.is_department:
             self.fields["visibility"].choices = [(v.value, v.label) for v in STAFF_VISIBILITIES]
+        # Opened from a campaign's or an ask's page: that record comes ticked (if the user can
+        # read it: the choices are the visible ones), and the form leads back to its page.
+        self.opened_from = self._tick("campaigns", for_campaign) or self._tick("asks", for_ask)
+        if isinstance(self.opened_from, Campaign):
+            self.initial.setdefault("issue_area", self.opened_from.issue_area)
+
+    def _tick(self, name: str, pk: str | None) -> Any:
+        if self.instance.pk or not pk or not str(pk).isdigit():
+            return None
+        record = self.fields[name].queryset.filter(pk=int(pk)).first()  # type: ignore[attr-defined]
+        if record is not None:
+            self.initial[name] = [record.pk]
+        return record
 
     def clean_file(self) -> Any:
         return check_document(self.cleaned_data.get("file"))

@@ -90,6 +90,14 @@ def search_evidence(user: Any, *, q: str = "", issue_area: str = "", kind: str =
     return items
 
 
+def linked_evidence(user: Any, record: Any) -> QuerySet[EvidenceItem]:
+    """Evidence items ``user`` may read that are linked to ``record`` (a campaign or an ask)."""
+    items = EvidenceItem.objects.visible_to(user).select_related("organization")
+    if record._meta.model_name == "ask":
+        return items.filter(asks=record)
+    return items.filter(campaigns=record)
+
+
 # -- running a query ----------------------------------------------------------------------
 
 
@@ -107,6 +115,7 @@ class QuerySpec:
     adjusted: bool = True
     compare: str = "county"
     focus: str = ""
+    standard: str = ""  # the standard population chosen; "" is the measure's own
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,6 +127,21 @@ class QuerySpec:
         first, last = min(self.years), max(self.years)
         return str(first) if first == last else f"{first}–{last}"
 
+    @property
+    def is_rate(self) -> bool:
+        return self.measure.kind == Measure.Kind.RATE
+
+    @property
+    def standard_name(self) -> str:
+        """The standard population that adjusts the rates ("" for proportions: never adjusted)."""
+        if not self.is_rate:
+            return ""
+        return self.standard or self.measure.standard
+
+    @property
+    def standard_label(self) -> str:
+        return standard_population_label(self.standard_name)
+
     def engine_query(
         self, *, by: tuple[str, ...] | None = None, years: tuple[int, ...] | None = None
     ) -> stats.Query:
@@ -126,6 +150,7 @@ class QuerySpec:
             "years": years or self.years,
             "by": self.by if by is None else by,
             "reference": reference,
+            "standard": self.standard_name or None,
         }
         if self.is_custom:
             area = stats.CustomArea(self.area_name or _("Custom area"), self.units)
@@ -227,6 +252,16 @@ def level_label(level: str) -> str:
         "custom": _("a custom area"),
     }
     return str(labels.get(level, level.replace("_", " ")))
+
+
+def standard_population_label(name: str) -> str:
+    """A standard population's name in the reader's language ("" for none)."""
+    if not name:
+        return ""
+    try:
+        return str(Measure.Standard(name).label)
+    except ValueError:
+        return name
 
 
 def stratum_label(stratum: str) -> str:

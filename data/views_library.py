@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from data import actions, exports, present, queries
+from data import actions, exports, present, queries, rules
 from data.forms import AgreementForm, AnswerRequestForm, DataRequestForm, EvidenceForm, QueryForm
 from data.models import DataAgreement, EvidenceItem, EvidenceKind, PolicySetting
 from partners.models import IssueArea, Organization
@@ -90,29 +90,36 @@ def _evidence_fields(form: EvidenceForm) -> dict[str, Any]:
 
 @login_required
 def evidence_new(request: HttpRequest) -> HttpResponse:
+    """Add evidence; ``?campaign=`` or ``?ask=`` (from that page) ticks it and leads back there."""
     user = request.user
-    if not (user.is_department or user.is_partner):
+    if not rules.can_add_evidence(user):
         raise PermissionDenied
-    form = EvidenceForm(request.POST or None, request.FILES or None, user=user)
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        user=user,
+        for_campaign=request.GET.get("campaign"),
+        for_ask=request.GET.get("ask"),
+    )
+    back = form.opened_from
     if request.method == "POST" and form.is_valid():
         organization = None
         if not user.is_department:
             organization = Organization.objects.get(pk=min(user.organization_ids))
+        fields = _evidence_fields(form)
         try:
-            item = actions.add_evidence(
-                actor=user, organization=organization, **_evidence_fields(form)
-            )
+            item = actions.add_evidence(actor=user, organization=organization, **fields)
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:
             messages.success(request, _("Added to the evidence library."))
-            return redirect(item)
+            linked = back is not None and back in fields["campaigns"] + fields["asks"]
+            return redirect(back if linked else item)
     notice = None if user.is_department else DISCLOSURE_NOTICE
-    return render(
-        request,
-        "data/form.html",
-        {"form": form, "title": _("Add evidence"), "notice": notice, "multipart": True},
-    )
+    context = {"form": form, "title": _("Add evidence"), "notice": notice, "multipart": True}
+    if back is not None:
+        context["cancel"] = back.get_absolute_url()
+    return render(request, "data/form.html", context)
 
 
 @login_required

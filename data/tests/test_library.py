@@ -147,3 +147,22 @@ def test_a_file_answer_must_confirm_the_policy(client: Any, cast: Any) -> None:
         {"explanation": "Table", "file": SimpleUploadedFile("t.csv", b"a,b\n1,2\n")},
     )
     assert "Confirm that the file passed the suppression policy" in response.content.decode()
+
+
+def test_evidence_opened_from_a_campaign_comes_linked_and_leads_back(
+    client: Any, cast: Any
+) -> None:
+    campaign = make_campaign(cast.org_a, issue_area="environment", title="Clean air corridor")
+    client.force_login(cast.partner_a)
+    url = f"/data/evidence/new/?campaign={campaign.pk}"
+    form = client.get(url).content.decode()
+    assert f'href="{campaign.get_absolute_url()}"' in form  # Cancel goes back to the campaign
+    assert '<option value="environment" selected>' in form  # the campaign's issue area
+    fields = {"title": "Truck counts", "kind": "report", "issue_area": "environment"}
+    fields |= {"summary": "Diesel trucks per hour", "visibility": "private"}
+    response = client.post(url, {**fields, "campaigns": [campaign.pk]})
+    assert response["Location"] == campaign.get_absolute_url()
+    # Unticked before saving: the item is not the campaign's, so Pat lands on the item.
+    response = client.post(url, {**fields, "title": "Bus counts"})
+    item = EvidenceItem.objects.get(title="Bus counts")
+    assert response["Location"] == item.get_absolute_url() and not item.campaigns.exists()
