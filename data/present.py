@@ -303,6 +303,7 @@ class Line:
     dash: str
     marker: str
     gaps: list[str]
+    label_y: float = 0.0  # where the line's name is written, by its last point
 
 
 @dataclass
@@ -365,11 +366,23 @@ def trend_chart(outcome: Outcome, table: list[Cell]) -> TrendChart | None:
             segments.append(current)
         path = " ".join("M" + " L".join(f"{p[0]},{p[1]}" for p in seg) for seg in segments if seg)
         lines.append(Line(name, points, path, dash, marker, gaps))
+    _place_labels([line for line in lines if line.points])
     return TrendChart(
         lines,
         [(round(xs[y], 1), y) for y in years],
         [(ypos(top * k / 4), fmt(top * k / 4, 0)) for k in range(5)],
     )
+
+
+def _place_labels(lines: list[Line]) -> None:
+    """Names above their lines' last points; where two end close together, the lower line's
+    name goes below its point so the two don't overprint."""
+    for line in lines:
+        line.label_y = line.points[-1][1] - 10
+    if len(lines) == 2:
+        upper, lower = sorted(lines, key=lambda line: line.points[-1][1])
+        if lower.points[-1][1] - upper.points[-1][1] < 16:
+            lower.label_y = lower.points[-1][1] + 20
 
 
 # -- map ---------------------------------------------------------------------------------

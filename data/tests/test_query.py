@@ -145,3 +145,15 @@ def test_links_from_before_the_years_field_still_work(client: Any, catalog: dict
         "/data/query/?measure=asthma_ed&year_from=2020&year_to=2024&level=council_district"
     ).content.decode()
     assert "Asthma emergency department visits, 2020–2024" in html
+
+
+def test_trend_names_dont_overprint_when_the_lines_end_together() -> None:
+    from data.present import Line, _place_labels
+
+    area = Line("Eastside", [(60, 120, "2015", "1"), (600, 151, "2020", "1")], "", "", "", [])
+    county = Line("County", [(60, 118, "2015", "1"), (600, 144, "2020", "1")], "", "", "", [])
+    _place_labels([area, county])
+    assert abs(area.label_y - county.label_y) >= 14
+    apart = Line("Far", [(600, 40, "2020", "1")], "", "", "", [])
+    _place_labels([apart, Line("Near", [(600, 200, "2020", "1")], "", "", "", [])])
+    assert apart.label_y == 30  # above its point, as usual
