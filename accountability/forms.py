@@ -3,6 +3,7 @@ the roster and stipends, organizer positions, and the tracker's filters."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ from accountability.models import (
     Recommendation,
     Response,
     Seat,
+    StipendPayment,
     Term,
     Vote,
 )
@@ -420,6 +422,20 @@ class EndTermForm(PasswordConfirmForm):
 class StipendExportForm(PasswordConfirmForm):
     month = forms.DateField(
         label=_("Month"), widget=forms.DateInput(), help_text=_("Any day of the month to export.")
+    )
+
+
+class StipendPaymentForm(PasswordConfirmForm):
+    amount = forms.DecimalField(
+        label=_("Amount paid"), max_digits=8, decimal_places=2, min_value=Decimal("0.01")
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput())
+    method = forms.ChoiceField(label=_("How it was paid"), choices=StipendPayment.Method.choices)
+    reference = forms.CharField(
+        label=_("Reference (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("A check number or finance's transaction number."),
     )
 
 

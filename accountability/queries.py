@@ -22,6 +22,7 @@ from accountability.models import (
     MemberProfile,
     Recommendation,
     Response,
+    StipendPayment,
 )
 from accounts.models import User
 
@@ -220,14 +221,33 @@ def icalendar_feed(meetings: Iterable[Meeting], *, site_url: str | None = None) 
 
 @dataclass
 class StipendLine:
-    """What one member is owed for one month's meetings."""
+    """What one member is owed for one month's meetings, and what was paid for it."""
 
     member: User
     profile: MemberProfile | None
     meetings: list[Meeting]
     days: int
     amount: Decimal
-    paid: bool
+    paid: bool  # whether the member takes a stipend at all (eligible, not declined)
+    payments: list[StipendPayment] = field(default_factory=list)
+
+    @property
+    def amount_paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments), start=Decimal("0.00"))
+
+    @property
+    def outstanding(self) -> Decimal:
+        """Still owed: the amount less what was paid (never below zero)."""
+        return max(Decimal("0.00"), self.amount - self.amount_paid)
+
+    @property
+    def payment_status(self) -> str:
+        """``paid``, ``part`` (paid in part), ``owed``, or ``none`` when nothing is owed."""
+        if self.amount_paid and self.outstanding == 0:
+            return "paid"
+        if self.amount_paid:
+            return "part"
+        return "owed" if self.amount > 0 else "none"
 
 
 def _attended(
@@ -276,6 +296,10 @@ def _lines(board: Board, rows: Iterable[Attendance]) -> list[StipendLine]:
                 paid=paid,
             )
         )
+    return _sorted(lines)
+
+
+def _sorted(lines: list[StipendLine]) -> list[StipendLine]:
     return sorted(lines, key=lambda line: (line.member.name or line.member.email).lower())
 
 
@@ -285,47 +309,107 @@ def _month_bounds(year: int, month: int) -> tuple[date, date]:
     return start, end
 
 
+def _with_payments(
+    board: Board, lines: list[StipendLine], month: date, member: User | None = None
+) -> list[StipendLine]:
+    """Attach the month's recorded payments to its lines; a payment for a member without a
+    line (their attendance was corrected after) gets a line of its own, so none is hidden."""
+    payments = StipendPayment.objects.filter(board=board, month=month).select_related(
+        "member__board_profile", "recorded_by"
+    )
+    if member is not None:
+        payments = payments.filter(member=member)
+    by_member = {line.member.pk: line for line in lines}
+    for payment in payments:
+        line = by_member.get(payment.member_id)
+        if line is None:
+            profile = getattr(payment.member, "board_profile", None)
+            line = StipendLine(
+                member=payment.member,
+                profile=profile,
+                meetings=[],
+                days=0,
+                amount=Decimal("0.00"),
+                paid=profile is None or profile.is_paid,
+            )
+            by_member[payment.member_id] = line
+            lines.append(line)
+        line.payments.append(payment)
+    return _sorted(lines)
+
+
 def monthly_payments(board: Board, year: int, month: int) -> list[StipendLine]:
-    """The month's payment list for finance: each member's meetings attended and amount owed."""
+    """The month's payment list for finance: each member's meetings attended, the amount owed
+    and the payments recorded against it."""
     start, end = _month_bounds(year, month)
-    return _lines(board, _attended(board, start, end))
+    return _with_payments(board, _lines(board, _attended(board, start, end)), start)
+
+
+def member_month(board: Board, member: User, month: date) -> StipendLine | None:
+    """One member's line for the month that ``month`` falls in, or ``None``."""
+    start, end = _month_bounds(month.year, month.month)
+    lines = _with_payments(
+        board, _lines(board, _attended(board, start, end, member)), start, member
+    )
+    return lines[0] if lines else None
 
 
 @dataclass
 class YearTotal:
+    """A member's stipend for a year, as the tax threshold counts it: what was paid in the
+    year (whatever month it was for), plus what is still owed for the year's months."""
+
     member: User
     profile: MemberProfile | None
     total: Decimal
     meetings: int
     over_threshold: bool
+    paid: Decimal = Decimal("0.00")
+    outstanding: Decimal = Decimal("0.00")
 
     @property
     def needs_tax_form(self) -> bool:
         return self.over_threshold and not (self.profile and self.profile.tax_form_on_file)
 
 
-def yearly_totals(board: Board, year: int) -> list[YearTotal]:
-    """Each member's running total for the year, flagged once it reaches the tax threshold."""
+def yearly_totals(board: Board, year: int, member: User | None = None) -> list[YearTotal]:
+    """Each member's total for the year (or only ``member``'s), flagged once it reaches the
+    tax threshold. Recorded payments count in the year they were paid; months not (fully)
+    paid count what is still owed."""
     totals: dict[int, YearTotal] = {}
+
+    def entry(person: User, profile: MemberProfile | None) -> YearTotal:
+        return totals.setdefault(person.pk, YearTotal(person, profile, Decimal("0.00"), 0, False))
+
     for month in range(1, 13):
-        for line in monthly_payments(board, year, month):
-            entry = totals.setdefault(
-                line.member.pk,
-                YearTotal(line.member, line.profile, Decimal("0.00"), 0, False),
-            )
-            entry.total += line.amount
-            entry.meetings += len(line.meetings)
-    for entry in totals.values():
-        entry.over_threshold = entry.total >= board.tax_threshold
+        if member is None:
+            lines = monthly_payments(board, year, month)
+        else:
+            found = member_month(board, member, date(year, month, 1))
+            lines = [found] if found else []
+        for line in lines:
+            item = entry(line.member, line.profile)
+            item.outstanding += line.outstanding
+            item.meetings += len(line.meetings)
+    paid_in_year = StipendPayment.objects.filter(board=board, paid_on__year=year).select_related(
+        "member__board_profile"
+    )
+    if member is not None:
+        paid_in_year = paid_in_year.filter(member=member)
+    for payment in paid_in_year:
+        item = entry(payment.member, getattr(payment.member, "board_profile", None))
+        item.paid += payment.amount
+    for item in totals.values():
+        item.total = item.paid + item.outstanding
+        item.over_threshold = item.total >= board.tax_threshold
     return sorted(totals.values(), key=lambda t: (-t.total, str(t.member)))
 
 
 def member_stipend(board: Board, member: User, year: int) -> list[tuple[date, StipendLine]]:
-    """One member's own record: each month of ``year`` with meetings attended."""
+    """One member's own record: each month of ``year`` with meetings attended or a payment."""
     months = []
     for month in range(1, 13):
-        start, end = _month_bounds(year, month)
-        lines = _lines(board, _attended(board, start, end, member))
-        if lines:
-            months.append((start, lines[0]))
+        line = member_month(board, member, date(year, month, 1))
+        if line is not None:
+            months.append((date(year, month, 1), line))
     return months

@@ -1,11 +1,12 @@
 """Changes of state of the board's roster (seats, terms, renewals, vacancies, applications,
-members' private profiles) and of organizer positions. Like ``actions.py``: each in a
-transaction, each written to the audit log."""
+members' private profiles, stipend payments) and of organizer positions. Like ``actions.py``:
+each in a transaction, each written to the audit log."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accountability.models import Application, Board, MemberProfile, OrganizerPosition, Seat, Term
+from accountability import queries
+from accountability.models import (
+    Application,
+    Board,
+    MemberProfile,
+    OrganizerPosition,
+    Seat,
+    StipendPayment,
+    Term,
+)
 from accountability.rules import require_board_admin
 from accounts.models import User
 from partners.models import Campaign, Partnership
@@ -150,6 +160,79 @@ def save_member_profile(*, actor: User, member: User, **fields: Any) -> MemberPr
     changed = sorted(diff(before, snapshot(profile, PROFILE_FIELDS)))
     record(actor=actor, event="board.profile_changed", target=profile, changes={"fields": changed})
     return profile
+
+
+# Stipend payments --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_stipend_payment(
+    *,
+    actor: User,
+    board: Board,
+    member: User,
+    month: date,
+    amount: Decimal,
+    paid_on: date,
+    method: str,
+    reference: str = "",
+) -> StipendPayment:
+    """Record that finance paid ``member`` (part of) their stipend for ``month``'s meetings.
+    Never more than is still owed for that month, never dated before the month or in the
+    future. The views ask for the admin's password first."""
+    require_board_admin(actor)
+    # One payment at a time per board, so two clerks can't both pay what is still owed.
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    month = month.replace(day=1)
+    errors: dict[str, str] = {}
+    if method not in StipendPayment.Method.values:
+        errors["method"] = _("Choose how it was paid.")
+    if paid_on < month:
+        errors["paid_on"] = _("A payment for %(month)s can't be dated before the month began.") % {
+            "month": month.strftime("%Y-%m")
+        }
+    elif paid_on > timezone.localdate():
+        errors["paid_on"] = _("Record a payment once it is made, not before.")
+    line = queries.member_month(board, member, month)
+    if line is None or line.amount <= 0:
+        raise ValidationError(
+            _("No stipend is owed to %(name)s for that month.") % {"name": member}
+        )
+    if amount <= 0:
+        errors["amount"] = _("Enter an amount above zero.")
+    elif amount > line.outstanding:
+        errors["amount"] = _("That is more than the $%(owed)s still owed for that month.") % {
+            "owed": line.outstanding
+        }
+    if errors:
+        raise ValidationError(errors)
+    payment = StipendPayment(
+        board=board,
+        member=member,
+        month=month,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        reference=reference.strip(),
+        recorded_by=actor,
+    )
+    payment.full_clean()
+    payment.save()
+    record(
+        actor=actor,
+        event="board.stipend_paid",
+        target=payment,
+        changes={
+            "member": member.pk,
+            "month": month.strftime("%Y-%m"),
+            "amount": str(amount),
+            "paid_on": str(paid_on),
+            "method": method,
+            "reference": payment.reference,
+            "still_owed": str(line.outstanding - amount),
+        },
+    )
+    return payment
 
 
 # Applications to serve ---------------------------------------------------------------------

@@ -54,6 +54,11 @@ urlpatterns = [
     ),
     path("stipends/", views_roster.stipends, name="stipends"),
     path("stipends/export.csv", views_roster.stipend_export, name="stipend_export"),
+    path(
+        "stipends/<int:year>/<int:month>/members/<int:pk>/pay/",
+        views_roster.stipend_pay,
+        name="stipend_pay",
+    ),
     path("stipends/mine/", views_roster.my_stipend, name="my_stipend"),
     path("organizers/", views.organizers, name="organizers"),
     path("organizers/new/", views_roster.organizer_new, name="organizer_new"),

@@ -1,6 +1,6 @@
 """Pages of the board's roster, for board admins: members and their private profiles, terms
-(renewals, early ends), applications to serve, stipends and the finance export; a member's own
-stipend record; and organizer positions (department admins)."""
+(renewals, early ends), applications to serve, stipends, their payments and the finance export;
+a member's own stipend record; and organizer positions (department admins)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,6 +27,7 @@ from accountability.forms import (
     ProfileForm,
     SelectApplicationForm,
     StipendExportForm,
+    StipendPaymentForm,
 )
 from accountability.models import Application, MemberProfile, OrganizerPosition, Term
 from accountability.views import board_or_404, error_text, posted
@@ -34,6 +36,7 @@ from accounts.models import User
 from powershare.audit.log import record
 from powershare.decorators import department_admin_required
 from powershare.exports import csv_response
+from powershare.forms import apply_action_errors
 
 # Roster and applications --------------------------------------------------------------------
 
@@ -228,8 +231,66 @@ def stipends(request: HttpRequest) -> HttpResponse:
         "lines": queries.monthly_payments(board, month.year, month.month),
         "totals": queries.yearly_totals(board, month.year),
         "export_form": StipendExportForm(user=request.user, initial={"month": month}),
+        "statuses": payment_statuses(),
     }
     return render(request, "accountability/stipends.html", context)
+
+
+# How a member prefers to be paid, as the usual way finance pays them.
+PREFERRED_METHOD = {"check": "check", "deposit": "deposit", "gift_card": "gift_card"}
+
+
+@board_admin_required
+@require_http_methods(["GET", "POST"])
+def stipend_pay(request: HttpRequest, year: int, month: int, pk: int) -> HttpResponse:
+    """Record a payment of a member's stipend for a month: asks for the password."""
+    board = board_or_404()
+    try:
+        start = date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    member = get_object_or_404(
+        User.objects.filter(board_terms__seat__board=board).distinct(), pk=pk
+    )
+    line = queries.member_month(board, member, start)
+    if line is None:
+        raise Http404
+    preference = line.profile.payment_preference if line.profile else ""
+    form = StipendPaymentForm(
+        posted(request),
+        user=request.user,
+        initial={
+            "amount": line.outstanding,
+            "paid_on": timezone.localdate(),
+            "method": PREFERRED_METHOD.get(preference, "check"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            roster.record_stipend_payment(
+                actor=request.user,
+                board=board,
+                member=member,
+                month=start,
+                amount=data["amount"],
+                paid_on=data["paid_on"],
+                method=data["method"],
+                reference=data["reference"],
+            )
+        except ValidationError as error:
+            apply_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Payment of $%(amount)s to %(name)s recorded.")
+                % {"amount": data["amount"], "name": member.get_full_name()},
+            )
+            return redirect(f"{reverse('accountability:stipends')}?month={start:%Y-%m}")
+    context = {"board": board, "member": member, "month": start, "line": line, "form": form}
+    return render(
+        request, "accountability/stipend_pay.html", context, status=400 if form.errors else 200
+    )
 
 
 @board_admin_required
@@ -250,11 +311,18 @@ def stipend_export(request: HttpRequest) -> HttpResponse:
         _("Meetings attended"),
         _("Days"),
         _("Amount"),
+        _("Payment status"),
+        _("Paid"),
+        _("Paid on"),
+        _("How it was paid"),
+        _("Reference"),
+        _("Still owed"),
         _("Payment preference"),
         _("Total this year"),
         _("Over the tax threshold"),
         _("Tax form on file"),
     ]
+    statuses = payment_statuses()
     rows = (
         [
             line.member.get_full_name(),
@@ -262,6 +330,12 @@ def stipend_export(request: HttpRequest) -> HttpResponse:
             len(line.meetings),
             line.days,
             line.amount,
+            statuses[line.payment_status],
+            line.amount_paid,
+            "; ".join(str(p.paid_on) for p in line.payments),
+            "; ".join(p.get_method_display() for p in line.payments),
+            "; ".join(p.reference for p in line.payments if p.reference),
+            line.outstanding,
             line.profile.get_payment_preference_display() if line.profile else "",
             totals[line.member.pk].total,
             _("yes") if totals[line.member.pk].over_threshold else _("no"),
@@ -280,23 +354,37 @@ def stipend_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_stipend(request: HttpRequest) -> HttpResponse:
-    """A board member's own stipend record: meetings attended and amounts, this year."""
+    """A board member's own stipend record: meetings attended, amounts, and what was paid,
+    this year."""
     user = request.user
     if not (user.is_board_member or Term.objects.filter(member=user).exists()):
         raise PermissionDenied
     board = board_or_404()
     year = timezone.localdate().year
     months = queries.member_stipend(board, user, year)
-    total = sum((line.amount for _m, line in months), start=Decimal("0.00"))
+    totals = queries.yearly_totals(board, year, member=user)
+    earned = sum((line.amount for _m, line in months), start=Decimal("0.00"))
     context = {
         "board": board,
         "year": year,
         "months": months,
-        "total": total,
-        "over_threshold": total >= board.tax_threshold,
+        "total": earned,
+        "year_total": totals[0] if totals else None,
+        "over_threshold": bool(totals and totals[0].over_threshold),
         "profile": MemberProfile.objects.filter(member=user).first(),
+        "statuses": payment_statuses(),
     }
     return render(request, "accountability/my_stipend.html", context)
+
+
+def payment_statuses() -> dict[str, str]:
+    """The words for a month's payment status (see ``StipendLine.payment_status``)."""
+    return {
+        "paid": _("Paid"),
+        "part": _("Paid in part"),
+        "owed": _("Owed"),
+        "none": _("Nothing owed"),
+    }
 
 
 # Organizer positions ------------------------------------------------------------------------

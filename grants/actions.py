@@ -397,6 +397,65 @@ def screen_application(
     return application
 
 
+@transaction.atomic
+def withdraw_application(
+    *, actor: User, application: Application, reason: str = "", at: datetime | None = None
+) -> Application:
+    """The applicant takes a submitted application out of the cycle before it is decided: it
+    leaves review (assignments without a submitted review, draft reviews and any draft decision
+    go; submitted reviews stay on the record but out of the ranking) and members get a receipt."""
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("cycle", "organization")
+        .get(pk=application.pk)
+    )
+    if not rules.is_applicant(actor, application):
+        raise PermissionDenied
+    # Lock the cycle too: approval steps and decisions wait while this runs.
+    Cycle.objects.select_for_update().get(pk=application.cycle_id)
+    if application.status == Application.Status.WITHDRAWN:
+        raise ValidationError(_("This application was already withdrawn."))
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted application can be withdrawn."))
+    if not rules.withdrawal_open(application):
+        raise ValidationError(
+            _("The decisions on this cycle are already being approved; it is too late to withdraw.")
+        )
+    dropped: dict[str, Any] = {}
+    decision = Decision.objects.filter(application=application).first()
+    if decision is not None:
+        dropped = snapshot(decision, ["outcome", "amount", "reason"])
+        decision.delete()
+    reviewed = application.reviews.filter(submitted_at__isnull=False).values("reviewer_id")
+    unreviewed = Assignment.objects.filter(application=application).exclude(
+        reviewer_id__in=reviewed
+    )
+    unassigned = unreviewed.count()
+    unreviewed.delete()
+    application.reviews.filter(submitted_at__isnull=True).delete()
+    moment = at or timezone.now()
+    application.status = Application.Status.WITHDRAWN
+    application.withdrawn_at = moment
+    application.withdrawn_by = actor
+    application.withdrawal_reason = reason.strip()
+    application.full_clean()
+    application.save()
+    record(
+        actor=actor,
+        event="grants.application_withdrawn",
+        target=application,
+        changes={
+            "status": ["submitted", "withdrawn"],
+            "withdrawn_at": str(moment),
+            "reason": application.withdrawal_reason,
+            "assignments_removed": unassigned,
+            **({"decision_dropped": dropped} if dropped else {}),
+        },
+    )
+    notifications.application_withdrawn(application)
+    return application
+
+
 # The panel -------------------------------------------------------------------------------
 
 
@@ -678,6 +737,9 @@ def decide(
                 "Decisions can change only while the cycle is under review and before approval starts."
             )
         )
+    application.refresh_from_db(fields=["status", "eligibility"])
+    if application.status == Application.Status.WITHDRAWN:
+        raise ValidationError(_("This application was withdrawn; it cannot be decided."))
     if (
         application.status != Application.Status.SUBMITTED
         or application.eligibility == "ineligible"
@@ -778,9 +840,9 @@ def approve_step(
 
 
 def _finalize(actor: User, cycle: Cycle, moment: datetime) -> None:
-    for application in cycle.applications.filter(decision__isnull=False).select_related(
-        "decision", "organization"
-    ):
+    for application in cycle.applications.filter(
+        status=Application.Status.SUBMITTED, decision__isnull=False
+    ).select_related("decision", "organization"):
         decision = application.decision
         if decision.funds:
             Award.objects.create(application=application, amount=decision.amount, created=moment)

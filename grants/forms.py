@@ -227,6 +227,16 @@ class ScreenForm(Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WithdrawForm(Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Department staff read this; it helps them improve the program."),
+    )
+
+
 class PanelAddForm(Form):
     reviewer = forms.ModelChoiceField(queryset=None, label=_("Reviewer"))  # type: ignore[arg-type]
 
@@ -357,6 +367,15 @@ class FilterForm(Form):
         label=_("Eligibility"),
         required=False,
         choices=[("", _("Any"))] + list(Application.Eligibility.choices),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (Application.Status.SUBMITTED, Application.Status.SUBMITTED.label),
+            (Application.Status.WITHDRAWN, Application.Status.WITHDRAWN.label),
+        ],
     )
 
     def filters(self) -> dict[str, Any]:

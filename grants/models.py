@@ -232,11 +232,13 @@ class Criterion(models.Model):
 class ApplicationQuerySet(VisibleQuerySet):
     def visible_to(self, user: Any) -> ApplicationQuerySet:
         """The applicant's members always; staff once it is submitted; a panel reviewer once
-        assigned and declared free of conflict. Nobody who declared a conflict on it."""
+        assigned and declared free of conflict, until it is withdrawn. Nobody who declared a
+        conflict on it."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         q = visible_q(user)
         q |= Q(
+            status=Application.Status.SUBMITTED,
             assignments__reviewer=user,
             conflicts__reviewer=user,
             conflicts__has_conflict=False,
@@ -298,6 +300,11 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     screened_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -320,6 +327,12 @@ class Application(models.Model):
                 name="screening_has_reason",
                 condition=Q(eligibility="pending") | ~Q(eligibility_reason=""),
             ),
+            # Withdrawn exactly when it has a withdrawal time (a submission came first).
+            models.CheckConstraint(
+                name="withdrawn_application_has_time",
+                condition=Q(status="withdrawn", withdrawn_at__isnull=False)
+                | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True, withdrawal_reason="")),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -330,6 +343,10 @@ class Application(models.Model):
 
     def owning_organization_id(self) -> int | None:
         return self.organization_id
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
 
 
 class ApplicationDocument(models.Model):
@@ -631,6 +648,29 @@ class Report(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.submitted_at is None and self.due < timezone.localdate()
+
+
+class ReportReminder(models.Model):
+    """A reminder emailed to a grantee about a report: one as it comes due, one once it is
+    overdue. The unique pair keeps a daily run from sending either twice."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", _("Coming due")
+        OVERDUE = "overdue", _("Overdue")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("reminder"), max_length=16, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="one_reminder_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.kind}"
 
 
 class ReviewerInterest(models.Model):

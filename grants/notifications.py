@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -45,6 +47,46 @@ def decision_final(application: Any) -> None:
         template="grants/email/decided.txt",
         context={"application": application, "link": link(application.get_absolute_url())},
     )
+
+
+def application_withdrawn(application: Any) -> None:
+    """Confirm to the applicant's members that the application was withdrawn."""
+    send_to_users(
+        members(application.organization_id),
+        subject=lambda: (
+            _("Your application was withdrawn: %(title)s") % {"title": application.project_title}
+        ),
+        template="grants/email/withdrawn.txt",
+        context={"application": application, "link": link(application.get_absolute_url())},
+    )
+
+
+def report_reminder(report: Any, *, today: date) -> int:
+    """Remind the grantee's members of a progress report coming due or overdue; returns how
+    many were written to."""
+    recipients = members(report.award.application.organization_id)
+    days = (report.due - today).days
+    overdue = days < 0
+    title = report.award.application.project_title
+    send_to_users(
+        recipients,
+        subject=lambda: (
+            (
+                _("Progress report overdue: %(title)s")
+                if overdue
+                else _("Progress report due soon: %(title)s")
+            )
+            % {"title": title}
+        ),
+        template="grants/email/report_reminder.txt",
+        context={
+            "report": report,
+            "days": abs(days),
+            "overdue": overdue,
+            "link": link(reverse("grants:report", args=[report.award_id, report.pk])),
+        },
+    )
+    return len(recipients)
 
 
 def reviewer_welcome(user: User, reset_path: str) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from grants import scoring
 from grants.models import (
@@ -18,9 +19,13 @@ from grants.models import (
     Decision,
     PanelMember,
     Program,
+    Report,
+    ReportReminder,
     Review,
 )
 from partners.models import Organization
+
+REPORT_REMINDER_DAYS = 7
 
 
 def cycles_for(user: Any) -> QuerySet[Cycle]:
@@ -46,6 +51,8 @@ def cycle_applications(user: Any, cycle: Cycle, filters: dict[str, Any]) -> Quer
         )
     if filters.get("eligibility"):
         qs = qs.filter(eligibility=filters["eligibility"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
     return qs.annotate(
         reviews_done=Count("reviews", filter=Q(reviews__submitted_at__isnull=False), distinct=True),
         reviewers=Count("assignments", distinct=True),
@@ -103,7 +110,8 @@ def criteria_map(cycle: Cycle) -> dict[int, scoring.Criterion]:
 
 def weighted_scores(cycle: Cycle) -> dict[tuple[int, int], float]:
     """(reviewer, application) → the submitted review's weighted score, 0-100. Reviews by
-    reviewers who later declared a conflict, and of ineligible applications, are left out."""
+    reviewers who later declared a conflict, and of ineligible or withdrawn applications, are
+    left out."""
     criteria = criteria_map(cycle)
     conflicted = set(
         ConflictDeclaration.objects.filter(application__cycle=cycle, has_conflict=True).values_list(
@@ -112,7 +120,11 @@ def weighted_scores(cycle: Cycle) -> dict[tuple[int, int], float]:
     )
     result = {}
     reviews = (
-        Review.objects.filter(application__cycle=cycle, submitted_at__isnull=False)
+        Review.objects.filter(
+            application__cycle=cycle,
+            application__status=Application.Status.SUBMITTED,
+            submitted_at__isnull=False,
+        )
         .exclude(application__eligibility=Application.Eligibility.INELIGIBLE)
         .prefetch_related("scores")
     )
@@ -265,3 +277,21 @@ def awards_for(user: Any) -> QuerySet[Award]:
     if user.is_department:
         return qs
     return qs.filter(application__organization__in=user.organization_ids)
+
+
+def reports_due(
+    *, today: date, days: int = REPORT_REMINDER_DAYS, user: Any = None
+) -> QuerySet[Report]:
+    """Progress reports not yet sent that are overdue or due within ``days`` days, on awards of
+    cycles still running (a closed cycle's reports are not chased), soonest first. With
+    ``user``, only on the awards they may read."""
+    qs = Report.objects.all() if user is None else Report.objects.filter(award__in=awards_for(user))
+    return (
+        qs.filter(submitted_at__isnull=True, due__lte=today + timedelta(days=days))
+        .exclude(award__application__cycle__status=Cycle.Status.CLOSED)
+        .select_related("award__application__organization", "award__application__cycle")
+        .prefetch_related(
+            Prefetch("reminders", queryset=ReportReminder.objects.order_by("sent_at"))
+        )
+        .order_by("due", "pk")
+    )

@@ -65,6 +65,27 @@ def may_review(user: Any, application: Application) -> bool:
     )
 
 
+def is_applicant(user: Any, application: Application) -> bool:
+    """A member of the organization that applied."""
+    return _signed_in(user) and application.organization_id in user.organization_ids
+
+
+def withdrawal_open(application: Application) -> bool:
+    """A submitted application may be withdrawn until the cycle's decisions start their
+    approval chain (they lock then, and become final at its end)."""
+    cycle = application.cycle
+    return (
+        application.status == Application.Status.SUBMITTED
+        and cycle.status in (Cycle.Status.OPEN, Cycle.Status.REVIEW)
+        and not cycle.approvals.exists()
+    )
+
+
+def may_withdraw(user: Any, application: Application) -> bool:
+    """The applicant's members, while withdrawal is open."""
+    return is_applicant(user, application) and withdrawal_open(application)
+
+
 def may_see_scores(user: Any, application: Application) -> bool:
     """Others' scores: never to the conflicted; to a reviewer only after submitting their own;
     to staff who are not reviewing it."""

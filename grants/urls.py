@@ -52,12 +52,18 @@ urlpatterns = [
         "applications/<int:pk>/submit/", applications.application_submit, name="application_submit"
     ),
     path(
+        "applications/<int:pk>/withdraw/",
+        applications.application_withdraw,
+        name="application_withdraw",
+    ),
+    path(
         "applications/<int:pk>/screen/", applications.application_screen, name="application_screen"
     ),
     path("applications/<int:pk>/conflict/", review.conflict, name="conflict"),
     path("applications/<int:pk>/review/", review.review, name="review"),
     path("applications/<int:pk>/notes/", review.note_add, name="note_add"),
     path("applications/<int:pk>/decide/", review.decide, name="decide"),
+    path("reports/due/", awards.reports_due, name="reports_due"),
     path("awards/<int:pk>/", awards.award_detail, name="award"),
     path("awards/<int:pk>/edit/", awards.award_edit, name="award_edit"),
     path("awards/<int:pk>/agreement/", awards.agreement, name="agreement"),

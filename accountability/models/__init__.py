@@ -6,6 +6,7 @@ from accountability.models.board import (
     Board,
     MemberProfile,
     Seat,
+    StipendPayment,
     Term,
 )
 from accountability.models.meetings import (
@@ -43,6 +44,7 @@ __all__ = [
     "RecommendationEvent",
     "Response",
     "Seat",
+    "StipendPayment",
     "Term",
     "Vote",
 ]

@@ -234,6 +234,59 @@ class MemberProfile(models.Model):
         )
 
 
+class StipendPayment(models.Model):
+    """A payment of a member's stipend for one month's meetings, as finance made it. The
+    stipend owed comes from attendance; these record what was actually paid. Only board admins
+    read them (and the member, their own)."""
+
+    class Method(models.TextChoices):
+        CHECK = "check", _("Check")
+        DEPOSIT = "deposit", _("Direct deposit")
+        GIFT_CARD = "gift_card", _("Gift card")
+        CASH = "cash", _("Cash")
+        OTHER = "other", _("Other")
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="stipend_payments")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="stipend_payments",
+        verbose_name=_("member"),
+    )
+    month = models.DateField(_("month of the meetings"), help_text=_("The first of the month."))
+    amount = models.DecimalField(_("amount paid"), max_digits=8, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    method = models.CharField(_("how it was paid"), max_length=16, choices=Method.choices)
+    reference = models.CharField(
+        _("reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("A check number or finance's transaction number."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["month", "paid_on", "pk"]
+        verbose_name = _("stipend payment")
+        verbose_name_plural = _("stipend payments")
+        constraints = [
+            models.CheckConstraint(name="stipend_payment_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="stipend_payment_month_starts_on_the_first", condition=Q(month__day=1)
+            ),
+            models.CheckConstraint(
+                name="stipend_paid_after_the_month_starts",
+                condition=Q(paid_on__gte=models.F("month")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.month:%Y-%m}: {self.amount}"
+
+
 class Application(models.Model):
     """Someone from the public applying to serve on the board."""
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from accountability import actions, proceedings, roster
 from accountability.tests.factories import adopt, make_board, pdf
 from powershare.matrix import STAFF, Row, everyone, page, signed_in_only
@@ -19,6 +21,11 @@ INSIDERS = page(STAFF | {"board_member"}, public="hidden")
 
 def _r(key: str) -> Any:
     return lambda c, r: [r[key].pk]
+
+
+def _month_of(meeting: Any) -> list[int]:
+    day = timezone.localdate(meeting.starts)
+    return [day.year, day.month]
 
 
 def _meeting(key: str, child: str = "") -> Any:
@@ -98,6 +105,11 @@ ROWS = [
     Row("accountability:application_decide", _r("board_application"), BOARD_ADMIN, "post"),
     Row("accountability:stipends", lambda c, r: [], BOARD_ADMIN),
     Row("accountability:stipend_export", lambda c, r: [], BOARD_ADMIN, "post"),
+    Row(
+        "accountability:stipend_pay",
+        lambda c, r: [*_month_of(r["board_held"]), c.board_member.pk],
+        BOARD_ADMIN,
+    ),
     Row("accountability:my_stipend", lambda c, r: [], signed_in_only({"board_member"})),
     Row("accountability:organizers", lambda c, r: [], everyone()),
     Row("accountability:organizer", _r("organizer_public"), everyone(), label="public"),

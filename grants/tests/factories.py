@@ -119,3 +119,24 @@ def score(reviewer: Any, application: Application, values: list[int], submit: bo
     return actions.save_review(
         actor=reviewer, application=application, scores=scores, submit=submit
     )
+
+
+def make_award(
+    admin: Any, partner: Any, organization: Any, *, title: str = "Funded project"
+) -> Any:
+    """A decided cycle with one funded application: its award, through the approval chain."""
+    program = make_program(admin, name=f"Fund for {title}")
+    cycle = make_cycle(admin, program, title=f"Cycle for {title}")
+    application = make_application(cycle, partner, organization, title=title)
+    cycle = to_review(admin, cycle)
+    actions.decide(
+        actor=admin,
+        application=application,
+        outcome="fund",
+        amount=application.amount_requested,
+        reason="Strong plan",
+    )
+    for _step in actions.approval_chain(cycle):
+        actions.approve_step(actor=admin, cycle=cycle)
+    application.refresh_from_db()
+    return application.award

@@ -158,6 +158,12 @@ ROWS: list[Row] = [
         page({"partner_a"}),
         "post",
     ),
+    # Its reviewer and staff read it, but only the applicant withdraws it.
+    Row(
+        "grants:application_withdraw",
+        lambda c, r: [r["grants_scored"].pk],
+        page({"partner_a"}, denied=REVIEWERS_OF_SCORED - {"partner_a"}),
+    ),
     staff_post("grants:application_screen", lambda c, r: [r["grants_scored"].pk]),
     Row(
         "grants:conflict",
@@ -177,6 +183,7 @@ ROWS: list[Row] = [
         "post",
     ),
     staff_post("grants:decide", lambda c, r: [r["grants_scored"].pk]),
+    Row("grants:reports_due", lambda c, r: [], staff_only()),
     Row("grants:award", lambda c, r: [r["grants_award"].pk], page(STAFF | {"partner_a"})),
     staff_post("grants:award_edit", lambda c, r: [r["grants_award"].pk]),
     Row("grants:agreement", lambda c, r: [r["grants_award"].pk], page(STAFF | {"partner_a"})),

@@ -8,10 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from grants import actions, queries, rules
-from grants.forms import ApplicationForm, DocumentForm, FilterForm, NoteForm, ScreenForm, StartForm
+from grants.forms import (
+    ApplicationForm,
+    DocumentForm,
+    FilterForm,
+    NoteForm,
+    ScreenForm,
+    StartForm,
+    WithdrawForm,
+)
 from grants.models import ApplicationDocument, Cycle
 from grants.views.common import get_application, get_cycle, get_staff_cycle
 from powershare.decorators import department_required
@@ -85,6 +93,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if (staff or application.cycle.status in ("decided", "closed"))
         else None,
         "award": getattr(application, "award", None),
+        "may_withdraw": member and rules.may_withdraw(user, application),
     }
     return render(request, "grants/application_detail.html", context)
 
@@ -205,6 +214,42 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(application)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant withdraws a submitted application: a confirmation page, then the POST."""
+    application = get_application(request, pk)
+    if not rules.is_applicant(request.user, application):
+        raise PermissionDenied
+    if not rules.withdrawal_open(application):
+        messages.error(
+            request,
+            _("This application was already withdrawn.")
+            if application.is_withdrawn
+            else _("This application can no longer be withdrawn."),
+        )
+        return redirect(application)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            actions.withdraw_application(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request, _("Your application was withdrawn. A confirmation email is on its way.")
+            )
+        return redirect(application)
+    return render(
+        request,
+        "grants/withdraw.html",
+        {"application": application, "cycle": application.cycle, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 @department_required
 @require_POST
 def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
@@ -254,6 +299,9 @@ def applications_export(request: HttpRequest, pk: int) -> HttpResponse:
             a.project_title,
             a.amount_requested or "",
             a.submitted_at.date() if a.submitted_at else "",
+            a.get_status_display(),
+            a.withdrawn_at.date() if a.withdrawn_at else "",
+            a.withdrawal_reason,
             a.get_eligibility_display(),
             a.eligibility_reason,
             a.reviewers,
@@ -268,6 +316,9 @@ def applications_export(request: HttpRequest, pk: int) -> HttpResponse:
         _("Project"),
         _("Amount requested"),
         _("Submitted"),
+        _("Status"),
+        _("Withdrawn"),
+        _("Why it was withdrawn"),
         _("Eligibility"),
         _("Screening reason"),
         _("Reviewers assigned"),

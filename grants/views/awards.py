@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ def _award_page(request: HttpRequest, award, status: int = 200, **forms: object)
         "award": award,
         "application": award.application,
         "payments": award.payments.all(),
-        "reports": award.reports.all(),
+        "reports": award.reports.prefetch_related("reminders"),
         "is_staff": staff,
         "is_member": award.application.organization_id in request.user.organization_ids,
         "award_form": forms.get("award_form") or AwardForm(instance=award),
@@ -156,6 +157,24 @@ def report(request: HttpRequest, pk: int, report: int) -> HttpResponse:
         request,
         "grants/report.html",
         {"award": award, "report": due, "form": form, "is_member": member},
+    )
+
+
+@department_required
+def reports_due(request: HttpRequest) -> HttpResponse:
+    """Staff: every progress report overdue or due within the reminder window, with the
+    reminders already sent."""
+    today = timezone.localdate()
+    reports = list(queries.reports_due(today=today, user=request.user))
+    return render(
+        request,
+        "grants/reports_due.html",
+        {
+            "overdue": [r for r in reports if r.due < today],
+            "coming": [r for r in reports if r.due >= today],
+            "days": queries.REPORT_REMINDER_DAYS,
+            "today": today,
+        },
     )
 
 

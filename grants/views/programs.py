@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,14 @@ from powershare.forms import apply_action_errors, error_text
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     cycles = list(queries.cycles_for(user))
+    reports_due = None
+    if rules.is_staff(user):
+        today = timezone.localdate()
+        dues = [r.due for r in queries.reports_due(today=today, user=user)]
+        reports_due = {
+            "overdue": sum(1 for due in dues if due < today),
+            "coming": sum(1 for due in dues if due >= today),
+        }
     context = {
         "open_cycles": [c for c in cycles if c.status == Cycle.Status.OPEN],
         "review_cycles": [c for c in cycles if c.status == Cycle.Status.REVIEW],
@@ -37,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
         ),
         "is_staff": rules.is_staff(user),
         "can_apply": bool(rules.applicant_orgs(user)),
+        "reports_due": reports_due,
     }
     return render(request, "grants/index.html", context)
 

@@ -349,6 +349,9 @@ def _decisions_context(request: HttpRequest, cycle: Cycle) -> dict[str, object]:
         else None,
         "approve_form": ApproveForm(),
         "locked": bool(taken) or cycle.status != Cycle.Status.REVIEW,
+        "withdrawn": cycle.applications.filter(status=Application.Status.WITHDRAWN)
+        .select_related("organization")
+        .order_by("withdrawn_at"),
     }
 
 
@@ -394,10 +397,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("grants:decisions", cycle.pk)
     context = _decisions_context(request, cycle)
+    shown = False
     for row in context["rows"]:  # type: ignore[attr-defined]
         if row["application"].pk == application.pk:
             row["form"] = form
             row["open"] = True
+            shown = True
+    if not shown:
+        # A withdrawn (or ineligible) application has no row to show the error in.
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     context["confirm"] = confirm
     return render(request, "grants/decisions.html", context, status=400)
 
