@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accountability import actions, proceedings, roster
+from accountability import actions, proceedings, queries, roster
 from accountability import demo_content as content
 from accountability.models import Board, Commitment, Meeting, Recommendation, Seat, Term
 from accounts.models import User
@@ -41,6 +41,7 @@ class Demo:
         self.make_roster()
         meetings = self.make_meetings()
         self.make_recommendations(meetings)
+        self.make_stipend_payments()
         self.make_applications()
         self.make_organizers()
 
@@ -82,6 +83,33 @@ class Demo:
             on=self.today - timedelta(days=150),
             reason=reason,
         )
+
+    def make_stipend_payments(self) -> None:
+        """Finance paid each month's stipends on the 10th of the next, by each member's
+        preference; the last month with meetings is still owed."""
+        months = sorted(
+            {
+                timezone.localdate(m.starts).replace(day=1)
+                for m in Meeting.objects.filter(board=self.board, starts__lte=timezone.now())
+            }
+        )
+        for month in months[:-1]:
+            paid_on = (month + timedelta(days=40)).replace(day=10)
+            if paid_on > self.today:
+                continue
+            for line in queries.monthly_payments(self.board, month.year, month.month):
+                if line.outstanding <= 0 or line.profile is None:
+                    continue
+                roster.record_stipend_payment(
+                    actor=self.admin,
+                    board=self.board,
+                    member=line.member,
+                    month=month,
+                    amount=line.outstanding,
+                    paid_on=paid_on,
+                    method=line.profile.payment_preference,
+                    reference=f"AP-{month:%Y%m}-{line.member.pk}",
+                )
 
     def make_meetings(self) -> dict[int, Meeting]:
         made = {}

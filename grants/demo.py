@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import User
 from grants import actions, queries
 from grants.models import Application, Assignment, Award, Cycle
+from grants.reminders import send_report_reminders
 
 PROJECTS = [
     (
@@ -357,7 +358,13 @@ def build(builder: Any) -> None:
         mid = actions.schedule_report(
             actor=admin, award=award, due=builder.today - timedelta(days=140)
         )
-        actions.schedule_report(actor=admin, award=award, due=builder.today + timedelta(days=60))
+        # The next report: late for the first grantee, coming due for the others.
+        late = award.pk == Award.objects.filter(application__cycle=done).order_by("pk")[0].pk
+        actions.schedule_report(
+            actor=admin,
+            award=award,
+            due=builder.today + (timedelta(days=-9) if late else timedelta(days=5)),
+        )
         org = award.application.organization
         partner = next(u for u in builder.users.values() if org.pk in u.organization_ids)
         actions.submit_report(
@@ -369,7 +376,7 @@ def build(builder: Any) -> None:
             challenges="Childcare for evening meetings; we would welcome interpretation help.",
             people_reached=builder.rng.randint(60, 400),
         )
-    actions.set_cycle_status(actor=admin, cycle=done, status="closed")
+    # Awarded, not closed: the grants run until their last reports are in.
 
     # This year's cycle, under review: the panel is part-way through scoring.
     current = _cycle(
@@ -384,6 +391,19 @@ def build(builder: Any) -> None:
     for i in range(6):
         _apply(builder, current, i, 40 - i * 4)
     _review(builder, current, 10, reviewers, staff, finish=0.6)
+    # One applicant pulled out while the panel was reading.
+    withdrawn = current.applications.order_by("-pk").first()
+    if withdrawn is not None:
+        org = withdrawn.organization
+        partner = next(u for u in builder.users.values() if org.pk in u.organization_ids)
+        actions.withdraw_application(
+            actor=partner,
+            application=withdrawn,
+            reason="Our lead organizer left; we will apply again next round.",
+            at=builder.at(6),
+        )
+    # The daily reminders have run: grantees heard about the reports coming due and late.
+    send_report_reminders(today=builder.today)
 
     # And next round's call is open, with one draft started.
     upcoming = _cycle(

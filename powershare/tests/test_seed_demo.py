@@ -49,6 +49,17 @@ def test_demo_county_has_what_the_issue_promises(db):
     assert client.login(email="partner@demo.powershare.org", password="powershare-demo")
     assert "Healthy Housing Ordinance" in client.get("/").content.decode()
 
+    # Grants and the board carry their later records too: a withdrawn application, report
+    # reminders coming due and late, stipends paid by finance with the last month owed.
+    from accountability.models import StipendPayment
+    from grants.models import Application, ReportReminder
+
+    assert Application.objects.filter(status="withdrawn").count() == 1
+    assert set(ReportReminder.objects.values_list("kind", flat=True)) == {"due", "overdue"}
+    assert StipendPayment.objects.exists()
+    assert client.login(email="admin@demo.powershare.org", password="powershare-demo")
+    assert "Progress reports due" in client.get("/grants/reports/due/").content.decode()
+
 
 # --reset flushes the database, which PostgreSQL refuses inside a test's open transaction.
 @pytest.mark.django_db(transaction=True)
