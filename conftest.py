@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from powershare.testing import Cast, make_cast
 
@@ -27,3 +28,11 @@ def _media_root(tmp_path, settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    # A request in Spanish leaves Spanish active in the thread (LocaleMiddleware never resets
+    # it), so a later test calling queries or actions directly would read Spanish.
+    yield
+    translation.deactivate()

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Fewer respondents than this and a round shows no results at all: with one or two,
 # an average is (nearly) one person's answers.
@@ -184,9 +185,9 @@ class Risk(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("risk status", "Open")
         WATCHING = "watching", _("Watching")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("risk status", "Closed")
 
     title = models.CharField(_("title"), max_length=200)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)

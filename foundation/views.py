@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from foundation import actions, queries
@@ -470,7 +471,7 @@ def resource_export(request: HttpRequest) -> HttpResponse:
         _("May not pay for lobbying"),
         _("Hatch Act coverage"),
         _("Restrictions"),
-        _("Active"),
+        pgettext("resource is in use", "Active"),
     ]
     rows = (
         [

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from powershare.visibility import Visibility, VisibleQuerySet, visible_q
 
@@ -160,7 +161,7 @@ class AskEvent(models.Model):
         STATUS = "status", _("Status change")
         COMMENT = "comment", _("Comment")
         ASSIGNED = "assigned", _("Assignment")
-        EDITED = "edited", _("Edit")
+        EDITED = "edited", pgettext_lazy("ask timeline event", "Edit")
 
     ask = models.ForeignKey(Ask, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.STATUS)

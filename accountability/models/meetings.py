@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accountability.models.board import Board, Term
 
@@ -219,8 +220,8 @@ class Motion(models.Model):
         _("informal (a sense of the members present, not a decision of the board)"), default=False
     )
     secret = models.BooleanField(_("secret ballot"), default=False)
-    yes = models.PositiveSmallIntegerField(_("yes"), default=0)
-    no = models.PositiveSmallIntegerField(_("no"), default=0)
+    yes = models.PositiveSmallIntegerField(pgettext_lazy("votes", "yes"), default=0)
+    no = models.PositiveSmallIntegerField(pgettext_lazy("votes", "no"), default=0)
     abstain = models.PositiveSmallIntegerField(_("abstain"), default=0)
     present = models.PositiveSmallIntegerField(default=0)
     quorum_needed = models.PositiveSmallIntegerField(default=0)

@@ -160,3 +160,13 @@ def test_credentials_in_the_url_stay_out_of_the_audit_log(partner, cast):
     logged = json.dumps([event.record_repr, event.changes])
     assert "https://hooks.example.org/in" in logged
     assert "hunter2" not in logged and "abc123" not in logged
+
+
+def test_in_spanish_a_failed_delivery_reads_fallida_not_a_failed_motion(partner, cast):
+    hook = make_hook(cast.partner_a)
+    WebhookDelivery.objects.create(
+        webhook=hook, event="ask.status_changed", payload={}, status="failed", attempts=6
+    )
+    partner.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = partner.get(reverse("accounts:webhook", args=[hook.pk])).content.decode()
+    assert "<td>Fallida</td>" in page and "No aprobada" not in page

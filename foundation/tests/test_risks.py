@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from foundation import actions
 from foundation.models import Risk
+from foundation.tests.factories import make_round
 from powershare.testing import make_campaign
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,14 @@ def test_only_admins_delete_and_only_after_confirming(client, cast):
     )
     client.post(reverse("foundation:risk_delete", args=[risk.pk]))
     assert not Risk.objects.exists()
+
+
+def test_in_spanish_an_open_risk_is_abierto_and_an_open_round_abierta(client, cast):
+    risk = _risk(cast)
+    round_ = make_round(admin=cast.admin)
+    client.force_login(cast.admin)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    risk_page = client.get(risk.get_absolute_url()).content.decode()
+    assert "· Abierto</p>" in risk_page
+    instrument_page = client.get(round_.instrument.get_absolute_url()).content.decode()
+    assert ">Abierta</td>" in instrument_page

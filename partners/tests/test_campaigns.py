@@ -1,10 +1,12 @@
 """A partner keeps their campaigns; others see them only as the partner chose."""
 
+from datetime import date
+
 from django.urls import reverse
 
 from partners.models import Campaign
 from powershare.audit.models import AuditEvent
-from powershare.testing import make_campaign
+from powershare.testing import make_ask, make_campaign
 
 
 def test_partner_creates_a_private_campaign_that_only_their_org_sees(cast, client):
@@ -145,3 +147,13 @@ def test_milestone_added_and_removed(cast, client):
     assert bad.status_code == 400 and "Enter a valid date" in bad.content.decode()
     client.post(reverse("partners:milestone_delete", args=[campaign.pk, milestone.pk]))
     assert not campaign.milestones.exists()
+
+
+def test_a_campaigns_asks_say_when_they_are_needed_in_either_language(cast, client):
+    campaign = make_campaign(cast.org_a, title="Repairs at Maple Court")
+    make_ask(cast.org_a, campaign=campaign, needed_by=date(2031, 5, 4))
+    client.force_login(cast.partner_a)
+    assert "needed by May 4, 2031" in client.get(campaign.get_absolute_url()).content.decode()
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "se necesita para el 4 de mayo de 2031" in page

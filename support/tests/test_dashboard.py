@@ -126,3 +126,10 @@ def test_who_may_open_the_dashboard(cast, login):
 def test_an_empty_dashboard(cast, login):
     page = login(cast.liaison).get(URL).content.decode()
     assert "Nothing is overdue." in page and "No open asks." in page
+
+
+def test_in_spanish_the_open_columns_count_asks_in_the_plural(cast, login, history):
+    client = login(cast.liaison)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get(URL).content.decode()
+    assert page.count('<th scope="col" class="text-right">Abiertas</th>') == 2
