@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accountability import notifications
 from accountability.models import (
@@ -395,7 +396,7 @@ def send_response_reminders(*, today: date | None = None) -> list[Recommendation
             recommendation,
             RecommendationEvent.Kind.REMINDER,
             actor=None,
-            note=_("%(n)s people reminded") % {"n": sent},
+            note=ngettext("%(n)s person reminded", "%(n)s people reminded", sent) % {"n": sent},
         )
         reminded.append(recommendation)
     return reminded

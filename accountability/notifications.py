@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import DepartmentRole, User
 from powershare.mail import send_to_users
@@ -39,7 +40,11 @@ def response_reminder(recommendation: Recommendation, *, today: date) -> int:
         recipients,
         actor=None,
         subject=lambda: (
-            _("Response due in %(days)s days: recommendation %(number)s")
+            ngettext(
+                "Response due in %(days)s day: recommendation %(number)s",
+                "Response due in %(days)s days: recommendation %(number)s",
+                days,
+            )
             % {"days": days, "number": recommendation.number}
         ),
         template="accountability/email/response_reminder.txt",

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accountability import notifications, rules
 from accountability.actions import adopt_recommendation
@@ -260,7 +261,11 @@ def _tally(
         raise ValidationError(_("Vote counts cannot be negative."))
     if yes + no + abstain > len(present):
         raise ValidationError(
-            _("%(cast)s votes were counted but only %(present)s members were present.")
+            ngettext(
+                "%(cast)s votes were counted but only %(present)s member was present.",
+                "%(cast)s votes were counted but only %(present)s members were present.",
+                len(present),
+            )
             % {"cast": yes + no + abstain, "present": len(present)}
         )
     return yes, no, abstain
@@ -302,9 +307,12 @@ def record_motion(
     present_count, needed = meeting.quorum()
     if not informal and present_count < needed:
         raise ValidationError(
-            _(
+            ngettext(
+                "There is no quorum: %(present)s member present, %(needed)s needed. Record the "
+                "vote as informal, or not at all.",
                 "There is no quorum: %(present)s members present, %(needed)s needed. Record the "
-                "vote as informal, or not at all."
+                "vote as informal, or not at all.",
+                present_count,
             )
             % {"present": present_count, "needed": needed}
         )

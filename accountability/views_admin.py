@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accountability import actions, proceedings, rules
@@ -148,7 +149,11 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             present, needed = meeting.quorum()
             messages.success(
                 request,
-                _("Attendance recorded: %(present)s present, %(needed)s needed for quorum.")
+                ngettext(
+                    "Attendance recorded: %(present)s present, %(needed)s needed for quorum.",
+                    "Attendance recorded: %(present)s present, %(needed)s needed for quorum.",
+                    present,
+                )
                 % {"present": present, "needed": needed},
             )
             return redirect(meeting)

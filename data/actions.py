@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from data import portal
@@ -274,7 +275,8 @@ def run_upload(*, upload_id: int) -> Upload:
         item.message = (
             _("This file was already loaded; nothing changed.")
             if report.unchanged
-            else _("Loaded %(rows)s rows.") % {"rows": f"{report.rows:,}"}
+            else ngettext("Loaded %(rows)s row.", "Loaded %(rows)s rows.", report.rows)
+            % {"rows": f"{report.rows:,}"}
         )
         refresh_dataset(dataset=item.dataset)
     finally:

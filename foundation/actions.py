@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from foundation.models import (
@@ -246,7 +247,12 @@ def submit_response(
     missing = [q for q in questions if q.pk not in answers]
     if missing:
         raise ValidationError(
-            _("Answer every question; %(n)s left unanswered.") % {"n": len(missing)}
+            ngettext(
+                "Answer every question; %(n)s left unanswered.",
+                "Answer every question; %(n)s left unanswered.",
+                len(missing),
+            )
+            % {"n": len(missing)}
         )
     ids = {q.pk for q in questions}
     for question_id, value in answers.items():

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from grants import notifications, rules, scoring
@@ -815,7 +816,12 @@ def approve_step(
     )
     if undecided:
         raise ValidationError(
-            _("%(n)s eligible applications have no decision yet.") % {"n": undecided}
+            ngettext(
+                "%(n)s eligible application has no decision yet.",
+                "%(n)s eligible applications have no decision yet.",
+                undecided,
+            )
+            % {"n": undecided}
         )
     chain = approval_chain(cycle)
     step = cycle.approvals.count()

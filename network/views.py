@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from network import actions, duplicates, exports, imports, queries
@@ -237,18 +238,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
                 plan = imports.run_import(
                     actor=request.user, text=text, visibility=form.cleaned_data["visibility"]
                 )
-                messages.success(
-                    request,
-                    _(
-                        "Imported: %(people)s new people and organizations, %(rels)s relationships. "
-                        "%(rejected)s rows were rejected and skipped."
-                    )
-                    % {
-                        "people": len(plan.actors_created),
-                        "rels": plan.count("create"),
-                        "rejected": len(plan.rejected),
-                    },
-                )
+                messages.success(request, import_summary(plan))
                 return redirect("network:relationships")
             plan = imports.plan_import(request.user, text)
         except (imports.ImportError_, ValidationError) as error:
@@ -259,6 +249,22 @@ def import_csv(request: HttpRequest) -> HttpResponse:
             context.update(plan=plan, text=text, visibility=form.cleaned_data["visibility"])
     status = 400 if form.errors else 200
     return render(request, "network/import.html", context, status=status)
+
+
+def import_summary(plan: imports.Plan) -> str:
+    """What an import did, each count with its own plural."""
+    people, rels, rejected = len(plan.actors_created), plan.count("create"), len(plan.rejected)
+    created = _("Imported: %(people)s, %(rels)s.") % {
+        "people": ngettext(
+            "%(n)s new person or organization", "%(n)s new people and organizations", people
+        )
+        % {"n": people},
+        "rels": ngettext("%(n)s relationship", "%(n)s relationships", rels) % {"n": rels},
+    }
+    skipped = ngettext(
+        "%(n)s row was rejected and skipped.", "%(n)s rows were rejected and skipped.", rejected
+    ) % {"n": rejected}
+    return f"{created} {skipped}"
 
 
 # Duplicates -------------------------------------------------------------------------------

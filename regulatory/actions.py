@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from partners.models import Campaign, Organization
@@ -432,8 +433,10 @@ def close_complaint(
     if resolution == Complaint.Resolution.FIXED and open_violations:
         raise ValidationError(
             {
-                "resolution": _(
-                    "%(n)s violation(s) are not corrected yet; mark them corrected first."
+                "resolution": ngettext(
+                    "%(n)s violation is not corrected yet; mark it corrected first.",
+                    "%(n)s violations are not corrected yet; mark them corrected first.",
+                    open_violations,
                 )
                 % {"n": open_violations}
             }

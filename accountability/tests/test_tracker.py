@@ -100,6 +100,20 @@ def test_the_tracker_in_spanish(cast, bs):
     page = client.get("/board/tracker/").content.decode()
     assert 'lang="es"' in page
     assert "Rechazada" in page and "Respondida a tiempo" in page
+    # The summary counts recommendations, so its headings are plural.
+    assert 'id="summary-accepted">Aceptadas</h2>' in page
+    assert 'id="summary-implemented">Implementadas</h2>' in page
+    assert "en su totalidad o en parte · 1 rechazada · 0 en estudio" in page
+
+
+def test_the_board_states_its_response_deadline_in_one_sentence(cast, bs):
+    client = Client()
+    english = client.get("/board/").content.decode()
+    deadline = "The department must respond within 60 days of a recommendation's adoption."
+    assert deadline in english
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    spanish = client.get("/board/").content.decode()
+    assert "El departamento debe responder en un plazo de 60 días desde que se adopta" in spanish
 
 
 def test_the_demo_countys_on_time_figure_matches_its_data(db):

@@ -30,6 +30,17 @@ def test_anyone_signed_out_sees_the_table_charts_and_map(client: Any, catalog: d
     assert "Eastside" in html
 
 
+def test_signed_out_visitors_are_invited_to_sign_in_in_one_sentence(
+    client: Any, catalog: dict
+) -> None:
+    html = client.get(f"/data/query/?{story_query()}").content.decode()
+    link = '<a href="/accounts/login/?next=/data/query/%3F'
+    assert link in html and "Sign in</a> to save queries to your campaigns" in html
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    html = client.get(f"/data/query/?{story_query()}").content.decode()
+    assert link in html and "Inicie sesión</a> para guardar consultas en sus campañas" in html
+
+
 def test_suppressed_cells_show_no_number(client: Any, catalog: dict) -> None:
     html = client.get(f"/data/query/?{story_query()}").content.decode()
     rows = suppressed_rows(html)

@@ -81,7 +81,7 @@ def test_the_approval_chain_records_who_and_when_then_awards_and_tells_applicant
     admin = client_for(cast.admin)
     approve = reverse("grants:approve", args=[cycle.pk])
     page = admin.post(approve, follow=True).content.decode()
-    assert "1 eligible applications have no decision yet." in page
+    assert "1 eligible application has no decision yet." in page
     actions.decide(
         actor=cast.admin,
         application=deciding["b"],

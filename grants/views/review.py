@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from grants import actions, queries, rules
@@ -107,7 +108,10 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, _("%(n)s assignments made.") % {"n": added})
+        messages.success(
+            request,
+            ngettext("%(n)s assignment made.", "%(n)s assignments made.", added) % {"n": added},
+        )
     return redirect("grants:panel", cycle.pk)
 
 

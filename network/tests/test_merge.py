@@ -61,7 +61,13 @@ def test_staff_merge_a_duplicate_person_with_history_kept(cast):
     merge = Merge.objects.get()
     assert (merge.merged_name, merge.snapshot["phone"]) == ("María Delgado", "555-0100")
     assert AuditEvent.objects.filter(event="person.merged", record_id=str(maria.pk)).exists()
-    assert "merged on" in client.get(reverse("network:duplicates")).content.decode()
+    history = client.get(reverse("network:duplicates")).content.decode()
+    kept = f'into <a href="{maria.get_absolute_url()}">Maria Delgado</a>'
+    assert "“María Delgado” merged on" in history and kept in history
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    history = client.get(reverse("network:duplicates")).content.decode()
+    assert "“María Delgado” se fusionó el" in history
+    assert f'con <a href="{maria.get_absolute_url()}">Maria Delgado</a>' in history
 
 
 def test_merging_two_ends_of_one_tie_drops_the_tie_to_itself(cast):

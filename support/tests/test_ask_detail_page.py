@@ -50,6 +50,16 @@ def test_the_timeline_shows_who_when_what_and_comments(cast, login, ask_a):
     assert "<time" in page
 
 
+def test_in_spanish_a_status_change_reads_as_one_sentence(cast, login, ask_a):
+    actions.acknowledge(actor=cast.liaison, ask=ask_a)
+    client = login(cast.partner_a)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    timeline = client.get(url(ask_a)).content.decode().split('id="timeline"')[1]
+    assert "Lee Liaison</strong> cambió el estado de <span" in timeline
+    assert '<span class="usa-sr-only">a</span> <span' in timeline
+    assert timeline.index(">Nueva<") < timeline.index(">Recibo confirmado<")
+
+
 def test_outsiders_see_who_acted_for_which_side_not_names(cast, login, file_ask):
     ask = file_ask(visibility="public")
     actions.assign_owner(actor=cast.liaison, ask=ask, owner=cast.liaison)

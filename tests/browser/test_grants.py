@@ -95,7 +95,7 @@ def test_apply_declare_score_decide_and_publish(
     rey.get_by_role("button", name=f"Declare {PROJECT}").click()
     expect(flash(rey)).to_contain_text("Declared: no conflict")
     alice.get_by_role("button", name="Assign reviewers").click()
-    expect(flash(alice)).to_contain_text("1 assignments made.")
+    expect(flash(alice)).to_contain_text("1 assignment made.")
     rey.reload()
     rey.get_by_role("link", name=f"Read and score {PROJECT}").click()
     expect(rey.locator("main")).to_contain_text("Door-knock every building on Alder Street.")
