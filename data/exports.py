@@ -24,10 +24,15 @@ def header(outcome: Outcome) -> list[str]:
         _("Count"),
         _("Population"),
         _("Rate"),
+        # "95% l" reads to xgettext as a format directive; these headers are never formatted.
+        # xgettext:no-python-format
         _("Rate, lower 95% limit"),
+        # xgettext:no-python-format
         _("Rate, upper 95% limit"),
         _("Age-adjusted rate"),
+        # xgettext:no-python-format
         _("Age-adjusted, lower 95% limit"),
+        # xgettext:no-python-format
         _("Age-adjusted, upper 95% limit"),
         _("Rate ratio"),
         _("Unreliable"),

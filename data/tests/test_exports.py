@@ -46,3 +46,21 @@ def test_excel_has_the_table_and_the_policy(client: Any, catalog: dict) -> None:
     )
     labels = [r[0] for r in about.iter_rows(values_only=True)]
     assert "Suppression policy" in labels and "Data version" in labels
+
+
+def test_the_confidence_limit_headers_keep_their_percent_sign(client: Any, catalog: dict) -> None:
+    limits = [
+        "Rate, lower 95% limit",
+        "Rate, upper 95% limit",
+        "Age-adjusted, lower 95% limit",
+        "Age-adjusted, upper 95% limit",
+    ]
+    response = client.get(f"/data/query.csv?{story_query()}")
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [h for h in header if "95" in h] == limits
+    book = load_workbook(io.BytesIO(client.get(f"/data/query.xlsx?{story_query()}").content))
+    assert [c.value for c in book.worksheets[0][1] if "95" in str(c.value)] == limits
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    response = client.get(f"/data/query.csv?{story_query()}")
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert "Tasa, límite inferior (95% de confianza)" in header
