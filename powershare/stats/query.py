@@ -147,6 +147,9 @@ def run_query(
             f"this query could return {estimate:,} rows; the policy allows {policy.max_rows:,}"
         )
 
+    if policy.year_block:
+        _check_years_loaded(query, source, measure.population if is_rate else measure.dataset)
+
     # -- custom areas: population floor and release history ------------------------------
     custom_w: list[np.ndarray] = []
     custom_pop: list[float] = []
@@ -398,6 +401,20 @@ def _check_custom_areas(
         weights.append(w)
         pops.append(population)
     return weights, pops
+
+
+def _check_years_loaded(query: Query, source: Source, dataset: str) -> None:
+    """A block of years is released only once every year in it is loaded: released early, the
+    same block released again later, minus the first release, would give the new years alone."""
+    table = source.table(dataset)
+    years = source.execute(table.select("year").distinct(), cache=True)
+    have = set(years["year"].to_pylist())
+    missing = sorted(set(query.years) - have)
+    if missing:
+        raise PolicyError(
+            f"no data is loaded yet for {', '.join(str(y) for y in missing)}: the policy releases "
+            "a block of years only once all of its years are loaded"
+        )
 
 
 def _year_cells(query: Query, policy: SuppressionPolicy) -> list[tuple[int, int]]:

@@ -77,3 +77,14 @@ def test_without_a_partition_any_span_is_pooled(county):
         policy=SuppressionPolicy(record_releases=False),
     )
     assert result.table.num_rows == 1
+
+
+def test_a_block_is_released_only_once_all_its_years_are_loaded(county):
+    """The synthetic county holds 2015-2024: the block 2024-2026 would be 2024 alone today,
+    and 2024-2025 next year, one minus the other giving 2025."""
+    blocks = SuppressionPolicy(year_block=3, year_origin=2024, record_releases=False)
+    with pytest.raises(PolicyError, match="no data is loaded yet for 2025, 2026"):
+        run_query(county.store, Query("injury_ed", years=(2024, 2025, 2026)), policy=blocks)
+    single = SuppressionPolicy(year_block=1, record_releases=False)
+    with pytest.raises(PolicyError, match="no data is loaded yet for 2030"):
+        run_query(county.store, Query("preterm_births", years=(2030,)), policy=single)
