@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -25,39 +26,42 @@ def members(organization_id: int) -> list[User]:
     )
 
 
-def application_submitted(application: Any) -> None:
-    """Confirm to the applicant's members that the department received the application."""
+def _to_applicant(application: Any, subject: Callable[[], str], template: str) -> None:
+    """Write to the applying organization's members about their application."""
     send_to_users(
         members(application.organization_id),
-        subject=lambda: (
-            _("We received your application: %(title)s") % {"title": application.project_title}
-        ),
-        template="grants/email/submitted.txt",
+        subject=subject,
+        template=template,
         context={"application": application, "link": link(application.get_absolute_url())},
+    )
+
+
+def application_submitted(application: Any) -> None:
+    """Confirm to the applicant's members that the department received the application."""
+    _to_applicant(
+        application,
+        lambda: _("We received your application: %(title)s") % {"title": application.project_title},
+        "grants/email/submitted.txt",
     )
 
 
 def decision_final(application: Any) -> None:
     """Tell the applicant the cycle's decisions are final, and theirs."""
-    send_to_users(
-        members(application.organization_id),
-        subject=lambda: (
-            _("Decision on your application: %(title)s") % {"title": application.project_title}
-        ),
-        template="grants/email/decided.txt",
-        context={"application": application, "link": link(application.get_absolute_url())},
+    _to_applicant(
+        application,
+        lambda: _("Decision on your application: %(title)s") % {"title": application.project_title},
+        "grants/email/decided.txt",
     )
 
 
 def application_withdrawn(application: Any) -> None:
     """Confirm to the applicant's members that the application was withdrawn."""
-    send_to_users(
-        members(application.organization_id),
-        subject=lambda: (
+    _to_applicant(
+        application,
+        lambda: (
             _("Your application was withdrawn: %(title)s") % {"title": application.project_title}
         ),
-        template="grants/email/withdrawn.txt",
-        context={"application": application, "link": link(application.get_absolute_url())},
+        "grants/email/withdrawn.txt",
     )
 
 
