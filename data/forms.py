@@ -12,8 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from data import portal
 from data.models import DataAgreement, Dataset, EvidenceItem, Measure, PolicySetting, SavedQuery
-from data.queries import STRATA_CHOICES, QuerySpec, level_label, stratum_label
+from data.queries import (
+    STRATA_CHOICES,
+    QuerySpec,
+    block_label,
+    block_value,
+    level_label,
+    stratum_label,
+)
 from partners.models import Campaign, Organization
+from powershare import stats
 from powershare.forms import Form, ModelForm, check_document
 from powershare.visibility import STAFF_VISIBILITIES, Visibility
 
@@ -75,7 +83,7 @@ class QueryForm(Form):
         loaded = sorted({y for m in measures for y in (m.dataset.years or [])}) or [
             timezone.localdate().year
         ]
-        self.blocks = year_blocks(loaded, policy.year_block, policy.year_origin)
+        self.blocks = complete_blocks(loaded, portal.engine_policy(policy))
         self.fields["years"].choices = [
             (block_value(b), block_label(b)) for b in reversed(self.blocks)
         ]
@@ -158,19 +166,11 @@ class QueryForm(Form):
         )
 
 
-def year_blocks(loaded: list[int], size: int, origin: int) -> list[tuple[int, int]]:
+def complete_blocks(loaded: list[int], policy: stats.SuppressionPolicy) -> list[tuple[int, int]]:
     """The policy's blocks of years (first, last) whose every year is loaded, oldest first."""
     have = set(loaded)
-    starts = {y - (y - origin) % size for y in have}
-    return [(a, a + size - 1) for a in sorted(starts) if all(y in have for y in range(a, a + size))]
-
-
-def block_value(block: tuple[int, int]) -> str:
-    return str(block[0]) if block[0] == block[1] else f"{block[0]}-{block[1]}"
-
-
-def block_label(block: tuple[int, int]) -> str:
-    return str(block[0]) if block[0] == block[1] else f"{block[0]}–{block[1]}"
+    blocks = {policy.block_of(y) for y in have}
+    return sorted(b for b in blocks if all(y in have for y in range(b[0], b[1] + 1)))
 
 
 class DatasetForm(ModelForm):

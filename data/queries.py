@@ -124,8 +124,7 @@ class QuerySpec:
 
     @property
     def years_label(self) -> str:
-        first, last = min(self.years), max(self.years)
-        return str(first) if first == last else f"{first}–{last}"
+        return block_label((min(self.years), max(self.years)))
 
     @property
     def is_rate(self) -> bool:
@@ -240,6 +239,16 @@ def suggestions(spec: QuerySpec) -> list[tuple[str, str]]:
             )
         )
     return out
+
+
+def block_value(block: tuple[int, int]) -> str:
+    """A year or span of years as the query builder's links carry it: 2024, 2020-2024."""
+    return str(block[0]) if block[0] == block[1] else f"{block[0]}-{block[1]}"
+
+
+def block_label(block: tuple[int, int]) -> str:
+    """A year or span of years for people to read: 2024, 2020–2024."""
+    return str(block[0]) if block[0] == block[1] else f"{block[0]}–{block[1]}"
 
 
 def level_label(level: str) -> str:

@@ -84,17 +84,22 @@ class SuppressionPolicy:
         if self.min_count < 1:
             raise ValueError("min_count must be at least 1")
 
+    def block_of(self, year: int) -> tuple[int, int]:
+        """The block (first, last year) of `year_block` that holds `year`."""
+        if self.year_block < 1:
+            raise ValueError("the policy sets no year blocks (year_block is 0)")
+        start = year - (year - self.year_origin) % self.year_block
+        return start, start + self.year_block - 1
+
     def year_blocks(self, years: tuple[int, ...]) -> list[tuple[int, int]]:
         """The blocks (first, last year) of `year_block` that `years` covers; PolicyError unless
         `years` is whole blocks of the partition, one after another."""
         size, first, last = self.year_block, min(years), max(years)
-        if size < 1:
-            raise ValueError("the policy sets no year blocks (year_block is 0)")
+        start, end = self.block_of(first)
         if sorted(set(years)) != list(range(first, last + 1)):
             raise PolicyError("years must follow one another, with no gaps")
-        if (first - self.year_origin) % size or (last - first + 1) % size:
-            start = first - (first - self.year_origin) % size
-            example = str(start) if size == 1 else f"{start}-{start + size - 1}"
+        if start != first or (last - first + 1) % size:
+            example = str(start) if size == 1 else f"{start}-{end}"
             raise PolicyError(
                 f"the policy releases years only in fixed blocks of {size} (e.g. {example}), "
                 "so that no year can be worked out by subtracting one table from another"
