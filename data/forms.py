@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from data import portal
 from data.models import DataAgreement, Dataset, EvidenceItem, Measure, PolicySetting, SavedQuery
+from data.present import measure_label
 from data.queries import (
     STRATA_CHOICES,
     QuerySpec,
@@ -79,7 +80,9 @@ class QueryForm(Form):
             data["years"] = str(first) if str(first) == str(last) else f"{first}-{last}"
         super().__init__(data, *args, **kwargs)
         self.fields["measure"].queryset = measures
-        self.fields["measure"].label_from_instance = lambda m: m.label  # type: ignore[attr-defined]
+        # Labels in the reader's language, chosen per request (not when the module loads).
+        self.fields["measure"].label_from_instance = measure_label  # type: ignore[attr-defined]
+        self.fields["by"].choices = [(s, stratum_label(s)) for s in STRATA_CHOICES]
         loaded = sorted({y for m in measures for y in (m.dataset.years or [])}) or [
             timezone.localdate().year
         ]

@@ -41,6 +41,15 @@ def test_signed_out_visitors_are_invited_to_sign_in_in_one_sentence(
     assert link in html and "Inicie sesión</a> para guardar consultas en sus campañas" in html
 
 
+def test_the_builders_choices_read_in_spanish(client: Any, catalog: dict) -> None:
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    html = client.get(f"/data/query/?{story_query()}").content.decode()
+    start = html.find('id="query-form"')
+    form = html[start : html.find("</form>", start)]
+    assert "raza/origen étnico" in form and "race/ethnicity" not in form
+    assert catalog["measures"]["asthma_ed_children"].label_es in form
+
+
 def test_suppressed_cells_show_no_number(client: Any, catalog: dict) -> None:
     html = client.get(f"/data/query/?{story_query()}").content.decode()
     rows = suppressed_rows(html)
