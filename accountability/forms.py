@@ -29,6 +29,7 @@ from accountability.models import (
 from accounts.models import User
 from partners.models import Campaign, Organization, Partnership
 from powershare import forms as base
+from powershare.filters import FilterForm, MonthField, SearchField
 from powershare.forms import check_document
 from support.forms import RadioSelect
 from support.queries import staff_owners
@@ -134,8 +135,8 @@ class AccessRequestForm(ModelForm):
         self.fields["kind"].choices = [("", _("Choose one"))] + list(AccessRequest.Kind.choices)
 
 
-class TrackerFilterForm(Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+class TrackerFilterForm(FilterForm):
+    q = SearchField()
     status = forms.ChoiceField(label=_("Status"), required=False)
     unit = forms.ChoiceField(label=_("Addressed to"), required=False)
     year = forms.ChoiceField(label=_("Year adopted"), required=False)
@@ -166,8 +167,9 @@ class TrackerFilterForm(Form):
             (str(y), str(y)) for y in choices["years"]
         ]
 
-    def filters(self) -> dict[str, Any]:
-        return self.cleaned_data if self.is_valid() else {}
+
+class StipendMonthForm(FilterForm):
+    month = MonthField(label=_("Month"))
 
 
 # Meetings -----------------------------------------------------------------------------------

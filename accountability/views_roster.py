@@ -27,6 +27,7 @@ from accountability.forms import (
     ProfileForm,
     SelectApplicationForm,
     StipendExportForm,
+    StipendMonthForm,
     StipendPaymentForm,
 )
 from accountability.models import Application, MemberProfile, OrganizerPosition, Term
@@ -212,19 +213,11 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # Stipends -----------------------------------------------------------------------------------
 
 
-def _month(value: str | None, today: date) -> date:
-    try:
-        year, month = (int(part) for part in (value or "").split("-")[:2])
-        return date(year, month, 1)
-    except (TypeError, ValueError):
-        return today.replace(day=1)
-
-
 @board_admin_required
 def stipends(request: HttpRequest) -> HttpResponse:
     board = board_or_404()
     today = timezone.localdate()
-    month = _month(request.GET.get("month"), today)
+    month = StipendMonthForm(request.GET).filters().get("month") or today.replace(day=1)
     context = {
         "board": board,
         "month": month,
@@ -247,7 +240,7 @@ def stipend_pay(request: HttpRequest, year: int, month: int, pk: int) -> HttpRes
     board = board_or_404()
     try:
         start = date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # no such month (or a year past any calendar)
         raise Http404 from None
     member = get_object_or_404(
         User.objects.filter(board_terms__seat__board=board).distinct(), pk=pk

@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from data import portal
-from data.models import DataAgreement, Dataset, EvidenceItem, Measure, PolicySetting, SavedQuery
+from data.models import (
+    DataAgreement,
+    Dataset,
+    EvidenceItem,
+    EvidenceKind,
+    Measure,
+    PolicySetting,
+    SavedQuery,
+)
 from data.present import measure_label
 from data.queries import (
     STRATA_CHOICES,
@@ -21,8 +29,9 @@ from data.queries import (
     level_label,
     stratum_label,
 )
-from partners.models import Campaign, Organization
+from partners.models import Campaign, IssueArea, Organization
 from powershare import stats
+from powershare.filters import FilterForm, SearchField, choice_filter
 from powershare.forms import Form, ModelForm, check_document
 from powershare.visibility import STAFF_VISIBILITIES, Visibility
 
@@ -381,8 +390,8 @@ class EvidenceForm(ModelForm):
         self,
         *args: Any,
         user: Any,
-        for_campaign: str | None = None,
-        for_ask: str | None = None,
+        for_campaign: int | None = None,
+        for_ask: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -398,16 +407,22 @@ class EvidenceForm(ModelForm):
         if isinstance(self.opened_from, Campaign):
             self.initial.setdefault("issue_area", self.opened_from.issue_area)
 
-    def _tick(self, name: str, pk: str | None) -> Any:
-        if self.instance.pk or not pk or not str(pk).isdigit():
+    def _tick(self, name: str, pk: int | None) -> Any:
+        if self.instance.pk or not pk:
             return None
-        record = self.fields[name].queryset.filter(pk=int(pk)).first()  # type: ignore[attr-defined]
+        record = self.fields[name].queryset.filter(pk=pk).first()  # type: ignore[attr-defined]
         if record is not None:
             self.initial[name] = [record.pk]
         return record
 
     def clean_file(self) -> Any:
         return check_document(self.cleaned_data.get("file"))
+
+
+class EvidenceFilterForm(FilterForm):
+    q = SearchField(max_length=100)
+    issue_area = choice_filter(_("Issue area"), IssueArea)
+    kind = choice_filter(_("Kind"), EvidenceKind)
 
 
 class DataRequestForm(Form):

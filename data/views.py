@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from data import actions, exports, portal, present, queries
 from data.forms import QueryForm, SaveQueryForm
 from data.models import Measure, PolicySetting, SavedQuery
+from powershare.filters import choice_filter, read_param
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import can_edit, get_visible_or_404
 
@@ -261,8 +263,8 @@ def factsheet(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible_or_404(
         SavedQuery.objects.select_related("campaign", "organization"), request.user, pk=pk
     )
-    lang = request.GET.get("lang", "")
-    if lang not in ("en", "es"):
+    lang = read_param(request.GET, "lang", choice_filter(_("Language"), settings.LANGUAGES))
+    if not lang:
         lang = translation.get_language() or "en"
         lang = "es" if lang.startswith("es") else "en"
     with translation.override(lang):
@@ -279,7 +281,7 @@ def factsheet(request: HttpRequest, pk: int) -> HttpResponse:
             c for c in table if c.is_reference_area or (focus and c.area == focus.area)
         ]
         response = render(request, "data/factsheet.html", context)
-    if request.GET.get("download"):
+    if read_param(request.GET, "download", choice_filter(_("Download"), [("1", _("Yes"))])):
         name = f"fact-sheet-{slugify(item.title)}-{lang}.html"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Content-Language"] = lang

@@ -19,6 +19,7 @@ from data.forms import DatasetForm, MeasureForm, PolicyForm, UploadForm, upload_
 from data.models import Dataset, Measure, PolicySetting, QueryLog, Upload
 from powershare.decorators import department_required
 from powershare.exports import csv_response
+from powershare.filters import choice_filter, read_param
 from powershare.pagination import paginate, query_without_page
 
 
@@ -217,7 +218,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 def query_log(request: HttpRequest) -> HttpResponse:
     """Every query of an internal measure: who, when, what."""
     logs = QueryLog.objects.select_related("user", "organization").all()
-    if request.GET.get("format") == "csv":
+    if read_param(request.GET, "format", choice_filter(_("Format"), [("csv", "CSV")])):
         rows = (
             [str(log.at), log.user or "", log.organization or "", log.measure, log.what, log.params]
             for log in logs

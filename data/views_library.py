@@ -14,10 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from data import actions, exports, present, queries, rules
-from data.forms import AgreementForm, AnswerRequestForm, DataRequestForm, EvidenceForm, QueryForm
+from data.forms import (
+    AgreementForm,
+    AnswerRequestForm,
+    DataRequestForm,
+    EvidenceFilterForm,
+    EvidenceForm,
+    QueryForm,
+)
 from data.models import DataAgreement, EvidenceItem, EvidenceKind, PolicySetting
 from partners.models import IssueArea, Organization
 from powershare.decorators import department_required
+from powershare.filters import IdField, read_param
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import (
     DISCLOSURE_NOTICE,
@@ -32,15 +40,9 @@ from support.rules import can_answer
 
 
 def evidence_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    issue_area = request.GET.get("issue_area", "")
-    kind = request.GET.get("kind", "")
-    items = queries.search_evidence(
-        request.user,
-        q=q,
-        issue_area=issue_area if issue_area in IssueArea.values else "",
-        kind=kind if kind in EvidenceKind.values else "",
-    )
+    filters = EvidenceFilterForm(request.GET).filters()
+    q, issue_area, kind = (filters.get(k, "") for k in ("q", "issue_area", "kind"))
+    items = queries.search_evidence(request.user, q=q, issue_area=issue_area, kind=kind)
     page = paginate(request, items)
     context = {
         "page": page,
@@ -98,8 +100,8 @@ def evidence_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         user=user,
-        for_campaign=request.GET.get("campaign"),
-        for_ask=request.GET.get("ask"),
+        for_campaign=read_param(request.GET, "campaign", IdField(label=_("Campaign"))),
+        for_ask=read_param(request.GET, "ask", IdField(label=_("Ask"))),
     )
     back = form.opened_from
     if request.method == "POST" and form.is_valid():

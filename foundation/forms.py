@@ -12,6 +12,7 @@ from accounts.models import User
 from foundation.actions import parse_outline
 from foundation.models import Activity, Instrument, Resource, Risk
 from partners.models import Campaign, Partnership
+from powershare.filters import FilterForm, IdField, SearchField, choice_filter
 from powershare.forms import Form, ModelForm
 from support.forms import RadioSelect
 
@@ -136,16 +137,13 @@ class RiskForm(ModelForm):
         self.fields["partnerships"].required = False
 
 
-class RiskFilterForm(Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("Any"))] + Risk.Category.choices
+class RiskFilterForm(FilterForm):
+    q = SearchField()
+    category = choice_filter(_("Category"), Risk.Category)
+    status = choice_filter(
+        _("Status"), [("all", _("All")), *Risk.Status.choices], blank=_("Not closed")
     )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Not closed")), ("all", _("All"))] + Risk.Status.choices,
-    )
+    owner = IdField(label=_("Owner"), widget=forms.HiddenInput)
 
 
 class ResourceForm(ModelForm):
@@ -247,7 +245,11 @@ class ClassificationForm(Form):
         return resource
 
 
-class ClassificationFilterForm(Form):
-    activity = forms.ChoiceField(
-        label=_("Activity"), required=False, choices=[("", _("Any"))] + Activity.choices
-    )
+class ClassificationFilterForm(FilterForm):
+    activity = choice_filter(_("Activity"), Activity)
+    resource = IdField(label=_("Resource"), widget=forms.HiddenInput)
+
+
+class ResourceFilterForm(FilterForm):
+    kind = choice_filter(_("Kind"), Resource.Kind)
+    inactive = choice_filter(_("Include inactive"), [("1", _("Yes"))])

@@ -20,6 +20,7 @@ from foundation.forms import (
     ClassificationForm,
     CommitmentForm,
     InstrumentForm,
+    ResourceFilterForm,
     ResourceForm,
     RiskFilterForm,
     RiskForm,
@@ -312,8 +313,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 @department_required
 def risk_list(request: HttpRequest) -> HttpResponse:
     form = RiskFilterForm(request.GET)
-    form.is_valid()
-    risks = queries.search_risks(request.GET)
+    risks = queries.search_risks(form.filters())
     page = paginate(request, risks)
     context = {
         "form": form,
@@ -327,6 +327,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 
 @department_required
 def risk_export(request: HttpRequest) -> HttpResponse:
+    filters = RiskFilterForm(request.GET).filters()
     header = [
         _("Title"),
         _("Category"),
@@ -355,7 +356,7 @@ def risk_export(request: HttpRequest) -> HttpResponse:
             r.mitigations,
             "; ".join(c.title for c in r.campaigns.all() if c.pk in visible),
         ]
-        for r in queries.search_risks(request.GET).prefetch_related("campaigns")
+        for r in queries.search_risks(filters).prefetch_related("campaigns")
     )
     return csv_response("risks.csv", header, rows)
 
@@ -439,10 +440,11 @@ def risk_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @department_required
 def resource_list(request: HttpRequest) -> HttpResponse:
     resources = queries.resources_with_totals()
-    kind = request.GET.get("kind")
-    if kind in Resource.Kind.values:
+    filters = ResourceFilterForm(request.GET).filters()
+    kind = filters.get("kind")
+    if kind:
         resources = resources.filter(kind=kind)
-    if request.GET.get("inactive") != "1":
+    if not filters.get("inactive"):
         resources = resources.filter(active=True)
     return render(
         request,
@@ -599,8 +601,7 @@ def commitment_delete(request: HttpRequest, pk: int, commitment_pk: int) -> Http
 @department_required
 def compliance(request: HttpRequest) -> HttpResponse:
     form = ClassificationFilterForm(request.GET)
-    form.is_valid()
-    items = queries.classifications(request.user, request.GET)
+    items = queries.classifications(request.user, form.filters())
     page = paginate(request, items)
     context = {
         "form": form,
@@ -614,6 +615,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 
 @department_required
 def compliance_export(request: HttpRequest) -> HttpResponse:
+    filters = ClassificationFilterForm(request.GET).filters()
     header = [
         _("Ask"),
         _("Organization"),
@@ -637,7 +639,7 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
             c.at.date(),
             c.note,
         ]
-        for c in queries.classifications(request.user, request.GET)
+        for c in queries.classifications(request.user, filters)
     )
     return csv_response("support-classifications.csv", header, rows)
 

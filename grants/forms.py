@@ -21,6 +21,7 @@ from grants.models import (
     RequiredDocument,
     ReviewerInterest,
 )
+from powershare.filters import FilterForm, SearchField
 from powershare.forms import Form, ModelForm, check_document
 
 
@@ -361,8 +362,8 @@ class InterestForm(ModelForm):
         widgets = {"experience": forms.Textarea(attrs={"rows": 4})}
 
 
-class FilterForm(Form):
-    q = forms.CharField(label=_("Search"), required=False)
+class ApplicationFilterForm(FilterForm):
+    q = SearchField()
     eligibility = forms.ChoiceField(
         label=_("Eligibility"),
         required=False,
@@ -377,6 +378,3 @@ class FilterForm(Form):
             (Application.Status.WITHDRAWN, Application.Status.WITHDRAWN.label),
         ],
     )
-
-    def filters(self) -> dict[str, Any]:
-        return self.cleaned_data if self.is_valid() else {}

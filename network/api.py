@@ -78,8 +78,8 @@ def relationship_out(request: HttpRequest, rel: Relationship) -> dict[str, Any]:
     summary="Relationships between people and organizations (the power map)",
 )
 def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]) -> Any:
-    params = {"q": filters.q, "kind": filters.kind or ""}
-    found = queries.search_relationships(request.user, _Params(params))
+    params = {"q": filters.q, "kind": [filters.kind] if filters.kind else []}
+    found = queries.search_relationships(request.user, params)
     return paginate(request, found, filters, lambda r: relationship_out(request, r))
 
 
@@ -96,11 +96,3 @@ def get_relationship(
         queries.visible_relationships(request.user), request.user, pk=relationship_id
     )
     return relationship_out(request, rel)
-
-
-class _Params(dict):
-    """search_relationships reads ``get`` and ``getlist`` like a QueryDict."""
-
-    def getlist(self, name: str) -> list[str]:
-        value = self.get(name)
-        return [value] if value else []

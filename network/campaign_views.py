@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from network import actions, charts, exports, queries
-from network.forms import FilterForm, PositionForm, PowerForm_
+from network.forms import KindFilterForm, PositionForm, PowerForm_
 from network.models import Kind, Position, PowerHolding, Strength
 from network.rules import can_add_power, can_map
 from partners.models import Campaign
@@ -47,14 +47,10 @@ def campaign_map(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "network/campaign_map.html", _map_context(request, campaign))
 
 
-def _filters(request: HttpRequest) -> tuple[FilterForm, list[str], list[int]]:
-    form = FilterForm(request.GET or None)
-    kinds: list[str] = []
-    strengths: list[int] = []
-    if form.is_valid():
-        kinds = list(form.cleaned_data["kind"])
-        strengths = [int(s) for s in form.cleaned_data["strength"]]
-    return form, kinds, strengths
+def _filters(request: HttpRequest) -> tuple[KindFilterForm, list[str], list[int]]:
+    form = KindFilterForm(request.GET)
+    filters = form.filters()
+    return form, list(filters.get("kind", [])), list(filters.get("strength", []))
 
 
 def campaign_graph(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -20,8 +21,9 @@ from network.models import (
     Relationship,
     Stance,
 )
-from network.queries import find_actor
-from partners.models import Organization, Person
+from network.queries import DEPARTMENT, find_actor
+from partners.models import IssueArea, Organization, Person
+from powershare.filters import MAX_ID, FilterForm, SearchField, choice_filter
 from powershare.forms import Form, ModelForm, check_document
 from powershare.visibility import STAFF_VISIBILITIES, Visibility
 
@@ -98,7 +100,7 @@ class RelationshipForm(ModelForm):
         return data
 
 
-class FilterForm(Form):
+class KindFilterForm(FilterForm):
     """Relationship kind and strength filters for the graph and the list."""
 
     kind = forms.MultipleChoiceField(
@@ -107,12 +109,49 @@ class FilterForm(Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    strength = forms.MultipleChoiceField(
+    strength = forms.TypedMultipleChoiceField(
         label=_("Strength"),
         choices=[(1, _("weak")), (2, _("working")), (3, _("strong"))],
+        coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+# A person (p12) or an organization (o34), as the power map names its nodes.
+ACTOR_KEY = r"^[po][1-9][0-9]{0,18}$"
+
+
+def _check_key(value: str) -> None:
+    if re.fullmatch(ACTOR_KEY, value) and int(value[1:]) > MAX_ID:
+        raise forms.ValidationError(_("No person or organization has this key."))
+
+
+def _check_recorder(value: str) -> None:
+    an_id = value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+    if value and value != DEPARTMENT and not an_id:
+        raise forms.ValidationError(_("Choose the department or an organization."))
+
+
+class RelationshipFilterForm(KindFilterForm):
+    """The relationship list's search: text, kinds, strengths, one actor and who recorded it."""
+
+    q = SearchField()
+    actor = forms.RegexField(
+        label=_("Person or organization"),
+        regex=ACTOR_KEY,
+        required=False,
+        validators=[_check_key],
+        error_messages={"invalid": _("No person or organization has this key.")},
+    )
+    recorded_by = forms.CharField(
+        label=_("Recorded by"), required=False, max_length=20, validators=[_check_recorder]
+    )
+
+
+class FunderFilterForm(FilterForm):
+    q = SearchField()
+    issue_area = choice_filter(_("Issue area"), IssueArea)
 
 
 class PositionForm(Form):

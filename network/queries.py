@@ -6,6 +6,7 @@ power inventory only on campaigns, and about actors, the user may read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,8 @@ def actor_key(actor: Person | Organization) -> str:
 
 def find_actor(user: Any, key: str) -> Person | Organization | None:
     """The visible person or organization named by ``key``, or None."""
-    if len(key) < 2 or key[0] not in "po" or not key[1:].isdigit():
+    digits = key[1:]
+    if len(key) < 2 or key[0] not in "po" or not (digits.isascii() and digits.isdigit()):
         return None
     model = Person if key[0] == "p" else Organization
     return model.objects.visible_to(user).filter(pk=int(key[1:])).first()  # type: ignore[attr-defined]
@@ -48,8 +50,9 @@ def visible_relationships(user: Any) -> QuerySet[Relationship]:
     )
 
 
-def search_relationships(user: Any, params: Any) -> QuerySet[Relationship]:
-    """Visible relationships narrowed by name, kind, strength, actor and recorder."""
+def search_relationships(user: Any, params: Mapping[str, Any]) -> QuerySet[Relationship]:
+    """Visible relationships narrowed by name, kinds, strengths, actor (a node key) and recorder
+    ("department" or an organization's id): cleaned values, as RelationshipFilterForm gives."""
     rels = visible_relationships(user)
     text = params.get("q", "").strip()
     if text:
@@ -60,25 +63,19 @@ def search_relationships(user: Any, params: Any) -> QuerySet[Relationship]:
             | Q(to_organization__name__icontains=text)
             | Q(source__icontains=text)
         )
-    kinds = [k for k in _getlist(params, "kind") if k in Kind.values]
-    if kinds:
-        rels = rels.filter(kind__in=kinds)
-    strengths = [int(s) for s in _getlist(params, "strength") if s in {"1", "2", "3"}]
-    if strengths:
-        rels = rels.filter(strength__in=strengths)
+    if params.get("kind"):
+        rels = rels.filter(kind__in=params["kind"])
+    if params.get("strength"):
+        rels = rels.filter(strength__in=params["strength"])
     actor = find_actor(user, params.get("actor", ""))
     if actor is not None:
         rels = rels.filter(_touching(actor))
     recorder = params.get("recorded_by", "")
     if recorder == DEPARTMENT:
         rels = rels.filter(organization__isnull=True)
-    elif recorder.isdigit():
+    elif recorder:
         rels = rels.filter(organization_id=int(recorder))
     return rels.order_by("-updated", "-pk")
-
-
-def _getlist(params: Any, name: str) -> list[str]:
-    return list(params.getlist(name)) if hasattr(params, "getlist") else []
 
 
 def _touching(actor: Person | Organization) -> Q:
@@ -295,8 +292,8 @@ def visible_grants(user: Any) -> QuerySet[Grant]:
     return Grant.objects.visible_to(user).select_related("funder", "grantee", "organization")
 
 
-def funders(user: Any, params: Any) -> QuerySet[Organization]:
-    """Funders ``user`` may see, narrowed by name and issue area."""
+def funders(user: Any, params: Mapping[str, Any]) -> QuerySet[Organization]:
+    """Funders ``user`` may see, narrowed by name and issue area (cleaned values)."""
     found = Organization.objects.visible_to(user).filter(kind=Organization.Kind.FUNDER)
     text = params.get("q", "").strip()
     if text:

@@ -15,10 +15,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from network import actions, duplicates, exports, imports, queries
-from network.forms import GrantForm, ImportForm, MergeForm, RelationshipForm
+from network.forms import (
+    FunderFilterForm,
+    GrantForm,
+    ImportForm,
+    MergeForm,
+    RelationshipFilterForm,
+    RelationshipForm,
+)
 from network.models import Kind, Relationship, Strength
 from network.rules import records_network
 from partners.models import Campaign, IssueArea, Organization, Person
+from powershare.filters import IdField, read_param
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import can_edit, get_editable_or_403, get_visible_or_404
 
@@ -49,7 +57,8 @@ def _recorders(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def relationship_list(request: HttpRequest) -> HttpResponse:
-    rels = queries.search_relationships(request.user, request.GET)
+    filters = RelationshipFilterForm(request.GET).filters()
+    rels = queries.search_relationships(request.user, filters)
     page = paginate(request, rels)
     context = {
         "page": page,
@@ -62,18 +71,20 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
         "chosen_strengths": request.GET.getlist("strength"),
         "recorders": _recorders(request),
         "can_record": records_network(request.user),
-        "actor": queries.find_actor(request.user, request.GET.get("actor", "")),
+        "actor": queries.find_actor(request.user, filters.get("actor", "")),
     }
     return render(request, "network/relationship_list.html", context)
 
 
 def relationship_export(request: HttpRequest) -> HttpResponse:
-    rels = queries.search_relationships(request.user, request.GET)
+    filters = RelationshipFilterForm(request.GET).filters()
+    rels = queries.search_relationships(request.user, filters)
     return exports.csv_export(request.user, rels, "relationships.csv")
 
 
 def relationship_graphml(request: HttpRequest) -> HttpResponse:
-    rels = queries.search_relationships(request.user, request.GET)
+    filters = RelationshipFilterForm(request.GET).filters()
+    rels = queries.search_relationships(request.user, filters)
     return exports.graphml_export(request.user, rels, "relationships.graphml")
 
 
@@ -160,7 +171,7 @@ def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def funder_list(request: HttpRequest) -> HttpResponse:
-    found = queries.funders(request.user, request.GET)
+    found = queries.funders(request.user, FunderFilterForm(request.GET).filters())
     page = paginate(request, found)
     context = {
         "page": page,
@@ -193,9 +204,8 @@ def funder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def grant_new(request: HttpRequest) -> HttpResponse:
     if not records_network(request.user):
         raise PermissionDenied
-    initial = (
-        {"funder": request.GET.get("funder")} if request.GET.get("funder", "").isdigit() else {}
-    )
+    funder = read_param(request.GET, "funder", IdField(label=_("Funder")))
+    initial = {"funder": funder} if funder else {}
     form = GrantForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         grant = actions.record_grant(

@@ -79,9 +79,9 @@ class CampaignFilters(PageParams):
     organization: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-def _params(filters: Schema, *names: str) -> dict[str, str]:
+def _params(filters: Schema, *names: str) -> dict[str, Any]:
     values = {name: getattr(filters, name) for name in names}
-    return {k: str(v) for k, v in values.items() if v not in (None, "")}
+    return {k: v for k, v in values.items() if v not in (None, "")}
 
 
 def organization_out(request: HttpRequest, org: Organization) -> dict[str, Any]:

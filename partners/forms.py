@@ -20,6 +20,7 @@ from partners.models import (
     Person,
     RelationalMeeting,
 )
+from powershare.filters import FilterForm, IdField, SearchField, choice_filter
 from powershare.forms import Form, ModelForm, check_document
 from powershare.visibility import STAFF_VISIBILITIES, Visibility
 
@@ -262,3 +263,29 @@ class MeetingForm(ModelForm):
                 _("Interests are recorded only when the partner agreed to fuller notes."),
             )
         return data
+
+
+# The lists' filters (read from the query string; a value that cannot be read is a 400).
+
+
+class CampaignFilterForm(FilterForm):
+    q = SearchField()
+    status = choice_filter(_("Status"), Campaign.Status)
+    issue_area = choice_filter(_("Issue area"), IssueArea)
+    organization = IdField(label=_("Organization"))
+
+
+class OrganizationFilterForm(FilterForm):
+    q = SearchField()
+    kind = choice_filter(_("Kind"), Organization.Kind)
+    issue_area = choice_filter(_("Issue area"), IssueArea)
+
+
+class PersonFilterForm(FilterForm):
+    q = SearchField()
+    organization = IdField(label=_("Organization"))
+
+
+class PartnershipFilterForm(FilterForm):
+    q = SearchField()
+    mine = choice_filter(_("Only where I am liaison"), [("1", _("Yes"))])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,8 +12,9 @@ from partners.models import Campaign, Organization, Partnership, Person
 from partners.rules import can_see_contact
 
 
-def search_campaigns(user: Any, params: dict[str, str]) -> QuerySet[Campaign]:
-    """Campaigns ``user`` may see, narrowed by free text, status, issue area and organization."""
+def search_campaigns(user: Any, params: Mapping[str, Any]) -> QuerySet[Campaign]:
+    """Campaigns ``user`` may see, narrowed by free text, status, issue area and organization
+    (an id). ``params`` are cleaned values, as ``CampaignFilterForm.filters()`` gives them."""
     campaigns = Campaign.objects.visible_to(user).select_related("organization")
     text = params.get("q", "").strip()
     if text:
@@ -22,25 +24,24 @@ def search_campaigns(user: Any, params: dict[str, str]) -> QuerySet[Campaign]:
             | Q(demands__icontains=text)
             | Q(geography__icontains=text)
         )
-    if params.get("status") in Campaign.Status.values:
+    if params.get("status"):
         campaigns = campaigns.filter(status=params["status"])
     if params.get("issue_area"):
         campaigns = campaigns.filter(issue_area=params["issue_area"])
-    org = params.get("organization", "")
-    if org.isdigit():
-        campaigns = campaigns.filter(organization_id=int(org))
+    if params.get("organization"):
+        campaigns = campaigns.filter(organization_id=params["organization"])
     return campaigns.order_by("-updated", "-pk")
 
 
-def search_organizations(user: Any, params: dict[str, str]) -> QuerySet[Organization]:
-    """Organizations ``user`` may see, narrowed by text, kind and issue area."""
+def search_organizations(user: Any, params: Mapping[str, Any]) -> QuerySet[Organization]:
+    """Organizations ``user`` may see, narrowed by text, kind and issue area (cleaned values)."""
     organizations = Organization.objects.visible_to(user)
     text = params.get("q", "").strip()
     if text:
         organizations = organizations.filter(
             Q(name__icontains=text) | Q(mission__icontains=text) | Q(geographies__icontains=text)
         )
-    if params.get("kind") in Organization.Kind.values:
+    if params.get("kind"):
         organizations = organizations.filter(kind=params["kind"])
     area = params.get("issue_area", "")
     if area:
@@ -49,26 +50,25 @@ def search_organizations(user: Any, params: dict[str, str]) -> QuerySet[Organiza
     return organizations.order_by("name")
 
 
-def search_people(user: Any, params: dict[str, str]) -> QuerySet[Person]:
-    """People ``user`` may see, narrowed by name and organization."""
+def search_people(user: Any, params: Mapping[str, Any]) -> QuerySet[Person]:
+    """People ``user`` may see, narrowed by name and organization (an id)."""
     people = Person.objects.visible_to(user).prefetch_related("roles__organization")
     text = params.get("q", "").strip()
     if text:
         people = people.filter(Q(name__icontains=text) | Q(roles__title__icontains=text))
-    org = params.get("organization", "")
-    if org.isdigit():
-        people = people.filter(roles__organization_id=int(org))
+    if params.get("organization"):
+        people = people.filter(roles__organization_id=params["organization"])
     return people.distinct().order_by("name")
 
 
-def exportable_organizations(user: Any, params: dict[str, str]) -> QuerySet[Organization]:
+def exportable_organizations(user: Any, params: Mapping[str, Any]) -> QuerySet[Organization]:
     """Organizations for a CSV export: high-risk ones only for their own members."""
     return search_organizations(user, params).filter(
         Q(high_risk=False) | Q(pk__in=getattr(user, "organization_ids", []) or [])
     )
 
 
-def exportable_campaigns(user: Any, params: dict[str, str]) -> QuerySet[Campaign]:
+def exportable_campaigns(user: Any, params: Mapping[str, Any]) -> QuerySet[Campaign]:
     """Campaigns for a CSV export, without high-risk organizations' campaigns for outsiders."""
     return search_campaigns(user, params).filter(
         Q(organization__high_risk=False)

@@ -14,13 +14,17 @@ from accounts import actions as account_actions
 from partners import actions, queries
 from partners.forms import (
     AgreementForm,
+    CampaignFilterForm,
     CampaignForm,
     InviteFirstAdminForm,
     MeetingForm,
     MilestoneForm,
     NotDuplicateForm,
+    OrganizationFilterForm,
     OrganizationForm,
+    PartnershipFilterForm,
     PartnershipForm,
+    PersonFilterForm,
     PersonForm,
     RatingForm,
 )
@@ -36,7 +40,8 @@ from support.models import Ask
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = queries.search_campaigns(request.user, request.GET)
+    filters = CampaignFilterForm(request.GET).filters()
+    campaigns = queries.search_campaigns(request.user, filters)
     page = paginate(request, campaigns)
     context = {
         "page": page,
@@ -54,7 +59,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 def campaign_export(request: HttpRequest) -> HttpResponse:
-    campaigns = queries.exportable_campaigns(request.user, request.GET)
+    filters = CampaignFilterForm(request.GET).filters()
+    campaigns = queries.exportable_campaigns(request.user, filters)
     rows = (
         [
             c.title,
@@ -178,7 +184,8 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = queries.search_organizations(request.user, request.GET)
+    filters = OrganizationFilterForm(request.GET).filters()
+    organizations = queries.search_organizations(request.user, filters)
     page = paginate(request, organizations)
     context = {
         "page": page,
@@ -195,7 +202,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 def organization_export(request: HttpRequest) -> HttpResponse:
-    organizations = queries.exportable_organizations(request.user, request.GET)
+    filters = OrganizationFilterForm(request.GET).filters()
+    organizations = queries.exportable_organizations(request.user, filters)
     header = [
         _("Name"),
         _("Kind"),
@@ -309,7 +317,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_department or request.user.is_partner):
         raise PermissionDenied
-    people = queries.search_people(request.user, request.GET)
+    people = queries.search_people(request.user, PersonFilterForm(request.GET).filters())
     page = paginate(request, people)
     context = {
         "page": page,
@@ -418,11 +426,11 @@ def _partnership_for(request: HttpRequest, pk: int) -> Partnership:
 
 @login_required
 def partnership_list(request: HttpRequest) -> HttpResponse:
+    filters = PartnershipFilterForm(request.GET).filters()
     partnerships = queries.partnerships_for(request.user)
-    text = request.GET.get("q", "").strip()
-    if text:
-        partnerships = partnerships.filter(cpbo__name__icontains=text)
-    if request.GET.get("mine") == "1":
+    if filters.get("q"):
+        partnerships = partnerships.filter(cpbo__name__icontains=filters["q"])
+    if filters.get("mine"):
         partnerships = partnerships.filter(liaisons=request.user)
     page = paginate(request, partnerships)
     context = {

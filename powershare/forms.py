@@ -1,4 +1,5 @@
-"""Form helpers: USWDS classes on widgets, and upload checks shared by every form."""
+"""Form helpers: USWDS classes on widgets, ids kept within the database's range, and upload
+checks shared by every form."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+
+# The largest id the databases store: ids are BigAutoField (a signed 64-bit integer on SQLite and
+# PostgreSQL). A larger one is no record's id, and SQLite refuses it in a query.
+MAX_ID = 2**63 - 1
 
 WIDGET_CLASSES = {
     forms.Textarea: "usa-textarea",
@@ -23,8 +28,33 @@ WIDGET_CLASSES = {
 }
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records that refuses ids past the database's range as invalid
+    choices. Django checks one id at a time with an exact lookup (which knows the range) but
+    then fetches them all with ``__in`` (which does not: SQLite raises OverflowError)."""
+
+    def _check_values(self, value: Any) -> Any:
+        key = self.to_field_name or "pk"
+        field = self.queryset.model._meta.get_field(key) if key != "pk" else None
+        target = field or self.queryset.model._meta.pk
+        if target.get_internal_type() in ("AutoField", "BigAutoField", "ForeignKey"):
+            for pk in value:
+                try:
+                    number = int(str(pk).strip())
+                except ValueError:
+                    continue  # Django's own check names it
+                if not 0 < number <= MAX_ID:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": pk},
+                    )
+        return super()._check_values(value)
+
+
 class USWDSMixin:
-    """Adds USWDS classes to every widget and marks invalid fields for screen readers."""
+    """Adds USWDS classes to every widget, marks invalid fields for screen readers, and keeps
+    every multiple choice of records within the database's range of ids."""
 
     template_name = "includes/form.html"
     template_name_div = "includes/form.html"
@@ -32,6 +62,10 @@ class USWDSMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
+            if type(field) is forms.ModelMultipleChoiceField:
+                # The same field with the range check (a subclass that adds no state), so that
+                # ModelForms' generated fields and declared ones are all covered.
+                field.__class__ = BoundedModelMultipleChoiceField
             widget = field.widget
             css = next(
                 (c for kind, c in WIDGET_CLASSES.items() if type(widget) is kind), "usa-input"

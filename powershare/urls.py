@@ -25,3 +25,6 @@ urlpatterns = [
     path("api/docs", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Bad parameters (powershare/filters.py) answer in the site's layout, naming the parameter.
+handler400 = "powershare.views.bad_request"

@@ -1,4 +1,4 @@
-"""The home page: what each role needs first."""
+"""The home page: what each role needs first; the page for a request that cannot be read."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -37,3 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
             kind=Organization.Kind.CPBO
         )[:12]
     return render(request, "powershare/home.html", context)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A 400 in the site's layout, naming each parameter that could not be read (see
+    powershare/filters.py); other bad requests get the general message."""
+    errors = getattr(exception, "errors", {})
+    return render(request, "400.html", {"errors": errors}, status=400)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from partners.models import Campaign, Organization
+from powershare.filters import FilterForm, IdField, SearchField, choice_filter
 from powershare.forms import Form, ModelForm
 from regulatory.models import (
     Authority,
@@ -115,14 +116,11 @@ class ActionForm(ModelForm):
         )
 
 
-class ActionFilterForm(Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any"))] + RegulatoryAction.Status.choices,
-    )
+class ActionFilterForm(FilterForm):
+    q = SearchField()
+    status = choice_filter(_("Status"), RegulatoryAction.Status)
     authority = forms.ChoiceField(label=_("Authority"), required=False)
+    campaign = IdField(label=_("Campaign"), widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,18 +201,17 @@ class ComplaintForm(ModelForm):
         return data
 
 
-class ComplaintFilterForm(Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any")), ("open", _("Open"))] + Complaint.Status.choices,
-    )
-    category = forms.ChoiceField(
-        label=_("Kind of complaint"),
-        required=False,
-        choices=[("", _("Any"))] + Complaint.Category.choices,
-    )
+class ComplaintFilterForm(FilterForm):
+    q = SearchField()
+    status = choice_filter(_("Status"), [("open", _("Open")), *Complaint.Status.choices])
+    category = choice_filter(_("Kind of complaint"), Complaint.Category)
+    mine = choice_filter(_("Assigned to me"), [("1", _("Yes"))])  # the page shows a checkbox
+    campaign = IdField(label=_("Campaign"), widget=forms.HiddenInput)
+
+
+class PatternFilterForm(FilterForm):
+    months = forms.IntegerField(label=_("Months"), required=False, min_value=3, max_value=36)
+    category = choice_filter(_("Kind of complaint"), Complaint.Category)
 
 
 class TriageForm(Form):

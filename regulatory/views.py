@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 
 from powershare.decorators import department_required
 from powershare.exports import csv_response
+from powershare.filters import IdField, choice_filter, read_param
 from powershare.forms import apply_action_errors
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import can_view, get_visible_or_404
@@ -35,6 +36,7 @@ from regulatory.forms import (
     InspectionForm,
     InspectionResultForm,
     MessageForm,
+    PatternFilterForm,
     RetaliationForm,
     RetaliationUpdateForm,
     TriageForm,
@@ -83,8 +85,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def authority_list(request: HttpRequest) -> HttpResponse:
     authorities = Authority.objects.select_related("unit")
-    kind = request.GET.get("kind")
-    if kind in Authority.Kind.values:
+    kind = read_param(request.GET, "kind", choice_filter(_("Kind"), Authority.Kind))
+    if kind:
         authorities = authorities.filter(kind=kind)
     return render(
         request,
@@ -146,8 +148,7 @@ def authority_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def action_list(request: HttpRequest) -> HttpResponse:
     form = ActionFilterForm(request.GET)
-    form.is_valid()
-    page = paginate(request, queries.search_actions(request.user, request.GET))
+    page = paginate(request, queries.search_actions(request.user, form.filters()))
     context = {
         "form": form,
         "page": page,
@@ -158,6 +159,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 def action_export(request: HttpRequest) -> HttpResponse:
+    filters = ActionFilterForm(request.GET).filters()
     header = [
         _("Title"),
         _("Authority"),
@@ -187,7 +189,7 @@ def action_export(request: HttpRequest) -> HttpResponse:
             a.outcome,
             a.get_visibility_display(),
         ]
-        for a in queries.search_actions(request.user, request.GET)
+        for a in queries.search_actions(request.user, filters)
     )
     return csv_response("regulatory-actions.csv", header, rows)
 
@@ -281,8 +283,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     if not (user.is_department or user.is_partner):
         raise PermissionDenied
     form = ComplaintFilterForm(request.GET)
-    form.is_valid()
-    page = paginate(request, queries.search_complaints(user, request.GET))
+    page = paginate(request, queries.search_complaints(user, form.filters()))
     context = {
         "form": form,
         "page": page,
@@ -298,6 +299,7 @@ def complaint_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_department or user.is_partner):
         raise PermissionDenied
+    filters = ComplaintFilterForm(request.GET).filters()
     header = [
         _("Number"),
         _("Filed"),
@@ -332,7 +334,7 @@ def complaint_export(request: HttpRequest) -> HttpResponse:
             c.get_status_display(),
             c.get_resolution_display(),
         ]
-        for c in queries.search_complaints(user, request.GET)
+        for c in queries.search_complaints(user, filters)
     )
     return csv_response("complaints.csv", header, rows)
 
@@ -343,9 +345,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     if not user.is_partner:
         raise PermissionDenied
     initial = {}
-    campaign = request.GET.get("campaign", "")
-    if campaign.isdigit():
-        initial["campaign"] = int(campaign)
+    campaign = read_param(request.GET, "campaign", IdField(label=_("Campaign")))
+    if campaign:
+        initial["campaign"] = campaign
     form = ComplaintForm(request.POST or None, request.FILES or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -585,8 +587,8 @@ def retaliation_new(request: HttpRequest, pk: int) -> HttpResponse:
 @department_required
 def retaliation_list(request: HttpRequest) -> HttpResponse:
     items = Retaliation.objects.select_related("complaint", "complaint__organization")
-    status = request.GET.get("status")
-    if status in Retaliation.Status.values:
+    status = read_param(request.GET, "status", choice_filter(_("Status"), Retaliation.Status))
+    if status:
         items = items.filter(status=status)
     page = paginate(request, items)
     return render(
@@ -649,14 +651,12 @@ def patterns(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_department or user.is_partner):
         raise PermissionDenied
-    try:
-        n = min(max(int(request.GET.get("months", 12)), 3), 36)
-    except ValueError:
-        n = 12
+    filters = PatternFilterForm(request.GET).filters()
+    n = filters.get("months", 12)
     months = queries.last_months(timezone.localdate(), n)
     complaints = Complaint.objects.visible_to(user)
-    category = request.GET.get("category")
-    if category in Complaint.Category.values:
+    category = filters.get("category")
+    if category:
         complaints = complaints.filter(category=category)
     context = {
         "months": months,
@@ -676,7 +676,7 @@ def patterns(request: HttpRequest) -> HttpResponse:
 
 def comment_period_list(request: HttpRequest) -> HttpResponse:
     periods = CommentPeriod.objects.visible_to(request.user).select_related("authority")
-    show = request.GET.get("show")
+    show = read_param(request.GET, "show", choice_filter(_("Show"), [("past", _("Past ones"))]))
     if show != "past":
         periods = periods.filter(closes__gte=timezone.localdate())
     else:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from partners.models import Campaign, Organization, Partnership
+from powershare.filters import FilterForm
 from powershare.forms import Form, ModelForm, check_document
 from powershare.visibility import Visibility
 from support import actions, queries
@@ -126,8 +127,8 @@ class AskForm(ModelForm):
         return data
 
 
-class AskFilterForm(Form):
-    """The list's search and filters. Bad values are reported and left out, never a crash."""
+class AskFilterForm(FilterForm):
+    """The list's search and filters; a value that is not one of the choices is a 400."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Kind of support"), required=False)
@@ -168,11 +169,6 @@ class AskFilterForm(Form):
         self.fields["campaign"].choices = any_ + [
             (str(pk), title) for pk, title in choices["campaigns"]
         ]
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters; invalid ones are dropped (their errors stay on the form)."""
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
 
 
 class StatusForm(Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from powershare.exports import csv_response
+from powershare.filters import IdField, read_param
 from powershare.forms import error_text
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import DISCLOSURE_NOTICE, get_visible_or_404
@@ -288,9 +289,9 @@ def ask_new(request: HttpRequest) -> HttpResponse:
     if not request.user.is_partner:
         raise PermissionDenied
     initial = {}
-    campaign = request.GET.get("campaign", "")
-    if campaign.isdigit():
-        initial["campaign"] = int(campaign)
+    campaign = read_param(request.GET, "campaign", IdField(label=_("Campaign")))
+    if campaign:
+        initial["campaign"] = campaign
     form = AskForm(request.POST or None, user=request.user, initial=initial)
     if initial and not form.fields["campaign"].queryset.filter(pk=initial["campaign"]).exists():
         form.initial.pop("campaign")  # not one of theirs: say nothing, just don't preselect it

@@ -75,10 +75,13 @@ def test_summary_counts_on_time_late_accepted_implemented(cast, bs):
     assert "On time" in accepted and "Pending" not in accepted
 
 
-def test_bad_filters_are_ignored(cast, bs):
+def test_bad_filters_are_refused_by_name(cast, bs):
     adopt(cast, bs)
-    response = Client().get("/board/tracker/?status=nonsense&unit=x&year=abc&page=99")
-    assert response.status_code == 200
+    assert Client().get("/board/tracker/?page=99").status_code == 200
+    response = Client().get("/board/tracker/?status=nonsense&unit=x&year=abc")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert all(f"<code>{name}</code>" in page for name in ("status", "unit", "year"))
 
 
 def test_feeds_list_the_recommendations(cast, bs):

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from grants import actions, queries, rules
 from grants.forms import (
+    ApplicationFilterForm,
     ApplicationForm,
     DocumentForm,
-    FilterForm,
     NoteForm,
     ScreenForm,
     StartForm,
@@ -272,7 +272,7 @@ def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
 @department_required
 def applications(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_staff_cycle(request, pk)
-    form = FilterForm(request.GET)
+    form = ApplicationFilterForm(request.GET)
     page = paginate(request, queries.cycle_applications(request.user, cycle, form.filters()))
     drafts = cycle.applications.filter(status="draft").count()
     return render(
@@ -291,7 +291,7 @@ def applications(request: HttpRequest, pk: int) -> HttpResponse:
 @department_required
 def applications_export(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_staff_cycle(request, pk)
-    form = FilterForm(request.GET)
+    filters = ApplicationFilterForm(request.GET).filters()
     rows = (
         [
             a.pk,
@@ -308,7 +308,7 @@ def applications_export(request: HttpRequest, pk: int) -> HttpResponse:
             a.reviews_done,
             request.build_absolute_uri(a.get_absolute_url()),
         ]
-        for a in queries.cycle_applications(request.user, cycle, form.filters())
+        for a in queries.cycle_applications(request.user, cycle, filters)
     )
     header = [
         _("Number"),

@@ -33,6 +33,7 @@ from grants.models import (
 from grants.views.common import get_application, get_cycle, get_staff_cycle
 from powershare.decorators import department_required
 from powershare.exports import csv_response
+from powershare.filters import choice_filter, read_param
 from powershare.forms import apply_action_errors, error_text
 from powershare.pagination import paginate
 
@@ -448,10 +449,11 @@ def interest(request: HttpRequest) -> HttpResponse:
 
 @department_required
 def interests(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "new")
-    qs = ReviewerInterest.objects.all()
-    if status in ReviewerInterest.Status.values:
-        qs = qs.filter(status=status)
+    status = (
+        read_param(request.GET, "status", choice_filter(_("Show"), ReviewerInterest.Status))
+        or ReviewerInterest.Status.NEW
+    )
+    qs = ReviewerInterest.objects.filter(status=status)
     page = paginate(request, qs)
     return render(
         request,

@@ -8,8 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field, create_model
 
-# The largest id the databases store (a signed 64-bit integer); larger ones are malformed.
-MAX_ID = 2**63 - 1
+from powershare.forms import MAX_ID  # noqa: F401  (the API's ids stop where the database's do)
 
 
 class Error(Schema):

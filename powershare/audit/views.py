@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from powershare.audit.forms import AuditFilterForm
 from powershare.audit.models import AuditEvent
 from powershare.decorators import department_admin_required
 from powershare.exports import csv_response
@@ -17,32 +16,20 @@ from powershare.pagination import paginate, query_without_page
 from powershare.visibility import can_view
 
 
-def _parse_date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _filtered(request: HttpRequest) -> tuple[QuerySet[AuditEvent], list[str]]:
+def _filtered(request: HttpRequest) -> QuerySet[AuditEvent]:
+    filters = AuditFilterForm(request.GET).filters()
     events = AuditEvent.objects.select_related("actor")
-    errors = []
-    params = request.GET
-    if params.get("record_type"):
-        events = events.filter(record_type=params["record_type"])
-    if params.get("record_id"):
-        events = events.filter(record_id=params["record_id"].strip())
-    user = params.get("user", "")
-    if user.isdigit():
-        events = events.filter(actor_id=int(user))
-    for name, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
-        raw = params.get(name)
-        parsed = _parse_date(raw)
-        if raw and parsed is None:
-            errors.append(_("%(field)s is not a date (use YYYY-MM-DD).") % {"field": name})
-        elif parsed:
-            events = events.filter(**{lookup: parsed})
-    return events, errors
+    if filters.get("record_type"):
+        events = events.filter(record_type=filters["record_type"])
+    if filters.get("record_id"):
+        events = events.filter(record_id=filters["record_id"])
+    if filters.get("user"):
+        events = events.filter(actor_id=filters["user"])
+    if filters.get("since"):
+        events = events.filter(at__date__gte=filters["since"])
+    if filters.get("until"):
+        events = events.filter(at__date__lte=filters["until"])
+    return events
 
 
 def _redacted(user: User, event: AuditEvent) -> bool:
@@ -54,14 +41,13 @@ def _redacted(user: User, event: AuditEvent) -> bool:
 
 @department_admin_required
 def log(request: HttpRequest) -> HttpResponse:
-    events, errors = _filtered(request)
+    events = _filtered(request)
     page = paginate(request, events, per_page=50)
     for event in page.object_list:
         event.redacted = _redacted(request.user, event)
     context = {
         "page": page,
         "events": page.object_list,
-        "errors": errors,
         "query": query_without_page(request),
         "filters": request.GET,
         "record_types": AuditEvent.objects.values_list("record_type", flat=True)
@@ -74,7 +60,7 @@ def log(request: HttpRequest) -> HttpResponse:
 
 @department_admin_required
 def export(request: HttpRequest) -> HttpResponse:
-    events, _errors = _filtered(request)
+    events = _filtered(request)
     header = [_("When"), _("Who"), _("Event"), _("Record type"), _("Record"), _("Changes")]
 
     def rows():  # type: ignore[no-untyped-def]

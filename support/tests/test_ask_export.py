@@ -42,8 +42,9 @@ def test_export_applies_the_filters(cast, login, file_ask):
     assert [r["Title"] for r in rows(login(cast.liaison).get(URL, {"kind": "testimony"}))] == [
         "Testify"
     ]
-    # Bad parameters are dropped, not a crash.
-    assert len(rows(login(cast.liaison).get(URL, {"status": "bogus", "page": "x"}))) == 2
+    # A bad page number is ignored; a bad filter is refused, never a crash.
+    assert len(rows(login(cast.liaison).get(URL, {"page": "x"}))) == 2
+    assert login(cast.liaison).get(URL, {"status": "bogus"}).status_code == 400
 
 
 def test_high_risk_organizations_stay_out_for_outsiders(cast, login, file_ask):

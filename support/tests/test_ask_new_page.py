@@ -120,9 +120,13 @@ def test_a_campaign_can_be_preselected(cast, login):
         == campaign.pk
     )
     other = make_campaign(cast.org_b)
-    for value in (other.pk, "abc", "99999"):
+    for value in (other.pk, "99999"):  # not theirs: the form opens, nothing preselected
         response = client.get(URL, {"campaign": value})
         assert response.status_code == 200
+        assert response.context["form"]["campaign"].value() is None
+    for value in ("abc", "9" * 30):  # no campaign's id: refused, naming the parameter
+        response = client.get(URL, {"campaign": value})
+        assert response.status_code == 400 and "<code>campaign</code>" in response.content.decode()
 
 
 def test_only_partners_file_asks(cast, login):
