@@ -86,12 +86,10 @@ def by_visibility(
             # Staff who read the ask reach the form; others who read it are refused.
             expected = page(readers & STAFF, denied=readers - STAFF - {"public"})
         elif answer == "sides":
-            # The asking organization and staff who read the ask; other readers are refused.
+            # The asking organization and staff who read the ask; other readers are refused
+            # (before any form is read).
             sides = readers & (STAFF | {"partner_a"})
             expected = page(sides, denied=readers - sides - {"public"})
-        elif answer == "readers":
-            # Whoever reads the ask reaches the form; the action itself refuses the wrong side.
-            expected = page(readers - {"public"})
         elif edit:
             expected = page({"partner_a"}, denied=readers - {"partner_a", "public"})
             if "public" in readers:

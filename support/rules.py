@@ -50,6 +50,12 @@ def can_comment(user: Any, ask: Ask) -> bool:
     return is_asker(user, ask) or can_answer(user, ask)
 
 
+def can_move(user: Any, ask: Ask) -> bool:
+    """Is ``user`` on either side that moves an ask: staff who answer it, or the asking
+    organization (which withdraws it)? Checked before the move's form is read."""
+    return is_asker(user, ask) or can_answer(user, ask)
+
+
 def may_set_status(user: Any, ask: Ask, status: str) -> bool:
     """Is ``user`` on the side that may set ``status``? (Not whether the move is legal now.)"""
     if status in PARTNER_STATUSES:

@@ -170,6 +170,8 @@ def ask_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 @require_POST
 def ask_status(request: HttpRequest, pk: int) -> HttpResponse:
     ask = _get_ask(request, pk)
+    if not rules.can_move(request.user, ask):
+        raise PermissionDenied  # before the form: a reader on neither side learns nothing more
     declining = request.POST.get("decline-to_status") == Ask.Status.DECLINED
     form = StatusForm(
         request.POST,

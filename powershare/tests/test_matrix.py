@@ -143,7 +143,7 @@ CORE_ROWS: list[Row] = [
     Row("support:dashboard", lambda c, r: [], signed_in_only(STAFF | PARTNERS)),
     *by_visibility("support:ask", "ask"),
     *by_visibility("support:ask_edit", "ask", edit=True),
-    *by_visibility("support:ask_status", "ask", method="post", answer="readers"),
+    *by_visibility("support:ask_status", "ask", method="post", answer="sides"),
     *by_visibility("support:ask_deliver", "ask", method="post", answer="staff"),
     *by_visibility("support:ask_assign", "ask", method="post", answer="staff"),
     *by_visibility("support:ask_comment", "ask", method="post", answer="sides"),

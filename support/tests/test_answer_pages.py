@@ -150,3 +150,14 @@ def test_commenting_from_the_page(cast, login, ask_a):
     assert login(cast.partner_a).post(url, {"text": "x" * 20_000}).status_code == 400
     assert login(cast.partner_b).post(url, {"text": "Hi"}).status_code == 404
     assert ask_a.events.filter(kind="comment").count() == 1
+
+
+def test_a_reader_on_neither_side_is_refused_before_the_form_is_read(cast, login, file_ask):
+    """Partner B and a board member read a public ask but may not move it: 403 whatever they
+    post, never the form's own message (which would tell them what the form checks)."""
+    ask = file_ask(title="Public ask", visibility="public")
+    for user in (cast.partner_b, cast.board_member):
+        for data in ({"to_status": "bogus"}, {}, {"decline-to_status": "declined"}):
+            response = login(user).post(status_url(ask), data)
+            assert response.status_code == 403, (user, data, response.status_code)
+    assert Ask.objects.get().status == "new"
