@@ -33,6 +33,8 @@ def _check_url(url: str) -> None:
         webhooks.check_destination(url)
     except ValidationError as error:
         host = urlsplit(url).hostname or url
+        if error.code == "invalid":
+            raise ValidationError({"url": _("Give a full https:// address.")}) from None
         if error.code == "private":
             message = _(
                 "%(host)s is not a public address: webhooks only go to addresses on the internet."

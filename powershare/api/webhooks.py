@@ -17,17 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
-import socket
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend, task
 from ninja import Field, Path, Router, Schema, Status
 
-from powershare.api import queries
+from powershare.api import queries, transport
 from powershare.api.auth import ApiError
 from powershare.api.models import Webhook, WebhookDelivery
 from powershare.api.schemas import MAX_ID, choice, responses
@@ -181,30 +176,26 @@ def connect_signals() -> None:
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST ``body`` to ``url``; the status code (raises OSError when nothing answers)."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
+    """POST ``body`` to ``url``; the status code, a redirect's included (never followed).
+    The name is resolved once, its addresses checked, and the POST goes to the checked address
+    (powershare.api.transport). ValidationError for a refused destination, OSError when
+    nothing answers."""
+    return transport.send(
+        url,
+        body,
+        headers,
+        timeout=timeout,
+        allow_private=settings.WEBHOOK_ALLOW_PRIVATE_URLS,
+    )
 
 
 def check_destination(url: str) -> None:
-    """Refuse URLs that are not http(s), or whose host is a private, loopback or link-local
-    address (unless WEBHOOK_ALLOW_PRIVATE_URLS): a webhook must not probe the internal network."""
+    """Refuse URLs that are not http(s), or whose host resolves to any address that is not
+    public (unless WEBHOOK_ALLOW_PRIVATE_URLS): a webhook must not probe the internal network.
+    Checked when a webhook is added; every delivery checks again, as it sends."""
     URLValidator(schemes=["http", "https"])(url)
-    if settings.WEBHOOK_ALLOW_PRIVATE_URLS:
-        return
-    parts = urlsplit(url)
-    try:
-        infos = socket.getaddrinfo(parts.hostname or "", parts.port or 443)
-    except (OSError, UnicodeError):
-        raise ValidationError(f"cannot resolve {parts.hostname}", code="unresolvable") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise ValidationError(f"{parts.hostname} is not a public address", code="private")
+    if not settings.WEBHOOK_ALLOW_PRIVATE_URLS:
+        transport.destination(url)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -229,10 +220,16 @@ def attempt(delivery: WebhookDelivery, now: datetime | None = None) -> WebhookDe
     delivery.attempts += 1
     retry = True
     try:
-        check_destination(hook.url)
+        URLValidator(schemes=["http", "https"])(hook.url)
         code = post(hook.url, body, headers, settings.WEBHOOK_TIMEOUT_SECONDS)
         delivery.last_status_code = code
-        delivery.last_error = "" if 200 <= code < 300 else f"HTTP {code}"
+        if 300 <= code < 400:
+            # A redirect could point anywhere, the internal network included: never followed,
+            # and not retried (it would answer the same).
+            delivery.last_error = f"HTTP {code}: redirects are not followed"
+            retry = False
+        else:
+            delivery.last_error = "" if 200 <= code < 300 else f"HTTP {code}"
     except ValidationError as error:
         delivery.last_error = " ".join(error.messages)[:500]
         retry = False
