@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from network import actions, charts, exports, queries
-from network.forms import KindFilterForm, PositionForm, PowerForm_
+from network.forms import KindFilterForm, PositionForm, PowerForm_, actor_key_field
 from network.models import Kind, Position, PowerHolding, Strength
 from network.rules import can_add_power, can_map
 from partners.models import Campaign
+from powershare.filters import read_param
 from powershare.visibility import can_edit, get_visible_or_404
 
 
@@ -156,7 +157,8 @@ def _mappable(request: HttpRequest, pk: int) -> Campaign:
 @require_http_methods(["GET", "POST"])
 def position_new(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _mappable(request, pk)
-    initial = {"actor": request.GET["actor"]} if "actor" in request.GET else {}
+    actor = read_param(request.GET, "actor", actor_key_field())
+    initial = {"actor": actor} if actor else {}
     form = PositionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

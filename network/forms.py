@@ -133,17 +133,22 @@ def _check_recorder(value: str) -> None:
         raise forms.ValidationError(_("Choose the department or an organization."))
 
 
-class RelationshipFilterForm(KindFilterForm):
-    """The relationship list's search: text, kinds, strengths, one actor and who recorded it."""
-
-    q = SearchField()
-    actor = forms.RegexField(
+def actor_key_field() -> forms.RegexField:
+    """An optional node key in a parameter (``p12``, ``o34``) within the database's ids."""
+    return forms.RegexField(
         label=_("Person or organization"),
         regex=ACTOR_KEY,
         required=False,
         validators=[_check_key],
         error_messages={"invalid": _("No person or organization has this key.")},
     )
+
+
+class RelationshipFilterForm(KindFilterForm):
+    """The relationship list's search: text, kinds, strengths, one actor and who recorded it."""
+
+    q = SearchField()
+    actor = actor_key_field()
     recorded_by = forms.CharField(
         label=_("Recorded by"), required=False, max_length=20, validators=[_check_recorder]
     )

@@ -22,6 +22,7 @@ from network.forms import (
     MergeForm,
     RelationshipFilterForm,
     RelationshipForm,
+    actor_key_field,
 )
 from network.models import Kind, Relationship, Strength
 from network.rules import records_network
@@ -121,7 +122,8 @@ def _save_relationship(
 def relationship_new(request: HttpRequest) -> HttpResponse:
     if not records_network(request.user):
         raise PermissionDenied
-    initial = {k: request.GET[k] for k in ("from_actor", "to_actor") if k in request.GET}
+    given = {k: read_param(request.GET, k, actor_key_field()) for k in ("from_actor", "to_actor")}
+    initial = {k: v for k, v in given.items() if v}
     form = RelationshipForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         relationship = _save_relationship(request, form, None)

@@ -63,6 +63,7 @@ def test_good_filters_still_filter(cast, client):
         ("regulatory:retaliations", {"status": "gone"}, "status"),
         ("network:relationships", {"actor": "p" + HUGE}, "actor"),
         ("network:relationships", {"strength": "7"}, "strength"),
+        ("network:relationship_new", {"from_actor": "o" + HUGE}, "from_actor"),
         ("foundation:risks", {"owner": HUGE}, "owner"),
         ("foundation:compliance", {"resource": "x"}, "resource"),
         ("accountability:stipends", {"month": "2025-13"}, "month"),
