@@ -1,7 +1,8 @@
 """The hostile visitor: every URL of the permission matrix, requested with its parameters set to
 values nobody should send (integers past any database's range, negatives, floats, words, NUL
 characters, 10,000-character strings, repeated parameters, impossible dates), signed out and as
-the cast. No answer may be a server error: a bad parameter is a 400 that names it.
+the cast. No answer may be a server error (test_bad_parameters.py checks that the refusal is a
+400 naming the parameter).
 
 Sampled, not the full cross product: each URL is requested by a role that reaches it (rotating
 through the cast), with every parameter it shows in its forms plus the common ones; the values
