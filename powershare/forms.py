@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from powershare.scrub import scrub_upload
+
 WIDGET_CLASSES = {
     forms.Textarea: "usa-textarea",
     forms.Select: "usa-select",
@@ -96,7 +98,8 @@ def check_new_document(value: Any) -> None:
 
 
 def check_document(upload: UploadedFile | None) -> UploadedFile | None:
-    """Refuse files of the wrong type, size or content; returns the upload if it is fine."""
+    """Refuse files of the wrong type, size or content; returns the upload if it is fine,
+    with the metadata of an image or PDF stripped in place (``powershare.scrub``)."""
     if not upload:
         return upload
     suffix = Path(upload.name or "").suffix.lower()
@@ -129,4 +132,5 @@ def check_document(upload: UploadedFile | None) -> UploadedFile | None:
             raise forms.ValidationError(_("Text files must be UTF-8 encoded.")) from None
         finally:
             upload.seek(0)
+    scrub_upload(upload)
     return upload

@@ -33,7 +33,14 @@ from powershare.matrix import (
     page,
     signed_in_only,
 )
-from powershare.testing import Cast, make_ask, make_campaign, make_cast, make_person
+from powershare.testing import (
+    Cast,
+    make_ask,
+    make_campaign,
+    make_cast,
+    make_person,
+    pdf_bytes,
+)
 from support.models import AskFile
 
 CORE_NAMESPACES = {"accounts", "partners", "support", "audit"}
@@ -187,7 +194,7 @@ def core_records(cast: Cast) -> dict[str, Any]:
     agreement = Agreement.objects.create(
         partnership=cast.partnership_a, kind="mou", title="MOU", start="2025-01-01"
     )
-    agreement.file.save("mou.pdf", ContentFile(b"%PDF-1.4 test"))
+    agreement.file.save("mou.pdf", ContentFile(pdf_bytes()))
     member = make_user("sam@eastside.example.org")
     membership = Membership.objects.create(user=member, organization=cast.org_a)
     token = Invitation.new_token()

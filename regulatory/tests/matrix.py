@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from powershare.matrix import PARTNERS, STAFF, Row, everyone, page, signed_in_only
-from powershare.testing import Cast, make_campaign
+from powershare.testing import Cast, image_bytes, make_campaign
 from regulatory import actions
 from regulatory.tests.factories import make_action, make_authority, make_complaint, make_period
 
@@ -90,7 +90,7 @@ ROWS = [
 def records(cast: Cast) -> dict[str, Any]:
     authority = make_authority(cast)
     private_campaign = make_campaign(cast.org_a, visibility="private", title="Maple Court repairs")
-    photo = SimpleUploadedFile("mold.png", b"\x89PNG\r\n\x1a\n0000", content_type="image/png")
+    photo = SimpleUploadedFile("mold.png", image_bytes("PNG"), content_type="image/png")
     complaint = make_complaint(cast, photos=[photo], campaign=private_campaign)
     inspection = actions.schedule_inspection(
         actor=cast.admin, complaint=complaint, scheduled_for=date(2026, 3, 1)
