@@ -7,7 +7,13 @@ from typing import Any
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from powershare.visibility import can_view, is_department_admin, is_department_staff, is_member_of
+from powershare.visibility import (
+    can_edit,
+    can_view,
+    is_department_admin,
+    is_department_staff,
+    is_member_of,
+)
 
 # The contact fields of each kind of record; nothing else about a record is a contact.
 CONTACT_FIELDS = {
@@ -29,6 +35,8 @@ def can_see_contact(user: Any, record: Any) -> bool:
         return _can_see_account(user, record)
     if not can_view(user, record):
         return False
+    if can_edit(user, record):
+        return True  # the record's owners read what they wrote (their edit form holds it)
     if any(is_member_of(user, org_id) for org_id in contact_org_ids(record)):
         return True
     if is_high_risk(record):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -337,7 +338,48 @@ def high_risk_records(cast: Cast, campaign: Any) -> dict[str, Any]:
     partner_actions.save_person(actor=cast.partner_a, person=person, phone=phone)
     campaign.target_people.add(person, outsider)
     campaign.target_organizations.add(voces)
+    _high_risk_in_the_network(cast, campaign, person, outsider, voces)
     return {"high_risk_org": voces, "high_risk_person": person, "high_risk_outsider": outsider}
+
+
+def _high_risk_in_the_network(cast: Cast, campaign: Any, *actors: Any) -> None:
+    """The high-risk records on the power map and in a one-to-one, so the network's pages,
+    exports and the partnership's page show them."""
+    from network import actions as network_actions
+    from partners import actions as partner_actions
+
+    person, outsider, voces = actors
+    for visibility, (source, target) in zip(
+        ("department", "public"), ((person, voces), (cast.org_a, outsider)), strict=True
+    ):
+        network_actions.create_relationship(
+            actor=cast.partner_a,
+            from_actor=source,
+            to_actor=target,
+            kind="ally_of",
+            organization=cast.org_a,
+            visibility=visibility,
+        )
+    network_actions.place_actor(
+        actor=cast.partner_a,
+        campaign=campaign,
+        who=person,
+        tier="primary",
+        role="ally",
+        stance=2,
+        influence=2,
+        assessed_on=date(2025, 1, 1),
+        evidence="Spoke at the hearing",
+    )
+    partner_actions.record_meeting(
+        actor=cast.liaison,
+        partnership=cast.partnership_a,
+        staff=[cast.liaison],
+        people=[person, outsider],
+        date=date(2025, 2, 1),
+        purpose="Safety planning",
+        shared_with_partner=True,
+    )
 
 
 def body_of(response: Any) -> str:
