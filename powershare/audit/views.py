@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db.models import QuerySet
@@ -64,6 +65,20 @@ def actor_label(reader: User, actor: User | None) -> str:
     return _("User %(n)s") % {"n": actor.pk}
 
 
+def _labeller(reader: User) -> Callable[[User | None], str]:
+    """``actor_label`` for one reader, asking about each actor's organizations once."""
+    labels: dict[int, str] = {}
+
+    def label(actor: User | None) -> str:
+        if actor is None:
+            return ""
+        if actor.pk not in labels:
+            labels[actor.pk] = actor_label(reader, actor)
+        return labels[actor.pk]
+
+    return label
+
+
 def _changes(event: AuditEvent) -> dict[str, object]:
     """The stored changes, with contact fields shown as changed and their value not kept."""
     return {
@@ -83,9 +98,10 @@ def _redacted(user: User, event: AuditEvent) -> bool:
 def log(request: HttpRequest) -> HttpResponse:
     events, errors = _filtered(request)
     page = paginate(request, events, per_page=50)
+    label = _labeller(request.user)
     for event in page.object_list:
         event.redacted = _redacted(request.user, event)
-        event.actor_label = actor_label(request.user, event.actor)
+        event.actor_label = label(event.actor)
         event.shown_changes = {} if event.redacted else _changes(event)
     context = {
         "page": page,
@@ -107,6 +123,7 @@ def log(request: HttpRequest) -> HttpResponse:
 @department_admin_required
 def export(request: HttpRequest) -> HttpResponse:
     events, _errors = _filtered(request)
+    label = _labeller(request.user)
     header = [_("When"), _("Who"), _("Event"), _("Record type"), _("Record"), _("Changes")]
 
     def rows():  # type: ignore[no-untyped-def]
@@ -114,7 +131,7 @@ def export(request: HttpRequest) -> HttpResponse:
             hidden = _redacted(request.user, event)
             yield [
                 event.at.isoformat(),
-                actor_label(request.user, event.actor),
+                label(event.actor),
                 event.event,
                 event.record_type,
                 _("(private record)") if hidden else f"{event.record_repr} #{event.record_id}",
