@@ -7,6 +7,9 @@ UV := $(TOOLS)/bin/uv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# A real camera photo with GPS in its EXIF, from a Debian package's test data: the upload tests
+# check that Powershare strips it (powershare/tests/test_upload_metadata.py).
+CAMERA_PHOTO := /usr/share/gocode/src/github.com/rwcarlsen/goexif/exif/sample1.jpg
 
 .PHONY: setup demo test test-sqlite test-postgres test-browser lint bench messages clean postgres chromium
 
@@ -28,6 +31,7 @@ locale/es/LC_MESSAGES/django.mo: locale/es/LC_MESSAGES/django.po
 setup: $(VENV)/.synced node_modules/.installed
 	@mkdir -p var
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@test -f $(CAMERA_PHOTO) || (apt-get update -qq && apt-get install -y -qq golang-github-rwcarlsen-goexif-dev)
 	$(MAKE) --no-print-directory locale/es/LC_MESSAGES/django.mo
 
 demo: setup

@@ -14,8 +14,9 @@ from accountability import actions, proceedings, queries, roster
 from accountability import demo_content as content
 from accountability.models import Board, Commitment, Meeting, Recommendation, Seat, Term
 from accounts.models import User
+from powershare.demo_content import demo_pdf
 
-PDF = b"%PDF-1.4\n% Riverbend advisory board packet (demo)\n"
+PDF = demo_pdf()
 
 
 def build(builder: Any) -> None:

@@ -131,7 +131,7 @@ def meeting_page(
     present, needed = meeting.quorum()
     initial = {}
     if user.is_authenticated:
-        initial = {"name": user.get_full_name(), "email": user.email}
+        initial = {"name": user.name, "email": user.email}
     context = {
         "meeting": meeting,
         "agenda": meeting.agenda.all(),

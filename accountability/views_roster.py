@@ -34,6 +34,7 @@ from accountability.models import Application, MemberProfile, OrganizerPosition,
 from accountability.views import board_or_404, error_text, posted
 from accountability.views_admin import board_admin_required, form_page
 from accounts.models import User
+from partners.rules import contact_value
 from powershare.audit.log import record
 from powershare.decorators import department_admin_required
 from powershare.exports import csv_response
@@ -319,7 +320,7 @@ def stipend_export(request: HttpRequest) -> HttpResponse:
     rows = (
         [
             line.member.get_full_name(),
-            line.member.email,
+            contact_value(request.user, line.member, "email"),
             len(line.meetings),
             line.days,
             line.amount,

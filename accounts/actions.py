@@ -145,7 +145,7 @@ def remove_member(*, actor: User, membership: Membership) -> None:
         actor=actor,
         event="membership.removed",
         target=membership.organization,
-        changes={"user": membership.user.email, "role": membership.role},
+        changes={"user": membership.user_id, "role": membership.role},
     )
     membership.delete()
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,13 +70,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["name", "email"]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
-        return self.name or self.email
+        # Never the email: names go on pages, timelines and emails that others read, and an
+        # address would expose a member of a high-risk organization (partners.rules).
+        return self.name or gettext("User %(n)s") % {"n": self.pk}
 
     def get_short_name(self) -> str:
-        return (self.name or self.email).split(" ")[0]
+        return self.get_full_name().split(" ")[0]
 
     @property
     def is_department(self) -> bool:

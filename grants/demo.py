@@ -13,6 +13,7 @@ from accounts.models import User
 from grants import actions, queries
 from grants.models import Application, Assignment, Award, Cycle
 from grants.reminders import send_report_reminders
+from powershare.demo_content import demo_pdf
 
 PROJECTS = [
     (
@@ -69,7 +70,7 @@ RUBRIC = [
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 demo document\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, demo_pdf(), content_type="application/pdf")
 
 
 def _reviewers(builder: Any) -> list[User]:

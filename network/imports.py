@@ -22,6 +22,7 @@ from network.duplicates import Candidate, match, normalize_email, normalize_name
 from network.models import MUTUAL_KINDS, Kind, Relationship, Strength
 from partners import actions as partner_actions
 from partners.models import Organization, Person
+from partners.rules import contact_value
 from powershare.audit.log import record
 
 COLUMNS = [
@@ -145,10 +146,11 @@ class Resolver:
     def __init__(self, user: User) -> None:
         self.user = user
         self.people = [
-            Candidate(f"p{p.pk}", p.name, p.email, "", p) for p in Person.objects.visible_to(user)
+            Candidate(f"p{p.pk}", p.name, contact_value(user, p, "email"), "", p)
+            for p in Person.objects.visible_to(user)
         ]
         self.orgs = [
-            Candidate(f"o{o.pk}", o.name, o.contact_email, o.website, o)
+            Candidate(f"o{o.pk}", o.name, contact_value(user, o, "contact_email"), o.website, o)
             for o in Organization.objects.visible_to(user)
         ]
         self.planned: list[ActorPlan] = []

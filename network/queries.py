@@ -24,7 +24,7 @@ from network.models import (
     Strength,
 )
 from partners.models import Campaign, Organization, Person
-from partners.rules import can_see_contact
+from partners.rules import contact_value, is_high_risk
 
 DEPARTMENT = "department"
 
@@ -348,11 +348,11 @@ def exportable(user: Any, actor: Person | Organization) -> bool:
 
 def export_contact(user: Any, actor: Person | Organization) -> str:
     """An export's contact column: never for high-risk records, otherwise as the page shows."""
-    if getattr(actor, "high_risk", False) or not can_see_contact(user, actor):
+    if is_high_risk(actor):
         return ""
     if isinstance(actor, Organization):
-        return actor.contact_email or actor.website
-    return actor.email
+        return contact_value(user, actor, "contact_email") or actor.website
+    return contact_value(user, actor, "email")
 
 
 def exportable_relationships(user: Any, rels: Any) -> list[Relationship]:

@@ -27,6 +27,7 @@ from network.forms import (
 from network.models import Kind, Relationship, Strength
 from network.rules import records_network
 from partners.models import Campaign, IssueArea, Organization, Person
+from partners.rules import contact_value
 from powershare.filters import IdField, read_param
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import can_edit, get_editable_or_403, get_visible_or_404
@@ -286,13 +287,15 @@ def _candidates(request: HttpRequest) -> tuple[list, list]:
     """Records the user could merge: their own people; for staff, the department's directory."""
     user = request.user
     people = [
-        duplicates.Candidate(f"p{p.pk}", p.name, p.email, "", p)
+        duplicates.Candidate(f"p{p.pk}", p.name, contact_value(user, p, "email"), "", p)
         for p in Person.objects.visible_to(user).editable_by(user)
     ]
     orgs = []
     if user.is_department:
         orgs = [
-            duplicates.Candidate(f"o{o.pk}", o.name, o.contact_email, o.website, o)
+            duplicates.Candidate(
+                f"o{o.pk}", o.name, contact_value(user, o, "contact_email"), o.website, o
+            )
             for o in Organization.objects.visible_to(user).filter(memberships__isnull=True)
         ]
     return people, orgs

@@ -15,6 +15,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from partners import queries
 from partners.models import Campaign, IssueArea, Organization
+from partners.rules import CONTACT_FIELDS, contact_value
 from powershare.api.pagination import PageParams, paginate
 from powershare.api.schemas import MAX_ID, Ref, choice, page_of, responses
 from powershare.visibility import Visibility, get_visible_or_404
@@ -86,6 +87,8 @@ def _params(filters: Schema, *names: str) -> dict[str, Any]:
 
 def organization_out(request: HttpRequest, org: Organization) -> dict[str, Any]:
     data = {f: getattr(org, f) for f in OrganizationOut.model_fields if hasattr(org, f)}
+    for field in CONTACT_FIELDS["organization"]:
+        data[field] = contact_value(request.user, org, field)
     data["url"] = request.build_absolute_uri(org.get_absolute_url())
     return data
 

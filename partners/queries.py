@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from partners.duplicates import Candidate, Match, match, normalize_email
 from partners.models import Campaign, Organization, Partnership, Person
-from partners.rules import can_see_contact
+from partners.rules import contact_value
 
 
 def search_campaigns(user: Any, params: Mapping[str, Any]) -> QuerySet[Campaign]:
@@ -88,10 +88,11 @@ def partnerships_for(user: Any) -> QuerySet[Partnership]:
 # Possible duplicates on entry ----------------------------------------------------------------
 
 
-def _shown_email(user: Any, record: Any, stored: str, entered: str) -> str:
-    """``stored`` when it matches ``entered`` and ``user`` may see it, else "": a match on a
-    hidden contact would reveal it."""
-    if entered and normalize_email(stored) == entered and can_see_contact(user, record):
+def _shown_email(user: Any, record: Any, field: str, entered: str) -> str:
+    """The stored email when it matches ``entered`` and ``user`` may see it, else "": a match
+    on a hidden contact would reveal it."""
+    stored = contact_value(user, record, field)
+    if entered and normalize_email(stored) == entered:
         return stored
     return ""
 
@@ -100,7 +101,7 @@ def possible_duplicate_people(user: Any, *, name: str, email: str) -> list[Match
     """People ``user`` may see who look like the one being entered."""
     entered = normalize_email(email)
     candidates = [
-        Candidate(f"p{p.pk}", p.name, _shown_email(user, p, p.email, entered), "", p)
+        Candidate(f"p{p.pk}", p.name, _shown_email(user, p, "email", entered), "", p)
         for p in Person.objects.visible_to(user)
     ]
     return match(name, email, "", candidates)
@@ -112,7 +113,7 @@ def possible_duplicate_organizations(
     """Organizations ``user`` may see that look like the one being entered."""
     entered = normalize_email(email)
     candidates = [
-        Candidate(f"o{o.pk}", o.name, _shown_email(user, o, o.contact_email, entered), o.website, o)
+        Candidate(f"o{o.pk}", o.name, _shown_email(user, o, "contact_email", entered), o.website, o)
         for o in Organization.objects.visible_to(user)
     ]
     return match(name, email, website, candidates)

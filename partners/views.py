@@ -29,7 +29,12 @@ from partners.forms import (
     RatingForm,
 )
 from partners.models import Campaign, IssueArea, Milestone, Organization, Partnership, Person
-from partners.rules import can_manage_members, can_rate_partnership, can_see_contact
+from partners.rules import (
+    can_manage_members,
+    can_rate_partnership,
+    can_see_contact,
+    contact_value,
+)
 from powershare.decorators import department_required
 from powershare.exports import csv_response
 from powershare.pagination import paginate, query_without_page
@@ -225,7 +230,7 @@ def organization_export(request: HttpRequest) -> HttpResponse:
             o.languages,
             o.base_size or "",
             o.website,
-            o.contact_email if can_see_contact(request.user, o) else "",
+            contact_value(request.user, o, "contact_email"),
         ]
         for o in organizations
     )

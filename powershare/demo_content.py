@@ -434,3 +434,16 @@ LEVEL_REASONS = {
     4: "We set the agenda together and share the work.",
     5: "The department follows the community's lead on this work.",
 }
+
+
+def demo_pdf() -> bytes:
+    """A one-page PDF, empty but real, for the demo's packets and documents."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from powershare.scrub import scrub_upload
+
 # The largest id the databases store: ids are BigAutoField (a signed 64-bit integer on SQLite and
 # PostgreSQL). A larger one is no record's id, and SQLite refuses it in a query.
 MAX_ID = 2**63 - 1
@@ -130,7 +132,8 @@ def check_new_document(value: Any) -> None:
 
 
 def check_document(upload: UploadedFile | None) -> UploadedFile | None:
-    """Refuse files of the wrong type, size or content; returns the upload if it is fine."""
+    """Refuse files of the wrong type, size or content; returns the upload if it is fine,
+    with the metadata of an image or PDF stripped in place (``powershare.scrub``)."""
     if not upload:
         return upload
     suffix = Path(upload.name or "").suffix.lower()
@@ -163,4 +166,5 @@ def check_document(upload: UploadedFile | None) -> UploadedFile | None:
             raise forms.ValidationError(_("Text files must be UTF-8 encoded.")) from None
         finally:
             upload.seek(0)
+    scrub_upload(upload)
     return upload

@@ -107,3 +107,73 @@ def make_cast() -> Cast:
         unit=unit,
         partnership_a=partnership_a,
     )
+
+
+# Real files for upload tests: uploads are decoded and rewritten, so a bare signature won't do.
+
+GPS_LATITUDE = (40.0, 26.0, 46.0)
+XMP_AUTHOR = "Maria Lopez, 12 Maple Court"
+
+
+def pdf_bytes(**metadata: str) -> bytes:
+    """A one-page PDF; ``metadata`` goes into its document information (``Author=...``) and,
+    when given, also into an XMP packet naming the same author."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if metadata:
+        writer.add_metadata({f"/{k}": v for k, v in metadata.items()})
+        xmp = DecodedStreamObject()
+        xmp.set_data(_xmp_packet(metadata.get("Author", XMP_AUTHOR)))
+        xmp[NameObject("/Type")] = NameObject("/Metadata")
+        xmp[NameObject("/Subtype")] = NameObject("/XML")
+        writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _xmp_packet(author: str) -> bytes:
+    return (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq>'
+        f"<rdf:li>{author}</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF>"
+        '</x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+def image_bytes(image_format: str = "PNG", *, size: tuple[int, int] = (32, 16)) -> bytes:
+    """A small plain image, without metadata."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (180, 40, 40)).save(out, image_format)
+    return out.getvalue()
+
+
+def jpeg_with_gps(*, orientation: int = 6, size: tuple[int, int] = (48, 24)) -> bytes:
+    """A phone-like photo: EXIF with the camera, GPS position and orientation, an XMP packet
+    and a comment, all naming where it was taken."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Pocket 12"  # Model
+    exif[0x0112] = orientation  # Orientation: 6 is "turn 90° clockwise to view"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: GPS_LATITUDE, 3: "W", 4: (79.0, 58.0, 56.0)})
+    out = io.BytesIO()
+    Image.new("RGB", size, (40, 120, 40)).save(
+        out, "JPEG", exif=exif, xmp=_xmp_packet(XMP_AUTHOR), comment=XMP_AUTHOR.encode()
+    )
+    return out.getvalue()

@@ -280,7 +280,7 @@ class MessageForm(Form):
 class RetaliationForm(ModelForm):
     class Meta:
         model = Retaliation
-        fields = ["kind", "occurred_on", "description"]
+        fields = ["kind", "occurred_on", "description", "high_risk"]
         widgets = {"occurred_on": forms.DateInput, "description": forms.Textarea(attrs={"rows": 4})}
 
 

@@ -407,6 +407,16 @@ class Retaliation(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
     response = models.TextField(_("what the department did"), blank=True)
+    # Someone retaliated against is at risk: by default their name and contact on the complaint
+    # are hidden from everyone but the partner who filed it, department staff and admins included.
+    high_risk = models.BooleanField(
+        _("high risk"),
+        default=True,
+        help_text=_(
+            "Hides the resident's or worker's name and contact from everyone but the person who "
+            "filed the complaint, department staff and admins included."
+        ),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -370,15 +370,21 @@ def _complaint_page(
 ) -> HttpResponse:
     user = request.user
     staff = rules.can_handle(user, complaint)
+    files = (
+        complaint.files.all()
+        if rules.can_see_files(user, complaint)
+        else ComplaintFile.objects.none()
+    )
     context = {
         "complaint": complaint,
         "staff": staff,
         "filer": rules.is_filer(user, complaint),
         "see_identity": rules.can_see_identity(user, complaint),
+        "identity_high_risk": rules.is_high_risk(complaint),
         "campaign_visible": complaint.campaign is not None and can_view(user, complaint.campaign),
         "timeline": queries.timeline(user, complaint),
-        "photos": complaint.files.filter(kind=ComplaintFile.Kind.PHOTO),
-        "evidence_files": complaint.files.filter(kind=ComplaintFile.Kind.EVIDENCE),
+        "photos": files.filter(kind=ComplaintFile.Kind.PHOTO),
+        "evidence_files": files.filter(kind=ComplaintFile.Kind.EVIDENCE),
         "inspections": complaint.inspections.select_related("inspector"),
         "violations": complaint.violations.all(),
         "retaliations": complaint.retaliations.all(),
@@ -549,6 +555,8 @@ def complaint_message(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """A photo or evidence file, to whoever may read the complaint; never a bare media address."""
     complaint = _get_complaint(request, pk)
+    if not rules.can_see_files(request.user, complaint):
+        raise Http404
     stored = get_object_or_404(ComplaintFile, pk=file_pk, complaint=complaint)
     try:
         handle = stored.file.open("rb")

@@ -13,9 +13,9 @@ from django.utils import timezone
 from accountability import actions, proceedings, roster
 from accountability.models import Board, Meeting, Recommendation, Seat, Term
 from accounts.models import User
-from powershare.testing import Cast, make_user
+from powershare.testing import Cast, make_user, pdf_bytes
 
-PDF = b"%PDF-1.4\n% board packet\n"
+PDF = pdf_bytes()
 
 
 def pdf(name: str = "packet.pdf") -> SimpleUploadedFile:

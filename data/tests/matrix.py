@@ -18,7 +18,7 @@ from powershare.matrix import (
     page,
     signed_in_only,
 )
-from powershare.testing import Cast
+from powershare.testing import Cast, pdf_bytes
 
 ANALYSTS = {"admin", "analyst"}  # record-level data and the catalog's writes
 PUBLIC_QUERY = {"measure": "data_public", "year_from": "2020", "year_to": "2020", "level": "county"}
@@ -159,7 +159,7 @@ def records(cast: Cast) -> dict[str, Any]:
         expires=today + timedelta(days=30),
     )
     agreement.datasets.add(dataset)
-    agreement.file.save("dsa.pdf", ContentFile(b"%PDF-1.4 test"))
+    agreement.file.save("dsa.pdf", ContentFile(pdf_bytes()))
     saved = {
         v: SavedQuery.objects.create(
             title=f"{v} query", params=PUBLIC_QUERY, organization=cast.org_a, visibility=v
@@ -176,7 +176,7 @@ def records(cast: Cast) -> dict[str, Any]:
             organization=cast.org_a,
             visibility=v,
         )
-        item.file.save("study.pdf", ContentFile(b"%PDF-1.4 test"))
+        item.file.save("study.pdf", ContentFile(pdf_bytes()))
         evidence[v] = item
     upload = Upload.objects.create(
         dataset=dataset, filename="ed.csv", status="failed", progress=100

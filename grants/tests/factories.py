@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from grants import actions
 from grants.models import Application, Cycle, Program
+from powershare.testing import pdf_bytes
 
-PDF = b"%PDF-1.4 budget"
+PDF = pdf_bytes()
 
 
 def make_program(admin: Any, **fields: Any) -> Program:

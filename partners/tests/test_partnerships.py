@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partners.models import Agreement, PartnershipRating, RelationalMeeting
+from powershare.testing import pdf_bytes
 
 
 def test_both_sides_rate_and_see_where_they_differ(cast, client):
@@ -57,7 +58,7 @@ def test_agreement_upload_checks_type_and_content(cast, client):
     )
     assert "expires before it starts" in response.content.decode()
     assert not Agreement.objects.exists()
-    good = SimpleUploadedFile("mou.pdf", b"%PDF-1.7 ok", content_type="application/pdf")
+    good = SimpleUploadedFile("mou.pdf", pdf_bytes(), content_type="application/pdf")
     client.post(url, {"kind": "mou", "title": "MOU", "start": "2025-01-01", "file": good})
     agreement = Agreement.objects.get()
     client.force_login(cast.partner_b)

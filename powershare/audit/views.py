@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from powershare.audit.forms import AuditFilterForm
+from powershare.audit.log import NOT_KEPT
 from powershare.audit.models import AuditEvent
 from powershare.decorators import department_admin_required
 from powershare.exports import csv_response
@@ -32,6 +35,46 @@ def _filtered(request: HttpRequest) -> QuerySet[AuditEvent]:
     return events
 
 
+def _shares_organization(reader: User, actor: User) -> bool:
+    """Department staff together, or members of one organization."""
+    if reader.pk == actor.pk or (reader.is_department and actor.is_department):
+        return True
+    return bool(reader.organization_ids & actor.organization_ids)
+
+
+def actor_label(reader: User, actor: User | None) -> str:
+    """Who did it, by name; an email address only to someone of the actor's organization."""
+    if actor is None:
+        return ""
+    if actor.name:
+        return actor.name
+    if _shares_organization(reader, actor):
+        return actor.email
+    return _("User %(n)s") % {"n": actor.pk}
+
+
+def _labeller(reader: User) -> Callable[[User | None], str]:
+    """``actor_label`` for one reader, asking about each actor's organizations once."""
+    labels: dict[int, str] = {}
+
+    def label(actor: User | None) -> str:
+        if actor is None:
+            return ""
+        if actor.pk not in labels:
+            labels[actor.pk] = actor_label(reader, actor)
+        return labels[actor.pk]
+
+    return label
+
+
+def _changes(event: AuditEvent) -> dict[str, object]:
+    """The stored changes, with contact fields shown as changed and their value not kept."""
+    return {
+        k: _("changed (the value is not kept)") if v == NOT_KEPT else v
+        for k, v in event.changes.items()
+    }
+
+
 def _redacted(user: User, event: AuditEvent) -> bool:
     """Events about a record the admin may not read show no name and no changes."""
     if not event.visibility:
@@ -43,8 +86,11 @@ def _redacted(user: User, event: AuditEvent) -> bool:
 def log(request: HttpRequest) -> HttpResponse:
     events = _filtered(request)
     page = paginate(request, events, per_page=50)
+    label = _labeller(request.user)
     for event in page.object_list:
         event.redacted = _redacted(request.user, event)
+        event.actor_label = label(event.actor)
+        event.shown_changes = {} if event.redacted else _changes(event)
     context = {
         "page": page,
         "events": page.object_list,
@@ -53,7 +99,10 @@ def log(request: HttpRequest) -> HttpResponse:
         "record_types": AuditEvent.objects.values_list("record_type", flat=True)
         .distinct()
         .order_by("record_type"),
-        "users": User.objects.filter(pk__in=AuditEvent.objects.values("actor_id")),
+        "users": [
+            (u.pk, actor_label(request.user, u))
+            for u in User.objects.filter(pk__in=AuditEvent.objects.values("actor_id"))
+        ],
     }
     return render(request, "audit/log.html", context)
 
@@ -61,6 +110,7 @@ def log(request: HttpRequest) -> HttpResponse:
 @department_admin_required
 def export(request: HttpRequest) -> HttpResponse:
     events = _filtered(request)
+    label = _labeller(request.user)
     header = [_("When"), _("Who"), _("Event"), _("Record type"), _("Record"), _("Changes")]
 
     def rows():  # type: ignore[no-untyped-def]
@@ -68,11 +118,11 @@ def export(request: HttpRequest) -> HttpResponse:
             hidden = _redacted(request.user, event)
             yield [
                 event.at.isoformat(),
-                event.actor.email if event.actor else "",
+                label(event.actor),
                 event.event,
                 event.record_type,
                 _("(private record)") if hidden else f"{event.record_repr} #{event.record_id}",
-                "" if hidden else event.changes,
+                "" if hidden else _changes(event),
             ]
 
     return csv_response("audit-log.csv", header, rows())

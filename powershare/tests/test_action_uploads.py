@@ -18,8 +18,9 @@ from grants.tests.conftest import cycle, program  # noqa: F401 (fixtures)
 from grants.tests.factories import make_application
 from partners import actions as partners_actions
 from partners.models import Agreement
+from powershare.testing import pdf_bytes
 
-PDF = b"%PDF-1.4\n% a signed agreement\n"
+PDF = pdf_bytes()
 
 
 def bad_file() -> SimpleUploadedFile:
@@ -81,10 +82,11 @@ def test_data_agreements_and_evidence_are_checked_by_their_actions(cast, setting
         visibility="private",
         file=SimpleUploadedFile("survey.pdf", PDF),
     )
+    kept = item.file.read()  # (stored rewritten, without metadata)
     with pytest.raises(ValidationError, match="do not match"):
         data_actions.update_evidence(actor=cast.partner_a, item=item, file=bad_file())
     item.refresh_from_db()
-    assert item.file.name.endswith(".pdf") and item.file.read() == PDF
+    assert item.file.name.endswith(".pdf") and item.file.read() == kept
     assert not DataAgreement.objects.exists() and EvidenceItem.objects.count() == 1
     assert _stored(settings) == [item.file.name]
 

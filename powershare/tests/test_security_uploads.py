@@ -19,7 +19,7 @@ from django.test import Client
 
 from partners.models import Agreement
 from powershare.stats import LoadError, Store, load_events
-from powershare.testing import make_ask, make_campaign
+from powershare.testing import image_bytes, make_ask, make_campaign, pdf_bytes
 from support.models import AskEvent, AskFile
 
 EVENT_HEADER = "date,geo,age,sex,race,cause\n"
@@ -305,8 +305,8 @@ def test_data_excel_export_neutralizes_formula_cells(client, catalog):  # noqa: 
 
 from grants.tests.conftest import cycle, program  # noqa: E402, F401
 
-PDF = b"%PDF-1.4\n% a good document\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 
 
 def _upload_paths(cast, cycle) -> tuple[list, object]:  # noqa: F811 (fixture)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from powershare.matrix import PARTNERS, STAFF, Row, everyone, page, signed_in_only
-from powershare.testing import Cast, make_campaign
+from powershare.testing import Cast, image_bytes, make_campaign
 from regulatory import actions
 from regulatory.tests.factories import make_action, make_authority, make_complaint, make_period
 
@@ -64,6 +64,13 @@ ROWS = [
     Row("regulatory:complaint_close", _r("regulatory_complaint"), STAFF_ON_COMPLAINT),
     Row("regulatory:complaint_message", _r("regulatory_complaint"), READERS_OF_COMPLAINT, "post"),
     Row("regulatory:complaint_file", _complaint_and("regulatory_file"), READERS_OF_COMPLAINT),
+    # An anonymous complaint's photo: the assigned inspector (the liaison) and admins only.
+    Row(
+        "regulatory:complaint_file",
+        lambda c, r: [r["regulatory_anonymous"].pk, r["regulatory_anonymous_file"].pk],
+        page({"admin", "liaison"}),
+        label="anonymous complaint",
+    ),
     Row("regulatory:retaliation_new", _r("regulatory_complaint"), READERS_OF_COMPLAINT),
     Row("regulatory:retaliations", lambda c, r: [], signed_in_only(STAFF)),
     Row("regulatory:retaliation", _r("regulatory_retaliation"), READERS_OF_COMPLAINT),
@@ -90,7 +97,7 @@ ROWS = [
 def records(cast: Cast) -> dict[str, Any]:
     authority = make_authority(cast)
     private_campaign = make_campaign(cast.org_a, visibility="private", title="Maple Court repairs")
-    photo = SimpleUploadedFile("mold.png", b"\x89PNG\r\n\x1a\n0000", content_type="image/png")
+    photo = SimpleUploadedFile("mold.png", image_bytes("PNG"), content_type="image/png")
     complaint = make_complaint(cast, photos=[photo], campaign=private_campaign)
     inspection = actions.schedule_inspection(
         actor=cast.admin, complaint=complaint, scheduled_for=date(2026, 3, 1)
@@ -98,6 +105,14 @@ def records(cast: Cast) -> dict[str, Any]:
     violation = actions.add_violation(
         actor=cast.admin, complaint=complaint, description="Mold", corrective_action="Remediate"
     )
+    anonymous = make_complaint(
+        cast,
+        anonymous=True,
+        complainant_name="",
+        complainant_phone="",
+        photos=[SimpleUploadedFile("hall.png", image_bytes("PNG"), content_type="image/png")],
+    )
+    actions.triage_complaint(actor=cast.admin, complaint=anonymous, inspector=cast.liaison)
     retaliation = actions.report_retaliation(
         actor=cast.partner_a, complaint=complaint, kind="eviction", description="Notice served."
     )
@@ -113,6 +128,8 @@ def records(cast: Cast) -> dict[str, Any]:
         "regulatory_inspection": inspection,
         "regulatory_violation": violation,
         "regulatory_file": complaint.files.get(),
+        "regulatory_anonymous": anonymous,
+        "regulatory_anonymous_file": anonymous.files.get(),
         "regulatory_retaliation": retaliation,
         "regulatory_period_public": make_period(cast),
         "regulatory_period_department": make_period(

@@ -8,14 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Membership
-from powershare.testing import make_campaign, make_user
+from powershare.testing import image_bytes, make_campaign, make_user
 from regulatory import actions
 from regulatory.models import Complaint, ComplaintFile
 from regulatory.tests.factories import make_complaint
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+PNG = image_bytes("PNG")
 
 
 def _form(campaign, **extra):

@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
-from powershare.testing import PASSWORD, Cast
+from powershare.testing import PASSWORD, Cast, pdf_bytes
 from support import actions
 from support.models import Ask
 
-PDF = b"%PDF-1.4\n% a small test document\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

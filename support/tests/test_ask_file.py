@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from powershare.testing import make_ask
 from support import actions
-from support.tests.conftest import PDF, pdf
+from support.tests.conftest import pdf
 
 
 def delivered(cast, ask):
@@ -20,7 +20,7 @@ def test_the_asking_organization_and_liaison_download_it(cast, login, ask_a):
     for user in (cast.partner_a, cast.liaison):
         response = login(user).get(reverse("support:ask_file", args=[ask_a.pk, f.pk]))
         assert response.status_code == 200
-        assert b"".join(response.streaming_content) == PDF
+        assert b"".join(response.streaming_content) == f.file.open("rb").read()
         assert response["Content-Disposition"].startswith("attachment")
         assert "rates.pdf" in response["Content-Disposition"]
 

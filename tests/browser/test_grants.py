@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from grants.tests.factories import make_cycle
+from powershare.testing import pdf_bytes
 from tests.browser.helpers import axe_violations, describe_violations, login
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,7 @@ def test_apply_declare_score_decide_and_publish(
 ) -> None:
     cycle = make_cycle(cast.admin, title="Community Health Power Fund 2026")
     pdf = tmp_path / "budget.pdf"
-    pdf.write_bytes(b"%PDF-1.4 budget sheet\n")
+    pdf.write_bytes(pdf_bytes())
 
     # Pat applies for the Eastside Tenants Union, saving a draft first.
     pat = open_page(new_context)

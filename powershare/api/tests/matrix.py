@@ -92,6 +92,24 @@ ROWS: list[Row] = [
         auth="token",
         label="department-only agency",
     ),
+    # A high-risk organization (made by the core rows' records): only its members, none of the
+    # cast, get it from the API, which can be copied in bulk like an export.
+    Row(
+        "api:organizations",
+        lambda c, r: [],
+        {role: "hidden" for role in ROLES},
+        auth="token",
+        label="lists high-risk org",
+        listed=lambda c, r: r["high_risk_org"],
+        data={"page_size": 500},
+    ),
+    Row(
+        "api:organization",
+        lambda c, r: [r["high_risk_org"].pk],
+        {role: "hidden" for role in ROLES},
+        auth="token",
+        label="high-risk org",
+    ),
     *_api_listed("api:campaigns", "campaign"),
     *_api_by_visibility("api:campaign", "campaign"),
     *_api_listed("api:asks", "ask"),
