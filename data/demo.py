@@ -111,7 +111,12 @@ MEASURES = {
 
 #: The demo department releases five-year blocks (2015-2019, 2020-2024): stable rates for
 #: neighborhoods and groups, and never a single year that a pooled span could give away.
-DEMO_POLICY = {"year_block": 5, "year_origin": 2015}
+DEMO_POLICY = {
+    "year_block": 5,
+    "year_origin": 2015,
+    "method": "suppression",
+    "age_groups": "0-17,18-44,45-64,65+",
+}
 
 
 def _conditions(conditions: tuple[stats.Condition, ...]) -> str:

@@ -185,6 +185,41 @@ class Measure(models.Model):
 class PolicySetting(models.Model):
     """The department's disclosure rules; one row, edited by department admins."""
 
+    METHODS = [
+        (
+            "suppression",
+            _("Protected release: one protection of each fixed table set (recommended)"),
+        ),
+        (
+            "per_query",
+            _(
+                "Per query (weaker: subtracting one query from another can reveal hidden "
+                "counts; custom areas allowed)"
+            ),
+        ),
+    ]
+
+    method = models.CharField(
+        _("protection method"),
+        max_length=20,
+        choices=METHODS,
+        default="suppression",
+        help_text=_(
+            "A protected release hides cells of each measure's whole table set (every level, "
+            "stratum and total at once), so no table can be subtracted from another to find a "
+            "hidden count. Custom areas and other age groups are then not released."
+        ),
+    )
+    age_groups = models.CharField(
+        _("age groups of every release"),
+        max_length=120,
+        default="0-17,18-44,45-64,65+",
+        help_text=_(
+            "Tables by age use these groups, and adjusted rates are adjusted over them, e.g. "
+            "0-17,18-44,45-64,65+. Choose once: other groupings could be subtracted from them."
+        ),
+    )
+
     min_count = models.PositiveIntegerField(
         _("smallest count shown"),
         default=11,
@@ -241,6 +276,8 @@ class PolicySetting(models.Model):
     )
 
     ENGINE_FIELDS = [
+        "method",
+        "age_groups",
         "min_count",
         "suppress_zero",
         "min_population",
@@ -271,7 +308,9 @@ class PolicySetting(models.Model):
         return policy or cls.objects.create()
 
     def engine_fields(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.ENGINE_FIELDS}
+        fields = {name: getattr(self, name) for name in self.ENGINE_FIELDS}
+        fields["method"] = "internal" if self.method == "per_query" else self.method
+        return fields
 
 
 class Upload(models.Model):

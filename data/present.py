@@ -58,6 +58,12 @@ def explain_suppression(reason: str | None) -> str:
             "complement": _("Hidden: fewer than %(n)s events outside the numerator."),
         }
         return texts[what] % {"n": n}
+    match = re.match(r"protected below (\d+)", reason)
+    if match:
+        return _(
+            "Hidden: a count under %(n)s, or a number that would let one be worked out from "
+            "this table or any other."
+        ) % {"n": match.group(1)}
     if reason == "complementary":
         return _("Hidden so that another hidden number can't be worked out from the totals.")
     return _("Hidden to protect privacy.")

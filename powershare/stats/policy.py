@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .codes import parse_age_groups
 from .store import Store, atomic_write_json
 
 REGISTRY = "released_areas.json"
@@ -25,9 +26,18 @@ class PolicyError(Exception):
     """A query the policy refuses (too many rows, area too small, level not allowed...)."""
 
 
+#: How numbers are protected: "suppression" hides cells of a fixed, protected cube;
+#: "internal" suppresses each query's own table (for analysts who hold the record-level
+#: data: subtraction across queries defeats it, so nothing computed that way is released).
+METHODS = ("suppression", "internal")
+
+
 @dataclass(frozen=True)
 class SuppressionPolicy:
     """Thresholds and limits for releasing query results."""
+
+    #: The protection method (see METHODS).
+    method: str = "internal"
 
     #: Suppress cells whose count is below this (1..k-1; k=11 suppresses 1-10).
     min_count: int = 11
@@ -42,8 +52,12 @@ class SuppressionPolicy:
     complementary: bool = True
     #: Geography levels queries may use (None: every level of the loaded geography).
     allowed_levels: tuple[str, ...] | None = None
-    #: Age-group schemes queries may stratify by, e.g. ("0-17,18-64,65+",); None: any.
-    allowed_age_groups: tuple[str, ...] | None = None
+    #: The age groups of every release, e.g. "0-4,5-17,18-44,45-64,65+": tables by age use
+    #: them, adjusted rates are adjusted over them. None: any groups (internal analysis only).
+    age_groups: str | None = None
+    #: The strata a release crosses (its cube): every table by these, alone or together,
+    #: with their totals. Each stratum added multiplies the cells and the hidden ones.
+    release_strata: tuple[str, ...] = ("race", "age_group")
     #: Release years only in one fixed partition: single years (1), or aligned blocks of this
     #: many years from `year_origin` (3: 2021-2023, 2024-2026). 0: any span, which lets a
     #: pooled span minus the single years in it recover a hidden year (internal analysis only).
@@ -67,9 +81,19 @@ class SuppressionPolicy:
             if f.name == "extra":
                 continue
             value = getattr(self, f.name)
-            if f.name in {"allowed_levels", "allowed_age_groups"}:
+            if f.name == "release_strata":
+                object.__setattr__(self, f.name, tuple(str(v) for v in value))
+                unknown = set(self.release_strata) - {"race", "sex", "age_group"}
+                if unknown:
+                    raise ValueError(f"release_strata: unknown strata {', '.join(sorted(unknown))}")
+                continue
+            if f.name == "allowed_levels":
                 if value is not None:
                     object.__setattr__(self, f.name, tuple(str(v) for v in value))
+                continue
+            if f.name in {"method", "age_groups"}:
+                if value is not None and not isinstance(value, str):
+                    raise TypeError(f"policy field {f.name} must be a string, got {value!r}")
                 continue
             kinds: dict[str, type | tuple[type, ...]] = {
                 "int": int,
@@ -83,6 +107,18 @@ class SuppressionPolicy:
                 raise ValueError(f"policy field {f.name} must not be negative")
         if self.min_count < 1:
             raise ValueError("min_count must be at least 1")
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
+        if self.age_groups is not None:
+            parse_age_groups(self.age_groups)  # ValueError names what is wrong
+        if self.method != "internal":
+            if self.year_block < 1:
+                raise ValueError(
+                    "a release method needs year blocks (year_block 1 or more), so that no "
+                    "year can be found by subtracting one span from another"
+                )
+            if self.age_groups is None:
+                raise ValueError("a release method needs the policy's age groups (age_groups)")
 
     def block_of(self, year: int) -> tuple[int, int]:
         """The block (first, last year) of `year_block` that holds `year`."""
@@ -124,9 +160,9 @@ class SuppressionPolicy:
         """A JSON-ready copy (stored with every result)."""
         out = dataclasses.asdict(self)
         out.pop("extra")
-        for key in ("allowed_levels", "allowed_age_groups"):
-            if out[key] is not None:
-                out[key] = list(out[key])
+        out["release_strata"] = list(out["release_strata"])
+        if out["allowed_levels"] is not None:
+            out["allowed_levels"] = list(out["allowed_levels"])
         return out
 
 
@@ -176,7 +212,7 @@ class ReleaseRegistry:
             for code, value in area.weights.items():
                 if code in index:
                     w[index[code]] = value
-            candidates.append((f"released custom area {area.name!r}", w))
+            candidates.append(("an area already released", w))
         if not candidates:
             return
         labels = [c[0] for c in candidates]
@@ -185,9 +221,9 @@ class ReleaseRegistry:
         for label, d in zip(labels, diff, strict=True):
             if 0.5 <= d < floor:
                 raise PolicyError(
-                    f"custom area {name!r} differs from {label} by only {d:,.0f} residents "
-                    f"(the policy's floor is {floor:,.0f}): releasing both could reveal the "
-                    "difference. Add or remove more units."
+                    f"custom area {name!r} is too close to {label}: they differ by fewer "
+                    f"than {floor:,.0f} residents (the policy's floor), so releasing both "
+                    "could reveal the difference. Add or remove more units."
                 )
 
     def record(

@@ -26,8 +26,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 from scipy import sparse
+
+#: Cost of a unit change of a cell already hidden, in the linear programs (not 0: it keeps
+#: their changes small).
+HIDDEN_COST = 1e-4
 
 
 
@@ -155,9 +160,13 @@ class Protection:
 
 
 def default_cost(structure: Structure, values: np.ndarray) -> np.ndarray:
-    """Hide as few cells as possible, inner cells before margins, small before large."""
+    """Hide as few cells as possible, inner cells long before margins, small before large."""
     order = structure.margin_order().astype(float)
-    return 1.0 + 0.5 * order + 0.05 * np.log1p(values)
+    return (1.0 + order) ** 2 * (1.0 + np.log1p(values))
+
+
+#: Per axis, how many of the cheapest changes (judged along p's own line) to combine.
+CHOICES = 6
 
 
 def protect(
@@ -166,8 +175,21 @@ def protect(
     primary: np.ndarray,
     width: int,
     cost: np.ndarray | None = None,
+    unreleased: np.ndarray | None = None,
 ) -> Protection:
-    """Hide `primary` cells and enough others that each keeps an interval `width` wide."""
+    """Hide `primary` cells and enough others that each keeps an interval `width` wide.
+
+    For each sensitive cell p, inner cells first, the method looks for the cheapest
+    *hypercube*: one change per axis (p against a sibling, a cousin, or up to the total),
+    multiplied out into the 2^d-or-more cells that change together. It must be able to move
+    p up by its upper protection level and down by its lower one without taking any of its
+    cells below zero (one hypercube each way when no single one serves); its cells are
+    hidden. Where no hypercube can move p far enough (p's fellow cells are all small), the
+    linear program spreads the change over several cells. A cell already protected by hidden
+    cells costs nothing more.
+
+    `unreleased` cells are in no table: unknown to an attacker, so hidden from the start.
+    """
     started = time.perf_counter()
     values = np.asarray(values, dtype=float).ravel()
     primary = np.asarray(primary, dtype=bool).ravel()
@@ -177,35 +199,106 @@ def protect(
     if (values < 0).any():
         raise ValueError("cell values must not be negative")
     hidden = primary.copy()
+    free = np.zeros(n, dtype=bool) if unreleased is None else np.asarray(unreleased, bool).ravel()
+    hidden |= free
     if not primary.any() or width <= 0:
-        return Protection(hidden, primary, time.perf_counter() - started, 0)
+        return Protection(hidden & (~free | primary), primary, time.perf_counter() - started, 0)
     cost = default_cost(structure, values) if cost is None else np.asarray(cost, float)
     lower, upper = protection_levels(values, width)
     moves = [_AxisMoves(axis) for axis in structure.axes]
     strides = np.array([int(np.prod(structure.shape[i + 1 :])) for i in range(len(moves))])
     # Inner cells first: their hypercubes are the smallest, and margins then reuse them.
     order = np.flatnonzero(primary)
-    order = order[np.lexsort((values[order], structure.margin_order()[order]))]
-    cubes = 0
+    order = order[np.lexsort((values[order], structure.margin_order()[order], free[order]))]
+    searched = programs = 0
+    model: _Program | None = None
     for p in order:
         coords = np.unravel_index(int(p), structure.shape)
-        cells, signs = _hypercubes([m.of(int(c)) for m, c in zip(moves, coords, strict=True)], strides)
-        cubes += cells.shape[0]
-        valid = cells >= 0
-        at = np.where(valid, cells, 0)
-        v = values[at]
-        # Moving p up by `upper` takes its -1 cells down by as much; down by `lower`, the +1s.
-        up_ok = np.all(~valid | (signs > 0) | (v >= upper[p]), axis=1)
-        down_ok = np.all(~valid | (signs < 0) | (at == p) | (v >= lower[p]), axis=1)
-        price = np.where(valid & ~hidden[at], cost[at], 0.0).sum(axis=1)
-        both = np.where(up_ok & down_ok, price, np.inf)
-        picks = [int(np.argmin(both))] if np.isfinite(both.min()) else []
-        if not picks:  # one hypercube for each direction (the chain to the top always works)
-            picks = [int(np.argmin(np.where(ok, price, np.inf))) for ok in (up_ok, down_ok)]
-        for k in picks:
-            hidden[cells[k][valid[k]]] = True
+        options = [m.of(int(c)) for m, c in zip(moves, coords, strict=True)]
+        # Each change along p's own line: its cells, hidden or not, its price.
+        lines = [
+            _line(cells, int(p), int(c), int(stride))
+            for (cells, _), c, stride in zip(options, coords, strides, strict=True)
+        ]
+        covered = [np.flatnonzero(_hidden_line(line, hidden)) for line in lines]
+        if all(k.size for k in covered):  # hypercubes of hidden cells only
+            found, _, _ = _best(options, covered, strides, values, hidden, cost, p, lower, upper)
+            searched += 1
+            if found is not None and found[1] == 0:
+                continue
+        cheapest = [
+            np.argsort(_line_price(line, hidden, cost), kind="stable")[:CHOICES] for line in lines
+        ]
+        found, picks, missing = _best(
+            options, cheapest, strides, values, hidden, cost, p, lower, upper
+        )
+        searched += 1
+        for cells in picks:
+            hidden[cells] = True
+        if missing:  # no hypercube moves p far enough: spread the change (linear program)
+            if model is None:
+                model = _Program(structure.equations(), values, cost)
+            model.set_cost(np.flatnonzero(hidden), HIDDEN_COST)
+            for up in missing:
+                change = model.solve(int(p), float(upper[p] if up else lower[p]), up)
+                programs += 1
+                hidden[np.flatnonzero(change > 1e-6)] = True
     seconds = time.perf_counter() - started
-    return Protection(hidden, primary, seconds, cubes)
+    out = Protection(hidden & (~free | primary), primary, seconds, searched)
+    out.stats["programs"] = programs
+    return out
+
+
+def _line(cells: np.ndarray, p: int, c: int, stride: int) -> np.ndarray:
+    """The flat cells of each change along one axis, the other coordinates being p's."""
+    return np.where(cells >= 0, p + (cells - c) * stride, -1)
+
+
+def _hidden_line(line: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    return np.all((line < 0) | hidden[np.where(line >= 0, line, 0)], axis=1)
+
+
+def _line_price(line: np.ndarray, hidden: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    at = np.where(line >= 0, line, 0)
+    return np.where((line >= 0) & ~hidden[at], cost[at], 0.0).sum(axis=1)
+
+
+def _best(
+    options: list[tuple[np.ndarray, np.ndarray]],
+    chosen: list[np.ndarray],
+    strides: np.ndarray,
+    values: np.ndarray,
+    hidden: np.ndarray,
+    cost: np.ndarray,
+    p: int,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> tuple[tuple[int, float] | None, list[np.ndarray], list[bool]]:
+    """The cheapest hypercube (or pair, one per direction) among the chosen changes, and
+    the directions (True: up) that none of them can serve."""
+    cells, signs = _hypercubes(
+        [(c[k], s[k]) for (c, s), k in zip(options, chosen, strict=True)], strides
+    )
+    valid = cells >= 0
+    at = np.where(valid, cells, 0)
+    v = values[at]
+    # Moving p up by `upper` takes its -1 cells down by as much; down by `lower`, the +1s.
+    up_ok = np.all(~valid | (signs > 0) | (v >= upper[p]), axis=1) | (upper[p] <= 0)
+    down_ok = np.all(~valid | (signs < 0) | (at == p) | (v >= lower[p]), axis=1) | (lower[p] <= 0)
+    price = np.where(valid & ~hidden[at], cost[at], 0.0).sum(axis=1)
+    both = np.where(up_ok & down_ok, price, np.inf)
+    if np.isfinite(both.min()):
+        k = int(np.argmin(both))
+        return (k, float(both[k])), [cells[k][valid[k]]], []
+    picks, missing = [], []
+    for up, ok in ((True, up_ok), (False, down_ok)):
+        each = np.where(ok, price, np.inf)
+        if not np.isfinite(each.min()):
+            missing.append(up)
+            continue
+        k = int(np.argmin(each))
+        picks.append(cells[k][valid[k]])
+    return None, picks, missing
 
 
 class _AxisMoves:
@@ -227,9 +320,6 @@ class _AxisMoves:
         self.leaves = [i for i in range(n) if not has_child[i]]
         self.chains = {leaf: self._chain(leaf) for leaf in self.leaves}
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        # Pair leaves only under a common parent below the root (in a deep tree, siblings
-        # and cousins); in a flat one, any two values.
-        self.reach = 1 if max(len(c) for c in self.chains.values()) <= 2 else 2
 
     def _chain(self, i: int) -> list[int]:
         out = [i]
@@ -251,8 +341,6 @@ class _AxisMoves:
                     continue
                 down = self.chains[other]
                 common = set(up) & set(down)
-                if len(common) < self.reach:
-                    continue  # far apart: their change reaches up to the totals anyway
                 a = [i for i in up if i not in common]
                 b = [i for i in down if i not in common]
                 options.append((a + b, [1] * len(a) + [-1] * len(b)))
@@ -283,3 +371,54 @@ def _hypercubes(
     n_cubes = int(np.prod(flat.shape[:d]))
     flat = np.where(valid, flat, -1).reshape(n_cubes, -1)
     return flat, sign.reshape(n_cubes, -1)
+
+
+class _Program:
+    """min cost·(y⁺ + y⁻) s.t. E(y⁺ − y⁻) = 0, 0 ≤ y⁻ ≤ value, y⁺ ≥ 0, with p moved by
+    `need` (Fischetti and Salazar-González's protection program for one cell, one way)."""
+
+    def __init__(self, equations: sparse.csr_matrix, values: np.ndarray, cost: np.ndarray) -> None:
+        self.n = n = values.size
+        self.values = values
+        a = sparse.hstack([equations, -equations], format="csc")
+        lp = highspy.HighsLp()
+        lp.num_col_ = 2 * n
+        lp.num_row_ = equations.shape[0]
+        lp.col_cost_ = np.concatenate([cost, cost])
+        lp.col_lower_ = np.zeros(2 * n)
+        lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf), values])
+        lp.row_lower_ = np.zeros(equations.shape[0])
+        lp.row_upper_ = np.zeros(equations.shape[0])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr
+        lp.a_matrix_.index_ = a.indices
+        lp.a_matrix_.value_ = a.data
+        self.h = h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(lp)
+
+    def set_cost(self, cells: np.ndarray, value: float) -> None:
+        if cells.size:
+            cols = np.concatenate([cells, cells + self.n]).astype(np.int32)
+            self.h.changeColsCost(cols.size, cols, np.full(cols.size, value))
+
+    def solve(self, p: int, need: float, up: bool) -> np.ndarray:
+        """|change| of every cell in the cheapest change that moves p by `need`."""
+        h, n = self.h, self.n
+        plus, minus = p, p + n
+        if up:
+            h.changeColBounds(plus, need, highspy.kHighsInf)
+            h.changeColBounds(minus, 0.0, 0.0)
+        else:
+            h.changeColBounds(plus, 0.0, 0.0)
+            h.changeColBounds(minus, need, self.values[p])
+        h.run()
+        status = h.getModelStatus()
+        x = np.asarray(h.getSolution().col_value)
+        h.changeColBounds(plus, 0.0, highspy.kHighsInf)
+        h.changeColBounds(minus, 0.0, self.values[p])
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"protection program for cell {p} ended {h.modelStatusToString(status)}")
+        change = x[:n] + x[n:]
+        change[p] = 0.0
+        return change

@@ -1,8 +1,9 @@
-"""Queries: measure x years x areas x strata -> a released, suppressed table.
+"""Queries: measure x years x areas x strata -> a released, protected table.
 
 `run_query` is the one execution path: every policy limit is applied here, in order
-(levels and age groups allowed, row cap, custom-area floors and release history, time
-limit, primary and complementary suppression), so no caller can skip one.
+(levels allowed, row cap, years loaded, then the policy's method: the protected release of
+the query's cube, or for internal analysis the query's own suppression), so no caller can
+skip one.
 """
 
 from __future__ import annotations
@@ -17,24 +18,18 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, bounds_of, parse_age_groups
-from .cube import Axis, codes_present, dense, proportion_stats, rate_stats, ratios, with_totals
-from .engine import (
-    Source,
-    age_code_bins,
-    base_population,
-    event_aggregate,
-    population_aggregate,
-)
+from . import release
+from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, parse_age_groups
+from .compute import DEFAULT_AGE_GROUPS, compute, year_cells_of
+from .cube import Axis, ratios
+from .engine import Source, base_population
 from .geography import CustomArea, Geography, load_current
 from .measures import Measure, get_measure
 from .policy import PolicyError, ReleaseRegistry, SuppressionPolicy
 from .result import Result, build_table
-from .standards import StandardPopulation, adjustment_bounds, get_standard
+from .standards import StandardPopulation
 from .store import Store
 from .suppression import complementary
-
-DEFAULT_AGE_GROUPS = "0-17,18-44,45-64,65+"
 
 
 @dataclass(frozen=True)
@@ -89,209 +84,55 @@ def run_query(
     source: Source | None = None,
     measures: Mapping[str, Measure] | None = None,
 ) -> Result:
-    """Compute a query under a policy; raises PolicyError when the policy refuses it."""
+    """Compute a query under a policy; raises PolicyError when the policy refuses it.
+
+    Under a release method ("suppression", "perturbation") every cell is looked up in the
+    protected release of its cube (`release`); "internal" suppresses the query's own table,
+    for analysts who hold the record-level data and release nothing.
+    """
     started = time.perf_counter()
     policy = policy or SuppressionPolicy()
     measure = get_measure(query.measure, measures)
     geo = load_current(store)
     _check_levels(query, geo, policy)
-    year_cells = _year_cells(query, policy)
     source = source or Source.duckdb(store)
     is_rate = measure.kind == "rate"
-
-    # -- age bins: the standard's groups the data allow, plus any age-group strata -------
-    if is_rate:
-        pop_info = store.dataset(measure.population, "population")
-        data_bounds = bounds_of(parse_age_groups(pop_info.columns["age_groups"]))
-    else:
-        data_bounds = tuple(range(0, 122))
-    lo, hi = measure.age_min, measure.age_max
-    for b in (lo, hi + 1):
-        if b not in data_bounds:
-            raise ValueError(
-                f"measure {measure.name} covers ages {lo}-{hi}, but the population's age groups "
-                f"({', '.join(str(x) for x in data_bounds)}) don't start or end there"
-            )
-    standard = get_standard(query.standard or measure.standard)
-    adj = adjustment_bounds(standard, data_bounds, lo, hi) if is_rate else (lo, hi + 1)
-    groups: tuple[AgeGroup, ...] = ()
-    if "age_group" in query.by:
-        spec = query.age_groups or DEFAULT_AGE_GROUPS
-        if policy.allowed_age_groups is not None and spec not in policy.allowed_age_groups:
-            raise PolicyError(
-                f"age groups {spec!r} are not allowed (allowed: {', '.join(policy.allowed_age_groups)})"
-            )
-        gb = sorted({b for b in bounds_of(parse_age_groups(spec)) if lo < b <= hi} | {lo, hi + 1})
-        bad = [b for b in gb if b not in data_bounds]
-        if bad:
-            raise ValueError(
-                f"age groups {spec!r} don't align with the population's age groups at {bad}"
-            )
-        groups = tuple(AgeGroup(a, b - 1) for a, b in zip(gb, gb[1:], strict=False))
-    fine = tuple(
-        sorted(set(adj) | {g.lo for g in groups} | ({groups[-1].hi + 1} if groups else set()))
-    )
-    nbins = len(fine) - 1
-
-    # -- row cap, before any work -------------------------------------------------------
-    n_areas = len(query.custom_areas) or len(query.units or geo.codes(query.level))
-    sizes = {
-        "race": len(RACE_CODES),
-        "sex": len(SEX_CODES),
-        "year": len(year_cells),
-        "age_group": len(groups),
-    }
-    estimate = (n_areas + 1) * int(np.prod([sizes[s] + 1 for s in query.by]))
-    if estimate > policy.max_rows:
-        raise PolicyError(
-            f"this query could return {estimate:,} rows; the policy allows {policy.max_rows:,}"
-        )
-
+    year_cells = year_cells_of(query, policy)
+    _check_row_cap(query, geo, policy, year_cells)
     if policy.year_block:
         _check_years_loaded(query, source, measure.population if is_rate else measure.dataset)
 
-    # -- custom areas: population floor and release history ------------------------------
-    custom_w: list[np.ndarray] = []
-    custom_pop: list[float] = []
-    if query.custom_areas:
-        custom_w, custom_pop = _check_custom_areas(store, query, geo, policy, source, measure)
-
-    # -- aggregation in the engine --------------------------------------------------------
-    strata_db = [s for s in query.by if s != "age_group"]
-    events = source.table(measure.dataset)
-    codes = source.key_codes(measure.dataset)
-    age_bins = source.derived(
-        ("age_bins", measure.dataset, source.versions.get(measure.dataset), fine),
-        lambda: age_code_bins(codes, fine) if codes is not None else None,
-    )
-    key = (
-        measure.dataset,
-        source.versions.get(measure.dataset),
-        repr(measure),
-        query.years,
-        tuple(strata_db),
-        fine,
-        policy.year_block,
-        policy.year_origin,
-    )
-    ev = source.execute(
-        source.expression(
-            ("events", *key),
-            lambda: event_aggregate(
-                events,
-                measure,
-                query.years,
-                strata_db,
-                fine,
-                coded=codes is not None,
-                year_block=(policy.year_block, policy.year_origin),
-                by_age_code=age_bins is not None,
-            ),
-        ),
-        policy.time_limit_seconds,
-    )
-    pop = None
-    if is_rate:
-        people = source.table(measure.population)
-        pkey = (
-            "population",
-            measure.population,
-            source.versions.get(measure.population),
-            query.years,
-            tuple(strata_db),
-            fine,
-            policy.year_block,
-            policy.year_origin,
-        )
-        pop = source.execute(
-            source.expression(
-                pkey,
-                lambda: population_aggregate(
-                    people,
-                    query.years,
-                    strata_db,
-                    fine,
-                    year_block=(policy.year_block, policy.year_origin),
-                ),
-            ),
-            policy.time_limit_seconds,
-            cache=True,  # denominators change rarely; the cache is keyed by their version
-        )
-    in_pop = None
-    if pop is not None:
-        # The strata values in the (kept) denominators, kept with them.
-        in_pop = source.derived(
-            ("strata", *pkey), lambda: {s: codes_present(pop[s], None) for s in strata_db}
-        )
-    values = _stratum_values(strata_db, year_cells, ev, in_pop, codes)
-    keys = [("geo", geo.base_codes)] + [(s, values[s]) for s in strata_db]
-    num = dense(ev, keys, nbins, "n", codes, age_bins)
-    if pop is not None:
-        # Denominators as an array, kept with the kept population aggregate.
-        dkey = ("dense", *pkey, geo.version, tuple(tuple(v) for _, v in keys), nbins)
-        den = source.derived(dkey, lambda: _read_only(dense(pop, keys, nbins, "n")))
+    if policy.method == "internal":
+        custom_w: list[np.ndarray] = []
+        custom_pop: list[float] = []
+        if query.custom_areas:
+            custom_w, custom_pop = _check_custom_areas(store, query, geo, policy, source, measure)
+        c = compute(store, query, policy, source, measure, geo, custom_w=custom_w)
+        primary, reasons = _primary(c.stats, policy, is_rate)
+        hidden = primary
+        if policy.complementary:
+            hidden = complementary(
+                c.stats.count.reshape(c.shape),
+                primary.reshape(c.shape),
+                [a.with_total for a in c.axes],
+            ).ravel()
+        reasons = np.where(hidden & ~primary, "complementary", reasons)
+        adjusted_hidden = rates_hidden = hidden
+        release_meta: dict[str, Any] = {"method": "internal"}
     else:
-        den = dense(ev, keys, nbins, "d", codes, age_bins)
+        answer = release.answer(store, query, policy, source, measure, geo)
+        c, hidden, reasons = answer.computed, answer.hidden, answer.reasons
+        adjusted_hidden, rates_hidden = answer.adjusted_hidden, answer.rates_hidden
+        release_meta = answer.meta
 
-    # -- areas, age-group strata, margins -------------------------------------------------
-    if query.custom_areas:
-        area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
-    else:  # a level's areas: the same for every query on this geography
-        area_codes, area_names, w, area_total = source.derived(
-            ("areas", geo.version, query.level), lambda: _areas(query, geo, custom_w)
-        )
-    num, den = (_project(w, a) for a in (num, den))
-    axes = [Axis("area", area_codes, area_total)]
-    for s in query.by:
-        if s == "age_group":
-            labels = [g.label for g in groups]
-        elif s == "year":
-            labels = [str(a) if a == b else f"{a}-{b}" for a, b in year_cells]
-        else:
-            labels = [str(v) for v in values[s]]
-        # Under a year partition the total over years is a span the policy doesn't release.
-        with_total = not (s == "year" and policy.year_block)
-        axes.append(Axis(s, [*labels, TOTAL] if with_total else labels, with_total))
-    weights = standard.weights_for(fine) if is_rate else np.ones(nbins)
-    if groups:
-        member = np.array(
-            [[g.lo <= fine[b] <= g.hi for b in range(nbins)] for g in groups], dtype=float
-        )
-        pos = 1 + query.by.index("age_group")
-        shape = [1] * (len(query.by) + 1) + [nbins]
-        shape[pos] = len(groups)
-        num = np.expand_dims(num, pos) * member.reshape(shape)
-        den = np.expand_dims(den, pos) * member.reshape(shape)
-        gw = np.vstack([member * weights, weights])  # per group, then the total
-        wshape = [1] * (len(query.by) + 1) + [nbins]
-        wshape[pos] = len(groups) + 1
-        weights = gw.reshape(wshape)
-    num, den = with_totals(num, axes), with_totals(den, axes)
-
-    # -- statistics, suppression, ratios ---------------------------------------------------
-    conf = query.conf_level
-    if is_rate:
-        stats = rate_stats(num, den, weights, measure.per, conf, query.ci_method, background=True)
-    else:
-        stats = proportion_stats(num, den, measure.per, conf)
-    cube_shape = num.shape[:-1]
-    primary, reasons = _primary(stats, policy, is_rate)
-    hidden = primary
-    if policy.complementary:
-        hidden = complementary(
-            stats.count.reshape(cube_shape),
-            primary.reshape(cube_shape),
-            [a.with_total for a in axes],
-        ).ravel()
-    reasons = np.where(hidden & ~primary, "complementary", reasons)
-    ref_index = _reference_index(query, axes, cube_shape, geo)
-    ratio = ratios(stats, ref_index, conf)
-    ref_hidden = np.where(ref_index >= 0, hidden[np.clip(ref_index, 0, None)], False)
-
+    ref_index = _reference_index(query, c.axes, c.shape, geo)
+    ratio = ratios(c.stats, ref_index, query.conf_level)
+    headline_hidden = adjusted_hidden if is_rate else hidden
+    ref_hidden = np.where(ref_index >= 0, headline_hidden[np.clip(ref_index, 0, None)], False)
     table = build_table(
-        axes,
-        cube_shape,
-        stats,
+        c.axes,
+        c.shape,
+        c.stats,
         ratio,
         hidden,
         reasons,
@@ -299,23 +140,27 @@ def run_query(
         policy,
         is_rate,
         level="custom" if query.custom_areas else query.level,
-        names=area_names,
+        names=c.names,
+        adjusted_hidden=adjusted_hidden,
+        rates_hidden=rates_hidden,
     )
-    keep = _row_filter(query, axes, cube_shape)
+    keep = _row_filter(query, c.axes, c.shape)
     if not keep.all():
         table = table.filter(keep)
-    if query.custom_areas and policy.record_releases:
+    if policy.method == "internal" and query.custom_areas and policy.record_releases:
         registry = ReleaseRegistry(store)
         for area, wa, pa_ in zip(query.custom_areas, custom_w, custom_pop, strict=True):
             weights_by_code = {
-                c: float(v) for c, v in zip(geo.base_codes, wa, strict=True) if v > 0
+                code: float(v) for code, v in zip(geo.base_codes, wa, strict=True) if v > 0
             }
             registry.record(area.name, area.units, weights_by_code, pa_)
+    fine = c.fine
     meta = {
         "query": query.to_dict(),
         "measure": measure.to_dict(),
         "policy": policy.to_dict(),
-        "standard": standard.to_dict() if is_rate else None,
+        "release": release_meta,
+        "standard": c.standard.to_dict() if is_rate else None,
         "age_bins": [AgeGroup(a, b - 1).label for a, b in zip(fine, fine[1:], strict=False)],
         "data_versions": {
             "events": {measure.dataset: store.dataset(measure.dataset).version},
@@ -328,19 +173,28 @@ def run_query(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 4),
         "rows": table.num_rows,
-        "suppressed_cells": int(hidden.sum()),
+        "suppressed_cells": int(hidden[keep].sum()),
     }
     return Result(table, meta)
 
 
-def _read_only(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
-
-
-def _project(w: sparse.csr_matrix, a: np.ndarray) -> np.ndarray:
-    """Areas from base units: the (sparse) crosswalk matrix times the base-unit array."""
-    return np.asarray(w @ a.reshape(a.shape[0], -1)).reshape((w.shape[0], *a.shape[1:]))
+def _check_row_cap(
+    query: Query, geo: Geography, policy: SuppressionPolicy, year_cells: list[tuple[int, int]]
+) -> None:
+    """Refuse, before any work, a query whose table could exceed the policy's row cap."""
+    n_areas = len(query.custom_areas) or len(query.units or geo.codes(query.level))
+    spec = query.age_groups or policy.age_groups or DEFAULT_AGE_GROUPS
+    sizes = {
+        "race": len(RACE_CODES),
+        "sex": len(SEX_CODES),
+        "year": len(year_cells),
+        "age_group": len(parse_age_groups(spec)),
+    }
+    estimate = (n_areas + 1) * int(np.prod([sizes[s] + 1 for s in query.by]))
+    if estimate > policy.max_rows:
+        raise PolicyError(
+            f"this query could return {estimate:,} rows; the policy allows {policy.max_rows:,}"
+        )
 
 
 def _check_levels(query: Query, geo: Geography, policy: SuppressionPolicy) -> None:
@@ -415,66 +269,6 @@ def _check_years_loaded(query: Query, source: Source, dataset: str) -> None:
             f"no data is loaded yet for {', '.join(str(y) for y in missing)}: the policy releases "
             "a block of years only once all of its years are loaded"
         )
-
-
-def _year_cells(query: Query, policy: SuppressionPolicy) -> list[tuple[int, int]]:
-    """The (first, last) years of each cell of the year stratum: single years, or the
-    policy's blocks, which it then requires of every query (several only broken down by year)."""
-    if not policy.year_block:
-        return [(y, y) for y in sorted(set(query.years))]
-    blocks = policy.year_blocks(query.years)
-    if len(blocks) > 1 and "year" not in query.by:
-        size = policy.year_block
-        what = "one year" if size == 1 else f"one {size}-year block"
-        raise PolicyError(
-            f"the policy releases {what} at a time (pooled spans are not released, so that no "
-            "year can be worked out by subtraction); to see several, break the table down by year"
-        )
-    return blocks
-
-
-def _stratum_values(
-    strata: list[str],
-    year_cells: list[tuple[int, int]],
-    ev: Any,
-    in_pop: Mapping[str, set[str]] | None,
-    codes: Mapping[str, Sequence[str]] | None = None,
-) -> dict[str, list]:
-    """Values of each stratum that occur in the events or the population (`in_pop`), in
-    code order."""
-    out: dict[str, list] = {}
-    for s in strata:
-        if s == "year":
-            out[s] = [first for first, _ in year_cells]
-            continue
-        seen = codes_present(ev[s], (codes or {}).get(s))
-        if in_pop is not None:
-            seen |= in_pop[s]
-        order = list(RACE_CODES) if s == "race" else list(SEX_CODES)
-        out[s] = [v for v in order if v in seen]
-    return out
-
-
-def _areas(
-    query: Query, geo: Geography, custom_w: list[np.ndarray]
-) -> tuple[list[str], dict[str, str], sparse.csr_matrix, bool]:
-    """Area codes, names and (sparse) weight matrix, with the county row last when it adds one."""
-    top = geo.levels[-1]
-    top_codes = geo.codes(top)
-    county_code = top_codes[0] if len(top_codes) == 1 else TOTAL
-    county_name = geo.name(top, county_code) if len(top_codes) == 1 else "All areas"
-    ones = np.ones((1, len(geo.base_codes)))
-    if query.custom_areas:
-        codes = [a.name for a in query.custom_areas] + [county_code]
-        names = {a.name: a.name for a in query.custom_areas} | {county_code: county_name}
-        return codes, names, sparse.csr_matrix(np.vstack([*custom_w, ones])), False
-    codes, _ = geo.matrix(query.level)
-    m = geo.sparse_matrix(query.level)
-    names = geo.names(query.level)
-    if len(codes) == 1:
-        return codes, names, m, False
-    w = sparse.vstack([m, sparse.csr_matrix(ones)], format="csr")
-    return [*codes, county_code], names | {county_code: county_name}, w, True
 
 
 def _primary(stats: Any, policy: SuppressionPolicy, is_rate: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -57,8 +57,15 @@ def build_table(
     is_rate: bool,
     level: str,
     names: dict[str, str],
+    adjusted_hidden: np.ndarray | None = None,
+    rates_hidden: np.ndarray | None = None,
 ) -> pa.Table:
-    """Assemble the flat result table from per-cell arrays (C order over the cube)."""
+    """Assemble the flat result table from per-cell arrays (C order over the cube).
+
+    `adjusted_hidden` hides adjusted rates (and ratios) beyond `hidden`: an adjusted rate is
+    shown only where every age group it is made of is shown. `rates_hidden` withholds rates
+    (over too few residents) where the count is shown.
+    """
     idx = np.indices(shape).reshape(len(shape), -1)
     # Label columns: each axis's few labels, taken by index (no per-cell Python objects).
     codes = axes[0].values
@@ -73,18 +80,21 @@ def build_table(
     none = np.zeros_like(hidden)
     unreliable = (stats.count < policy.unreliable_count) | (stats.rse >= policy.unreliable_rse)
     r, r_lo, r_hi, r_sig = ratio
-    hide_ratio = hidden | ref_hidden
+    adj_hidden = hidden if adjusted_hidden is None else hidden | adjusted_hidden
+    rate_hidden = hidden if rates_hidden is None else hidden | rates_hidden
+    adj_hidden = adj_hidden | rate_hidden
+    hide_ratio = adj_hidden | ref_hidden
     cols.update(
         {
             "count": _clean(stats.count, hidden),
             "denominator": _clean(stats.denominator, hidden if not is_rate else none),
-            "rate": _clean(stats.rate, hidden),
-            "rate_lower": _clean(stats.rate_lower, hidden),
-            "rate_upper": _clean(stats.rate_upper, hidden),
-            "adjusted_rate": _clean(stats.adjusted, hidden),
-            "adjusted_lower": _clean(stats.adjusted_lower, hidden),
-            "adjusted_upper": _clean(stats.adjusted_upper, hidden),
-            "rse": _clean(stats.rse, hidden, 2),
+            "rate": _clean(stats.rate, rate_hidden),
+            "rate_lower": _clean(stats.rate_lower, rate_hidden),
+            "rate_upper": _clean(stats.rate_upper, rate_hidden),
+            "adjusted_rate": _clean(stats.adjusted, adj_hidden),
+            "adjusted_lower": _clean(stats.adjusted_lower, adj_hidden),
+            "adjusted_upper": _clean(stats.adjusted_upper, adj_hidden),
+            "rse": _clean(stats.rse, rate_hidden, 2),
             "unreliable": pa.array(np.where(hidden, False, unreliable)),
             "rate_ratio": _clean(r, hide_ratio, 4),
             "ratio_lower": _clean(r_lo, hide_ratio, 4),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import special
 
 from powershare.stats import CustomArea, Query, Store, SuppressionPolicy, engine, run_query
-from powershare.stats import query as query_module
+from powershare.stats import compute as query_module
 from powershare.stats.cube import dense
 from powershare.stats.engine import Source, age_code_bins
 from powershare.stats.methods import GARWOOD_TABLE_SIZE, gamma_ppf, gammaincinv, poisson_ci
