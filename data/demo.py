@@ -116,6 +116,7 @@ DEMO_POLICY = {
     "year_origin": 2015,
     "method": "suppression",
     "age_groups": "0-17,18-44,45-64,65+",
+    "released_levels": "neighborhood,council_district,county",
 }
 
 

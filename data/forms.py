@@ -113,10 +113,18 @@ class QueryForm(Form):
             % {"n": policy.year_block}
         )
         # Before a geography is loaded the county is the only choice; the engine then says why.
-        levels = portal.levels() or ["county"]
-        self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels] + [
-            ("custom", _("A custom area (pick units below)"))
-        ]
+        engine = portal.engine_policy(policy)
+        levels = portal.released_levels(engine) or ["county"]
+        self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels]
+        self.custom_areas = engine.method == "internal"  # a protected release has none
+        if self.custom_areas:
+            self.fields["level"].choices.append(("custom", _("A custom area (pick units below)")))
+        else:  # only the strata the release crosses (and years, one cube per block)
+            self.fields["by"].choices = [
+                (s, stratum_label(s))
+                for s in STRATA_CHOICES
+                if s == "year" or s in engine.release_strata
+            ]
         self.fields["level"].initial = (
             "neighborhood" if "neighborhood" in levels else (levels or [""])[0]
         )

@@ -220,6 +220,25 @@ class PolicySetting(models.Model):
         ),
     )
 
+    released_levels = models.CharField(
+        _("released geography levels"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Comma-separated levels, e.g. neighborhood,council_district,county; blank: every "
+            "level. Fine levels such as tracts split each count thinly, so protecting them "
+            "hides most of their cells and many above them."
+        ),
+    )
+    release_strata = models.CharField(
+        _("strata of the release"),
+        max_length=60,
+        default="race,age_group",
+        help_text=_(
+            "Tables by these are released, alone and together: race, sex, age_group. Each one "
+            "added multiplies the cells, and the hidden ones."
+        ),
+    )
     min_count = models.PositiveIntegerField(
         _("smallest count shown"),
         default=11,
@@ -278,6 +297,8 @@ class PolicySetting(models.Model):
     ENGINE_FIELDS = [
         "method",
         "age_groups",
+        "released_levels",
+        "release_strata",
         "min_count",
         "suppress_zero",
         "min_population",
@@ -310,6 +331,11 @@ class PolicySetting(models.Model):
     def engine_fields(self) -> dict[str, Any]:
         fields = {name: getattr(self, name) for name in self.ENGINE_FIELDS}
         fields["method"] = "internal" if self.method == "per_query" else self.method
+        levels = [v.strip() for v in fields.pop("released_levels").split(",") if v.strip()]
+        fields["allowed_levels"] = tuple(levels) or None
+        fields["release_strata"] = tuple(
+            v.strip() for v in fields["release_strata"].split(",") if v.strip()
+        )
         return fields
 
 

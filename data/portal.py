@@ -17,6 +17,7 @@ import duckdb
 from django.conf import settings
 
 from powershare import stats
+from powershare.stats import release
 
 _lock = threading.RLock()
 _stores: dict[str, tuple[stats.Store, stats.Source]] = {}
@@ -56,6 +57,16 @@ def geography() -> stats.Geography | None:
 def levels() -> list[str]:
     geo = geography()
     return list(geo.levels) if geo else []
+
+
+def released_levels(policy: stats.SuppressionPolicy) -> list[str]:
+    """The levels the policy releases: under a protected release, those of its cube."""
+    geo = geography()
+    if geo is None:
+        return []
+    if policy.method == "internal":
+        return list(geo.levels)
+    return release.levels(geo, policy)
 
 
 def units(level: str) -> list[tuple[str, str]]:

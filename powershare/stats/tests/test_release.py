@@ -1,0 +1,182 @@
+"""The release model against an attacker: every released table, one protection, no recovery.
+
+The attacker is `audit` (linear programming over everything released); it must fail against
+the protected release, and succeed against per-query suppression, the engine's old way.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from powershare.stats import CustomArea, PolicyError, Query, SuppressionPolicy, run_query
+from powershare.stats import release
+from powershare.stats.attack import Knowledge, intervals
+from powershare.stats.audit import audit_measure
+from powershare.stats.protect import Hierarchy, Structure, protect
+
+YEARS = tuple(range(2020, 2025))
+LEVELS = ("neighborhood", "council_district", "county")
+
+
+def released(**changes) -> SuppressionPolicy:
+    fields = dict(
+        method="suppression",
+        year_block=5,
+        year_origin=2015,
+        age_groups="0-17,18-44,45-64,65+",
+        allowed_levels=LEVELS,
+    )
+    return SuppressionPolicy(**{**fields, **changes})
+
+
+@pytest.mark.parametrize("measure", ["asthma_ed", "preterm_births"])
+def test_the_attacker_recovers_no_small_count_from_the_release(county, measure):
+    report = audit_measure(county.store, measure, released(), blocks=[(2020, 2024)])
+    assert report.hidden_small > 0, "nothing small to attack: the test would prove nothing"
+    assert report.passed, report.text()
+    assert report.smallest_width >= 10
+    assert "PASSED" in report.text()
+
+
+def test_the_same_attacker_beats_per_query_suppression(county):
+    old = SuppressionPolicy(year_block=5, year_origin=2015, age_groups="0-17,18-44,45-64,65+")
+    report = audit_measure(county.store, "asthma_ed", old, levels=LEVELS, blocks=[(2020, 2024)])
+    assert not report.passed
+    assert report.smallest_width < 10
+    assert "FAILED" in report.text()
+
+
+def test_a_cell_is_hidden_alike_in_every_table_it_appears_in(county):
+    policy = released()
+
+    def cells(level, by):
+        rows = run_query(
+            county.store, Query("asthma_ed", YEARS, level=level, by=by), policy=policy
+        ).rows()
+        return {
+            (r["area"], r.get("race", "total")): r["suppressed"]
+            for r in rows
+            if r.get("age_group", "total") == "total"
+        }
+
+    by_race = cells("neighborhood", ("race",))
+    assert any(by_race.values()) and not all(by_race.values())
+    assert cells("neighborhood", ("race", "age_group")) == by_race
+    by_district = cells("council_district", ("race",))
+    for race in {r for _, r in by_race}:
+        assert by_district[("99001", race)] == by_race[("99001", race)]
+    assert cells("neighborhood", ())[("N01", "total")] == by_race[("N01", "total")]
+
+
+def test_what_lies_outside_the_cube_is_refused_with_the_rule_only(county):
+    policy = released()
+    # The policy's own numbers (age groups, years, blocks) may be named; nothing else.
+    allowed = {"0", "17", "18", "44", "45", "64", "65", "5", "2020", "2024", "2019", "2015"}
+    refusals = [
+        Query("asthma_ed", YEARS, custom_areas=(CustomArea("Mine", ("neighborhood:N01",)),)),
+        Query("asthma_ed", YEARS, level="zip"),
+        Query("asthma_ed", YEARS, level="tract"),
+        Query("asthma_ed", YEARS, by=("age_group",), age_groups="0-4,5+"),
+        Query("asthma_ed", YEARS, by=("sex",)),
+        Query("asthma_ed", (2020, 2021, 2022)),
+    ]
+    for q in refusals:
+        with pytest.raises(PolicyError) as refused:
+            run_query(county.store, q, policy=policy)
+        numbers = set(re.findall(r"\d[\d.]*", str(refused.value).replace(",", " ")))
+        assert numbers <= allowed, str(refused.value)  # never a hidden count or population
+
+
+def test_adjusted_rates_are_shown_only_where_every_age_group_is(county):
+    policy = released()
+    q = Query("asthma_ed", YEARS, level="neighborhood", by=("race",))
+    rows = run_query(county.store, q, policy=policy).rows()
+    by_age = run_query(
+        county.store, Query("asthma_ed", YEARS, level="neighborhood", by=("race", "age_group")),
+        policy=policy,
+    ).rows()
+    hidden_groups = {(r["area"], r["race"]) for r in by_age if r["suppressed"]}
+    shown_with_hidden_groups = 0
+    for r in rows:
+        if (r["area"], r["race"]) in hidden_groups:
+            assert r["adjusted_rate"] is None and r["rate_ratio"] is None
+            if not r["suppressed"]:
+                shown_with_hidden_groups += 1
+                assert r["count"] is not None and r["rate"] is not None
+    assert rows[0]["suppression_reason"] in (None, "protected below 11")
+
+
+def test_the_pattern_is_computed_once_and_kept_beside_the_data(county, monkeypatch):
+    policy = released(min_count=7)
+    q = Query("heat_illness", YEARS, level="neighborhood")
+    first = run_query(county.store, q, policy=policy)
+    assert first.meta["release"]["method"] == "suppression"
+    assert list((county.store.root / release.RELEASES).glob("*.npz"))
+    release._patterns.clear()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the protection ran again")
+
+    monkeypatch.setattr(release, "protect", fail)
+    again = run_query(county.store, q, policy=policy)
+    assert again.rows() == first.rows()
+
+
+@st.composite
+def cubes(draw):
+    """A small area tree (leaves in groups under a root) x one or two flat strata."""
+    groups = draw(st.lists(st.integers(2, 4), min_size=2, max_size=3))
+    codes, parent = [], []
+    leaves = sum(groups)
+    for g, size in enumerate(groups):
+        for _ in range(size):
+            codes.append(f"t{len(codes)}")
+            parent.append(leaves + g)
+    for g in range(len(groups)):
+        codes.append(f"g{g}")
+        parent.append(leaves + len(groups))
+    codes.append("root")
+    parent.append(-1)
+    axes = [Hierarchy("area", tuple(codes), tuple(parent))]
+    for k in range(draw(st.integers(1, 2))):
+        n = draw(st.integers(2, 4))
+        axes.append(Hierarchy.flat(f"s{k}", [f"v{i}" for i in range(n)], "T"))
+    structure = Structure(tuple(axes))
+    inner_shape = [leaves] + [len(a.codes) - 1 for a in axes[1:]]
+    seed = draw(st.integers(0, 2**31))
+    rng = np.random.default_rng(seed)
+    inner = rng.poisson(draw(st.floats(1.0, 12.0)), size=inner_shape).astype(float)
+    return structure, _full(structure, inner, groups)
+
+
+def _full(structure: Structure, inner: np.ndarray, groups: list[int]) -> np.ndarray:
+    """Inner cells with every margin (area tree, then each flat axis's total)."""
+    bounds = np.cumsum([0, *groups])
+    g = np.stack([inner[a:b].sum(axis=0) for a, b in zip(bounds, bounds[1:], strict=False)])
+    area = np.concatenate([inner, g, inner.sum(axis=0, keepdims=True)])
+    for axis in range(1, area.ndim):
+        area = np.concatenate([area, area.sum(axis=axis, keepdims=True)], axis=axis)
+    assert area.shape == structure.shape
+    return area.ravel()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cubes(), st.integers(3, 11))
+def test_every_small_cell_of_a_random_cube_keeps_its_interval(cube, k):
+    structure, values = cube
+    assert np.abs(structure.equations() @ values).max() == 0
+    primary = (values > 0) & (values < k)
+    result = protect(structure, values, primary, width=k - 1)
+    assert result.hidden[primary].all()
+    if not primary.any():
+        return
+    atoms = structure.membership()
+    shown = ~result.hidden
+    knowledge = Knowledge(atoms[shown], values[shown], values[shown])
+    low, high = intervals(knowledge, atoms[np.flatnonzero(primary)])
+    assert (high - low >= k - 1 - 1e-6).all(), (high - low).min()
