@@ -224,3 +224,27 @@ def test_only_department_admins_reach_the_schedule(cast):
         assert client.post(reverse("records:retention_run")).status_code == 403
     assert Client().get(reverse("records:retention")).status_code == 302
     assert not RetentionRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_task_runs_the_schedule_on_the_queue(cast, frozen):
+    from powershare.records.tasks import apply_retention
+
+    set_rule(cast, "meetings", amount=30, unit="days", runs_from="date", action="delete")
+    meeting(cast, date(2030, 1, 1), "old")
+    out = StringIO()
+    call_command("apply_retention", "--queue", stdout=out)  # the tests run tasks at once
+    assert "Queued retention run" in out.getvalue()
+    assert RelationalMeeting.objects.count() == 0
+    assert RetentionRun.objects.get().trigger == "task"
+    assert apply_retention.enqueue().return_value["meetings"]["count"] == 0
+
+
+@pytest.mark.django_db
+def test_the_schedule_reads_in_spanish(cast):
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(cast.admin)
+    page = client.get(reverse("records:retention")).content.decode()
+    assert "Calendario de conservación" in page and "Notas de reuniones individuales" in page
+    page = client.get(reverse("records:request_new")).content.decode()
+    assert "Responder a una solicitud de registros públicos" in page
