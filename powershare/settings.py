@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "regulatory",
     "network",
     "powershare.api",
+    "powershare.records",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("support/", include("support.urls")),
     path("audit/", include("powershare.audit.urls")),
+    path("records/", include("powershare.records.urls")),
     path("data/", include("data.urls")),
     path("board/", include("accountability.urls")),
     path("grants/", include("grants.urls")),

@@ -17,6 +17,7 @@ OUR_APPS = {
     "regulatory",
     "network",
     "foundation",
+    "powershare.records",
 }
 
 
