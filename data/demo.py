@@ -115,7 +115,7 @@ DEMO_POLICY = {
     "year_block": 5,
     "year_origin": 2015,
     "method": "suppression",
-    "age_groups": "0-17,18-44,45-64,65+",
+    "age_groups": "0-4,5-17,18-44,45-64,65+",
     "released_levels": "neighborhood,council_district,county",
 }
 

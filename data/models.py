@@ -213,10 +213,10 @@ class PolicySetting(models.Model):
     age_groups = models.CharField(
         _("age groups of every release"),
         max_length=120,
-        default="0-17,18-44,45-64,65+",
+        default="0-4,5-17,18-44,45-64,65+",
         help_text=_(
             "Tables by age use these groups, and adjusted rates are adjusted over them, e.g. "
-            "0-17,18-44,45-64,65+. Choose once: other groupings could be subtracted from them."
+            "0-4,5-17,18-44,45-64,65+. Choose once: other groupings could be subtracted from them."
         ),
     )
 

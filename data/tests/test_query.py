@@ -115,15 +115,21 @@ def test_public_queries_are_not_logged(client: Any, catalog: dict) -> None:
 
 
 def test_a_too_small_custom_area_is_refused_with_a_coarser_suggestion(
-    client: Any, catalog: dict
+    client: Any, catalog: dict, cast: Any
 ) -> None:
     from data import portal
+
+    # Custom areas exist only under the per-query method (the protected release has none).
+    actions.update_policy(actor=cast.admin, method="per_query")
 
     tract = portal.units("tract")[0][0]
     query = f"measure=asthma_ed_children&years=2020-2024&level=custom&unit=tract:{tract}&area_name=Block"
     html = client.get(f"/data/query/?{query}").content.decode()
     assert "This table can't be shown" in html
     assert "Use neighborhoods instead of a custom area" in html
+    actions.update_policy(actor=cast.admin, method="suppression")
+    html = client.get("/data/query/").content.decode()
+    assert "custom areas are not released" in html and 'value="custom"' not in html
 
 
 def test_everything_suppressed_says_why(client: Any, catalog: dict, cast: Any) -> None:

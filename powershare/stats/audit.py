@@ -146,8 +146,11 @@ def audit_measure(
                     truth = run_query(
                         store, q, policy=truth_policy, source=source, measures=measures
                     )
-                    for row, true in zip(shown.rows(), truth.rows(), strict=True):
-                        key = (atoms.area_key(level, row["area"]), *(row.get(s, TOTAL) for s in STRATA))
+                    for row, real in zip(shown.rows(), truth.rows(), strict=True):
+                        key = (
+                            atoms.area_key(level, row["area"]),
+                            *(row.get(s, TOTAL) for s in STRATA),
+                        )
                         coef = atoms.row(level, row, by)
                         if coef is None:
                             continue
@@ -158,8 +161,8 @@ def audit_measure(
                                 rows[("d", *key)] = (den, float(row["denominator"]))
                         if row["count"] is not None:
                             rows[key] = (coef, float(row["count"]))
-                        elif 0 < true["count"] < policy.min_count:
-                            hidden[key] = (coef, float(true["count"]), strata, level, row["area"])
+                        elif 0 < real["count"] < policy.min_count:
+                            hidden[key] = (coef, float(real["count"]), strata, level, row["area"])
         if not hidden:
             continue
         knowledge = Knowledge(
@@ -176,7 +179,9 @@ def audit_measure(
         width = high - low
         report.smallest_width = min(report.smallest_width, float(width.min()))
         need = policy.min_count - 1
-        for (coef, true, strata, level, area), lo, hi in zip(hidden.values(), low, high, strict=True):
+        for (coef, true, strata, level, area), lo, hi in zip(
+            hidden.values(), low, high, strict=True
+        ):
             del coef
             if hi - lo < need - 1e-6:
                 report.findings.append(Finding(block, level, area, strata, true, lo, hi))
@@ -237,7 +242,7 @@ class _Atoms:
                 area = np.ones(len(self.geo.base_codes))
             else:
                 area = m[codes.index(row["area"])]
-        parts = [area]
+        parts: list[np.ndarray] = [np.asarray(area, dtype=float)]
         for name, values in (("race", self.races), ("sex", self.sexes), ("age_group", self.ages)):
             if name in by and row.get(name) not in (None, TOTAL):
                 if row[name] not in values:
@@ -246,9 +251,9 @@ class _Atoms:
                 v[values.index(row[name])] = 1.0
             else:
                 v = np.ones(len(values))
-            parts.append(v)
+            parts.append(np.asarray(v, dtype=float))
         parts.append(np.ones(2) if denominator else np.array([1.0, 0.0][: self.shape[-1]]))
-        out = parts[0]
+        out: np.ndarray = parts[0]
         for p in parts[1:]:
-            out = np.kron(out, p)
+            out = np.asarray(np.kron(out, p))
         return sparse.csr_matrix(out)

@@ -77,7 +77,9 @@ def compute(
     standard = get_standard(query.standard or measure.standard)
     adj = adjustment_bounds(standard, data_bounds, lo, hi) if is_rate else (lo, hi + 1)
     if scheme is not None:  # a release: the policy's groups, for adjustment too
-        adj = tuple(sorted({b for b in bounds_of(parse_age_groups(scheme)) if lo < b <= hi} | {lo, hi + 1}))
+        adj = tuple(
+            sorted({b for b in bounds_of(parse_age_groups(scheme)) if lo < b <= hi} | {lo, hi + 1})
+        )
         bad = [b for b in adj if b not in data_bounds]
         if bad:
             raise ValueError(
@@ -220,9 +222,7 @@ def compute(
         stats = rate_stats(num, den, weights, measure.per, conf, query.ci_method, background=True)
     else:
         stats = proportion_stats(num, den, measure.per, conf)
-    return Computed(
-        axes, num.shape[:-1], stats, area_names, year_cells, fine, standard, is_rate
-    )
+    return Computed(axes, num.shape[:-1], stats, area_names, year_cells, fine, standard, is_rate)
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:

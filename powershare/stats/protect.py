@@ -35,7 +35,6 @@ from scipy import sparse
 HIDDEN_COST = 1e-4
 
 
-
 @dataclass(frozen=True)
 class Hierarchy:
     """One axis of a cube: its codes, and each code's parent (-1 for the root)."""
@@ -176,6 +175,7 @@ def protect(
     width: int,
     cost: np.ndarray | None = None,
     unreleased: np.ndarray | None = None,
+    method: str = "lp",
 ) -> Protection:
     """Hide `primary` cells and enough others that each keeps an interval `width` wide.
 
@@ -212,8 +212,9 @@ def protect(
     order = order[np.lexsort((values[order], structure.margin_order()[order], free[order]))]
     searched = programs = 0
     model: _Program | None = None
-    for p in order:
-        coords = np.unravel_index(int(p), structure.shape)
+    for cell in order:
+        p = int(cell)
+        coords = np.unravel_index(p, structure.shape)
         options = [m.of(int(c)) for m, c in zip(moves, coords, strict=True)]
         # Each change along p's own line: its cells, hidden or not, its price.
         lines = [
@@ -221,20 +222,24 @@ def protect(
             for (cells, _), c, stride in zip(options, coords, strides, strict=True)
         ]
         covered = [np.flatnonzero(_hidden_line(line, hidden)) for line in lines]
-        if all(k.size for k in covered):  # hypercubes of hidden cells only
+        if method == "lp":
+            missing = [True, False]
+        elif all(k.size for k in covered):  # hypercubes of hidden cells only
             found, _, _ = _best(options, covered, strides, values, hidden, cost, p, lower, upper)
             searched += 1
             if found is not None and found[1] == 0:
                 continue
-        cheapest = [
-            np.argsort(_line_price(line, hidden, cost), kind="stable")[:CHOICES] for line in lines
-        ]
-        found, picks, missing = _best(
-            options, cheapest, strides, values, hidden, cost, p, lower, upper
-        )
-        searched += 1
-        for cells in picks:
-            hidden[cells] = True
+        if method != "lp":
+            cheapest = [
+                np.argsort(_line_price(line, hidden, cost), kind="stable")[:CHOICES]
+                for line in lines
+            ]
+            found, picks, missing = _best(
+                options, cheapest, strides, values, hidden, cost, p, lower, upper
+            )
+            searched += 1
+            for cells in picks:
+                hidden[cells] = True
         if missing:  # no hypercube moves p far enough: spread the change (linear program)
             if model is None:
                 model = _Program(structure.equations(), values, cost)
@@ -418,7 +423,9 @@ class _Program:
         h.changeColBounds(plus, 0.0, highspy.kHighsInf)
         h.changeColBounds(minus, 0.0, self.values[p])
         if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"protection program for cell {p} ended {h.modelStatusToString(status)}")
+            raise RuntimeError(
+                f"protection program for cell {p} ended {h.modelStatusToString(status)}"
+            )
         change = x[:n] + x[n:]
         change[p] = 0.0
         return change

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from . import release
 from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, parse_age_groups

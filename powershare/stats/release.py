@@ -65,9 +65,9 @@ class Pattern:
         names = [a.name for a in self.axes]
         if "age_group" in names:
             age = names.index("age_group")
-            total = [slice(None)] * out.ndim
+            total: list[Any] = [slice(None)] * out.ndim
             total[age] = -1
-            groups = [slice(None)] * out.ndim
+            groups: list[Any] = [slice(None)] * out.ndim
             groups[age] = slice(0, -1)
             out[tuple(total)] |= self.hidden[tuple(groups)].any(axis=age)
         else:  # adjusted over groups the release doesn't show: never shown
@@ -87,7 +87,9 @@ class Answer:
 
 def levels(geo: Geography, policy: SuppressionPolicy) -> list[str]:
     """The released levels, finest first, each nesting whole in the next (a chain)."""
-    allowed = [lv for lv in geo.levels if policy.allowed_levels is None or lv in policy.allowed_levels]
+    allowed = [
+        lv for lv in geo.levels if policy.allowed_levels is None or lv in policy.allowed_levels
+    ]
     chain: list[str] = []
     for level in reversed(allowed):  # from the coarsest down
         _, m = geo.matrix(level)
@@ -111,7 +113,9 @@ def _nests(fine: np.ndarray, coarse: np.ndarray) -> bool:
     return bool(((overlap == size[None, :]).sum(axis=0) == 1).all())
 
 
-def _area_axis(geo: Geography, chain: list[str]) -> tuple[Hierarchy, sparse.csr_matrix, dict[str, str]]:
+def _area_axis(
+    geo: Geography, chain: list[str]
+) -> tuple[Hierarchy, sparse.csr_matrix, dict[str, str]]:
     """The area hierarchy ("level:code", finest level first, the root last), its crosswalk
     rows and names."""
     codes: list[str] = []
@@ -151,7 +155,11 @@ def strata_of(policy: SuppressionPolicy) -> tuple[str, ...]:
 
 
 def pattern_key(
-    store: Store, measure: Measure, block: tuple[int, int], policy: SuppressionPolicy, geo: Geography
+    store: Store,
+    measure: Measure,
+    block: tuple[int, int],
+    policy: SuppressionPolicy,
+    geo: Geography,
 ) -> str:
     versions = {"events": store.dataset(measure.dataset).version, "geography": geo.version}
     if measure.kind == "rate":
@@ -190,7 +198,9 @@ def pattern(
     with _lock:
         found = _patterns.get(key)
         if found is None:
-            found = _read(store, key) or _build(store, query, measure, block, policy, source, geo, key)
+            found = _read(store, key) or _build(
+                store, query, measure, block, policy, source, geo, key
+            )
             _patterns[key] = found
         return found
 
@@ -243,9 +253,9 @@ def _build(
         primary = small(values)
         structure = Structure((*axes, Hierarchy.flat("outcome", ("yes", "no"), TOTAL)))
     result = protect(structure, values, primary, width=k - 1)
-    hidden = result.hidden.reshape(structure.shape)
+    hidden: np.ndarray = result.hidden.reshape(structure.shape)
     if not c.is_rate:
-        hidden = hidden.any(axis=-1)
+        hidden = np.asarray(hidden.any(axis=-1))
     found = Pattern(key, axes, hidden, int(primary.sum()), result.secondary, result.seconds)
     _write(store, found)
     return found
@@ -288,7 +298,9 @@ def answer(
     per_block = []
     for block in c.year_cells:
         p = pattern(store, query, measure, block, policy, source, geo)
-        per_block.append((_select(p.hidden, p, query, c), _select(p.adjusted_hidden(), p, query, c)))
+        per_block.append(
+            (_select(p.hidden, p, query, c), _select(p.adjusted_hidden(), p, query, c))
+        )
     if "year" in query.by:
         pos = 1 + query.by.index("year")
         hidden = np.stack([h for h, _ in per_block], axis=pos)
@@ -346,7 +358,9 @@ def _select(cube: np.ndarray, p: Pattern, query: Any, c: Computed) -> np.ndarray
     area_codes = c.axes[0].values
     with_county = c.axes[0].with_total  # the level's areas, then the county's row
     area_map = [
-        top if (i == len(area_codes) - 1 and with_county) else areas.get(f"{query.level}:{code}", -1)
+        top
+        if (i == len(area_codes) - 1 and with_county)
+        else areas.get(f"{query.level}:{code}", -1)
         for i, code in enumerate(area_codes)
     ]
     picks: list[list[int]] = [area_map]
@@ -373,7 +387,7 @@ def _take(cube: np.ndarray, picks: list[list[int]]) -> np.ndarray:
     for axis, pick in enumerate(picks):
         missing = np.array([i < 0 for i in pick])
         if missing.any():
-            sl = [slice(None)] * len(picks)
+            sl: list[Any] = [slice(None)] * len(picks)
             sl[axis] = missing
             out[tuple(sl)] = True
     return out

@@ -164,7 +164,9 @@ def test_policy_limits(tiny_store: Store):
         run_query(
             tiny_store,
             Query("asthma_ed", years=(2020,), by=("age_group",), age_groups="0-17,18+"),
-            policy=SuppressionPolicy(method="suppression", year_block=1, age_groups="0-17,18-64,65+"),
+            policy=SuppressionPolicy(
+                method="suppression", year_block=1, age_groups="0-17,18-64,65+"
+            ),
         )
     with pytest.raises(ValueError, match="don't align"):
         run_query(

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from powershare.stats import CustomArea, PolicyError, Query, SuppressionPolicy, run_query
-from powershare.stats import release
+from powershare.stats import CustomArea, PolicyError, Query, SuppressionPolicy, release, run_query
 from powershare.stats.attack import Knowledge, intervals
 from powershare.stats.audit import audit_measure
 from powershare.stats.protect import Hierarchy, Structure, protect
@@ -97,7 +96,8 @@ def test_adjusted_rates_are_shown_only_where_every_age_group_is(county):
     q = Query("asthma_ed", YEARS, level="neighborhood", by=("race",))
     rows = run_query(county.store, q, policy=policy).rows()
     by_age = run_query(
-        county.store, Query("asthma_ed", YEARS, level="neighborhood", by=("race", "age_group")),
+        county.store,
+        Query("asthma_ed", YEARS, level="neighborhood", by=("race", "age_group")),
         policy=policy,
     ).rows()
     hidden_groups = {(r["area"], r["race"]) for r in by_age if r["suppressed"]}
