@@ -64,6 +64,7 @@ test: lint test-sqlite test-postgres test-browser
 
 bench: setup
 	$(PY) -m powershare.stats.bench
+	$(PY) -m powershare.stats.bench_release
 	TASKS_IMMEDIATE=true $(PY) -m data.bench
 
 messages: setup

@@ -165,6 +165,11 @@ def build(builder: Any) -> None:
             status=status,
         )
 
+    # Protect every measure's release now, so that no page of the demo waits for it.
+    from data.tasks import protect_release
+
+    protect_release.call()
+
     tenants, campaign = builder.cpbos[0], builder.campaigns[0]
     saved = actions.save_query(
         actor=partner,

@@ -1,4 +1,5 @@
-"""Background work of the data portal: validating and loading uploaded files."""
+"""Background work of the data portal: validating and loading uploaded files, protecting the
+release after a load or a policy change."""
 
 from __future__ import annotations
 
@@ -11,3 +12,13 @@ from data import actions
 def load_upload(upload_id: int) -> str:
     """Validate and load one staged upload; returns its final status."""
     return actions.run_upload(upload_id=upload_id).status
+
+
+@task()
+def protect_release() -> int:
+    """Protect every measure's release cubes under the department's policy; returns how many."""
+    from data import portal
+    from data.models import Measure
+    from data.queries import policy
+
+    return len(portal.protect(list(Measure.objects.select_related("dataset")), policy()))

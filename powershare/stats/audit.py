@@ -111,7 +111,7 @@ def audit_measure(
     report = Report(m.name, policy.to_dict())
     if levels is None:
         levels = release_levels(geo, policy) if policy.method != "internal" else geo.levels
-    blocks = blocks or _blocks(store, m, policy, source)
+    blocks = blocks or loaded_blocks(store, m, policy, source)
     truth_policy = SuppressionPolicy(
         min_count=1,
         min_population=0,
@@ -189,7 +189,7 @@ def audit_measure(
     return report
 
 
-def _blocks(
+def loaded_blocks(
     store: Store, m: Measure, policy: SuppressionPolicy, source: Source
 ) -> list[tuple[int, int]]:
     """The policy's year blocks wholly loaded for the measure's events."""

@@ -2,7 +2,7 @@
 
 Every subcommand takes --root (or the POWERSHARE_STATS_ROOT environment variable), the
 engine's data directory. Exit status: 0 done, 1 refused or rejected (message on stderr),
-2 usage error.
+2 usage error, 3 the audit found a leak.
 """
 
 from __future__ import annotations
@@ -18,12 +18,21 @@ from typing import Any
 
 from .geography import CustomArea, GeographyError, load_current, load_geography
 from .ingest import LoadError, LoadReport, load_events, load_population
-from .measures import DEFAULT_MEASURES, Measure
+from .measures import DEFAULT_MEASURES, Measure, get_measure
 from .policy import PolicyError, SuppressionPolicy
 from .query import Query, run_query
 from .store import Store
 
-SUBCOMMANDS = ("load-events", "load-population", "load-geography", "query", "describe", "generate")
+SUBCOMMANDS = (
+    "load-events",
+    "load-population",
+    "load-geography",
+    "query",
+    "protect",
+    "audit",
+    "describe",
+    "generate",
+)
 
 
 @contextmanager
@@ -159,6 +168,64 @@ def cmd_query(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def _release_policy(path: str | None) -> SuppressionPolicy:
+    policy = _policy(path)
+    if policy.method == "internal":
+        raise PolicyError(
+            "the policy's method is internal: give --policy FILE with a release method "
+            '(e.g. {"method": "suppression", "year_block": 5, "age_groups": "0-17,18-64,65+"})'
+        )
+    return policy
+
+
+def _chosen_measures(args: argparse.Namespace) -> list[Measure]:
+    extra = _measures(args.measures)
+    names = args.measure or sorted({*DEFAULT_MEASURES, *extra})
+    return [get_measure(name, extra) for name in names]
+
+
+def cmd_protect(args: argparse.Namespace, store: Store) -> int:
+    from .audit import loaded_blocks
+    from .engine import Source
+    from .release import prepare
+
+    policy = _release_policy(args.policy)
+    source = Source.duckdb(store)
+    for m in _chosen_measures(args):
+        blocks = [_block(args.block)] if args.block else loaded_blocks(store, m, policy, source)
+        for name, (a, b), p in prepare(store, [m], policy, source, blocks):
+            print(
+                f"{name} {a}-{b}: {p.hidden.size:,} cells, {p.primary:,} under "
+                f"{policy.min_count}, {p.secondary:,} more hidden to protect them "
+                f"({p.seconds:.1f} s)"
+            )
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, store: Store) -> int:
+    from .audit import audit_measure
+
+    policy = _policy(args.policy)
+    passed = True
+    for m in _chosen_measures(args):
+        report = audit_measure(
+            store,
+            m,
+            policy,
+            measures={m.name: m},
+            levels=args.level or None,
+            blocks=[_block(args.block)] if args.block else None,
+        )
+        print(report.text())
+        passed = passed and report.passed
+    return 0 if passed else 3
+
+
+def _block(spec: str) -> tuple[int, int]:
+    years = _years(spec)
+    return min(years), max(years)
+
+
 def cmd_describe(args: argparse.Namespace, store: Store) -> int:
     manifest = store.manifest()
     out: dict[str, Any] = {
@@ -285,6 +352,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", "-o", help="write to this file instead of stdout")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("protect", help="protect the release cubes now (after a load)")
+    p.add_argument("measure", nargs="*", help="measures (default: every measure)")
+    p.add_argument("--policy", required=True, help="JSON file of policy fields")
+    p.add_argument("--measures", help="JSON file with extra measure definitions")
+    p.add_argument("--block", help="one year block, e.g. 2020-2024 (default: every one loaded)")
+    p.set_defaults(func=cmd_protect)
+
+    p = sub.add_parser("audit", help="attack everything the policy releases; exit 3 on a leak")
+    p.add_argument("measure", nargs="*", help="measures (default: every measure)")
+    p.add_argument("--policy", help="JSON file of policy fields")
+    p.add_argument("--measures", help="JSON file with extra measure definitions")
+    p.add_argument("--level", action="append", help="only these levels (repeatable)")
+    p.add_argument("--block", help="one year block, e.g. 2020-2024 (default: every one loaded)")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("describe", help="what the store holds")
     p.add_argument("--json", action="store_true")

@@ -55,6 +55,9 @@ class SuppressionPolicy:
     #: The age groups of every release, e.g. "0-4,5-17,18-44,45-64,65+": tables by age use
     #: them, adjusted rates are adjusted over them. None: any groups (internal analysis only).
     age_groups: str | None = None
+    #: How the protected release finds the cells to hide: "lp" (a linear program per small
+    #: cell, fewer cells hidden) or "hypercube" (faster, hides more).
+    protection: str = "lp"
     #: The strata a release crosses (its cube): every table by these, alone or together,
     #: with their totals. Each stratum added multiplies the cells and the hidden ones.
     release_strata: tuple[str, ...] = ("race", "age_group")
@@ -91,7 +94,7 @@ class SuppressionPolicy:
                 if value is not None:
                     object.__setattr__(self, f.name, tuple(str(v) for v in value))
                 continue
-            if f.name in {"method", "age_groups"}:
+            if f.name in {"method", "age_groups", "protection"}:
                 if value is not None and not isinstance(value, str):
                     raise TypeError(f"policy field {f.name} must be a string, got {value!r}")
                 continue
@@ -109,6 +112,8 @@ class SuppressionPolicy:
             raise ValueError("min_count must be at least 1")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
+        if self.protection not in ("lp", "hypercube"):
+            raise ValueError(f"protection must be lp or hypercube, got {self.protection!r}")
         if self.age_groups is not None:
             parse_age_groups(self.age_groups)  # ValueError names what is wrong
         if self.method != "internal":

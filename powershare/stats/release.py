@@ -17,12 +17,12 @@ they are made of is shown; a ratio is shown only where its reference is.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import json
 import threading
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from scipy import sparse
 from .codes import TOTAL
 from .compute import Computed, compute
 from .engine import Source
-from .geography import Geography
+from .geography import Geography, load_current
 from .measures import Measure
 from .policy import PolicyError, SuppressionPolicy
 from .protect import Hierarchy, Structure, protect
@@ -73,6 +73,24 @@ class Pattern:
         else:  # adjusted over groups the release doesn't show: never shown
             out[...] = True
         return out
+
+
+@dataclass(frozen=True)
+class CubeQuery:
+    """What `compute` needs to build a cube (the fields of `query.Query` it reads)."""
+
+    measure: str
+    years: tuple[int, ...]
+    level: str
+    by: tuple[str, ...]
+    age_groups: str | None
+    standard: Any = None
+    ci_method: str = "gamma"
+    conf_level: float = 0.95
+    units: tuple[str, ...] | None = None
+    custom_areas: tuple = ()
+    reference: str | None = None
+    totals: bool = True
 
 
 @dataclass
@@ -178,6 +196,7 @@ def pattern_key(
                 "age_groups",
                 "allowed_levels",
                 "release_strata",
+                "protection",
             )
         },
     }
@@ -186,7 +205,6 @@ def pattern_key(
 
 def pattern(
     store: Store,
-    query: Any,
     measure: Measure,
     block: tuple[int, int],
     policy: SuppressionPolicy,
@@ -198,16 +216,13 @@ def pattern(
     with _lock:
         found = _patterns.get(key)
         if found is None:
-            found = _read(store, key) or _build(
-                store, query, measure, block, policy, source, geo, key
-            )
+            found = _read(store, key) or _build(store, measure, block, policy, source, geo, key)
             _patterns[key] = found
         return found
 
 
 def _build(
     store: Store,
-    query: Any,
     measure: Measure,
     block: tuple[int, int],
     policy: SuppressionPolicy,
@@ -217,16 +232,12 @@ def _build(
 ) -> Pattern:
     chain = levels(geo, policy)
     area, rows, names = _area_axis(geo, chain)
-    cube_query = dataclasses.replace(
-        query,
+    cube_query = CubeQuery(
+        measure.name,
         years=tuple(range(block[0], block[1] + 1)),
         level=chain[0],
-        units=None,
-        custom_areas=(),
         by=strata_of(policy),
         age_groups=policy.age_groups,
-        reference=None,
-        totals=True,
     )
     c = compute(
         store,
@@ -252,7 +263,7 @@ def _build(
         values = np.stack([n, d - n, d], axis=-1).ravel()
         primary = small(values)
         structure = Structure((*axes, Hierarchy.flat("outcome", ("yes", "no"), TOTAL)))
-    result = protect(structure, values, primary, width=k - 1)
+    result = protect(structure, values, primary, width=k - 1, method=policy.protection)
     hidden: np.ndarray = result.hidden.reshape(structure.shape)
     if not c.is_rate:
         hidden = np.asarray(hidden.any(axis=-1))
@@ -297,7 +308,7 @@ def answer(
     c = compute(store, query, policy, source, measure, geo, scheme=policy.age_groups)
     per_block = []
     for block in c.year_cells:
-        p = pattern(store, query, measure, block, policy, source, geo)
+        p = pattern(store, measure, block, policy, source, geo)
         per_block.append(
             (_select(p.hidden, p, query, c), _select(p.adjusted_hidden(), p, query, c))
         )
@@ -391,3 +402,18 @@ def _take(cube: np.ndarray, picks: list[list[int]]) -> np.ndarray:
             sl[axis] = missing
             out[tuple(sl)] = True
     return out
+
+
+def prepare(
+    store: Store,
+    measures: Sequence[Measure],
+    policy: SuppressionPolicy,
+    source: Source,
+    blocks: Sequence[tuple[int, int]],
+) -> list[tuple[str, tuple[int, int], Pattern]]:
+    """Protect every measure's cube in each block now (after a load or a policy change), so
+    that the first query of a page doesn't wait for it."""
+    geo = load_current(store)
+    return [
+        (m.name, b, pattern(store, m, b, policy, source, geo)) for m in measures for b in blocks
+    ]
