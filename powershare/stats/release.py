@@ -21,8 +21,8 @@ import hashlib
 import io
 import json
 import threading
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
