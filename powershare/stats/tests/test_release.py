@@ -180,3 +180,27 @@ def test_every_small_cell_of_a_random_cube_keeps_its_interval(cube, k):
     knowledge = Knowledge(atoms[shown], values[shown], values[shown])
     low, high = intervals(knowledge, atoms[np.flatnonzero(primary)])
     assert (high - low >= k - 1 - 1e-6).all(), (high - low).min()
+
+
+def test_the_cli_protects_and_audits(county, tmp_path, capsys):
+    import json
+
+    from powershare.stats.cli import main
+
+    released_file = tmp_path / "released.json"
+    released_file.write_text(json.dumps({**released().to_dict(), "allowed_levels": list(LEVELS)}))
+    root = ["--root", str(county.store.root), "-q"]
+    assert main([*root, "protect", "injury_ed", "--policy", str(released_file)]) == 0
+    out = capsys.readouterr().out
+    assert "injury_ed 2020-2024:" in out and "more hidden to protect them" in out
+    args = ["audit", "injury_ed", "--block", "2020-2024"]
+    assert main([*root, *args, "--policy", str(released_file)]) == 0
+    assert "PASSED" in capsys.readouterr().out
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"year_block": 5, "year_origin": 2015, "age_groups": "0-17,18+"}))
+    levels = [a for lv in LEVELS for a in ("--level", lv)]
+    old_args = ["audit", "asthma_ed", "--block", "2020-2024", "--policy", str(old), *levels]
+    assert main([*root, *old_args]) == 3  # per-query suppression leaks
+    assert "FAILED" in capsys.readouterr().out
+    assert main([*root, "protect", "--policy", str(old)]) == 1  # not a release method
+    assert "release method" in capsys.readouterr().err
