@@ -174,7 +174,6 @@ def protect(
     primary: np.ndarray,
     width: int,
     cost: np.ndarray | None = None,
-    unreleased: np.ndarray | None = None,
     method: str = "lp",
 ) -> Protection:
     """Hide `primary` cells and enough others that each keeps an interval `width` wide.
@@ -187,8 +186,6 @@ def protect(
     hidden. Where no hypercube can move p far enough (p's fellow cells are all small), the
     linear program spreads the change over several cells. A cell already protected by hidden
     cells costs nothing more.
-
-    `unreleased` cells are in no table: unknown to an attacker, so hidden from the start.
     """
     started = time.perf_counter()
     values = np.asarray(values, dtype=float).ravel()
@@ -199,17 +196,15 @@ def protect(
     if (values < 0).any():
         raise ValueError("cell values must not be negative")
     hidden = primary.copy()
-    free = np.zeros(n, dtype=bool) if unreleased is None else np.asarray(unreleased, bool).ravel()
-    hidden |= free
     if not primary.any() or width <= 0:
-        return Protection(hidden & (~free | primary), primary, time.perf_counter() - started, 0)
+        return Protection(hidden, primary, time.perf_counter() - started, 0)
     cost = default_cost(structure, values) if cost is None else np.asarray(cost, float)
     lower, upper = protection_levels(values, width)
     moves = [_AxisMoves(axis) for axis in structure.axes]
     strides = np.array([int(np.prod(structure.shape[i + 1 :])) for i in range(len(moves))])
     # Inner cells first: their hypercubes are the smallest, and margins then reuse them.
     order = np.flatnonzero(primary)
-    order = order[np.lexsort((values[order], structure.margin_order()[order], free[order]))]
+    order = order[np.lexsort((values[order], structure.margin_order()[order]))]
     searched = programs = 0
     model: _Program | None = None
     for cell in order:
@@ -249,7 +244,7 @@ def protect(
                 programs += 1
                 hidden[np.flatnonzero(change > 1e-6)] = True
     seconds = time.perf_counter() - started
-    out = Protection(hidden & (~free | primary), primary, seconds, searched)
+    out = Protection(hidden, primary, seconds, searched)
     out.stats["programs"] = programs
     return out
 

@@ -346,8 +346,9 @@ def _check(query: Any, policy: SuppressionPolicy, geo: Geography) -> None:
     chain = levels(geo, policy)
     if query.level not in chain:
         raise PolicyError(
-            f"the {query.level} level isn't released: under complementary suppression only "
-            f"levels whose areas nest in one another are (here: {', '.join(chain)})"
+            f"the {query.level} level isn't released (released: {', '.join(chain)}): a "
+            "protected release holds only the department's levels whose areas nest in one "
+            "another"
         )
     outside = [s for s in query.by if s != "year" and s not in policy.release_strata]
     if outside:
