@@ -41,13 +41,15 @@ def _catalog(scale: int) -> Any:
     from django.conf import settings
 
     from data import actions
-    from data.demo import DATASETS, MEASURES
+    from data.demo import DATASETS, DEMO_POLICY, MEASURES
     from powershare import stats
     from powershare.stats.synth import generate_county
     from powershare.testing import make_user
 
     analyst = make_user("bench-analyst@example.org", department_role="analyst")
+    admin = make_user("bench-admin@example.org", department_role="admin")
     generate_county(settings.DATA_ROOT, seed=42, scale=scale)
+    actions.update_policy(actor=admin, **DEMO_POLICY)  # the demo's policy, as the demo sets it
     datasets = {}
     for name, title, kind, description, source, caveats in DATASETS:
         datasets[name] = actions.create_dataset(
