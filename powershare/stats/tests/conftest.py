@@ -100,3 +100,22 @@ def county(tmp_path_factory: pytest.TempPathFactory):
     """A small synthetic county (~60,000 events), shared by the query tests."""
     root = tmp_path_factory.mktemp("county")
     return generate_county(root / "store", seed=7, scale=60_000, work_dir=root / "files")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The engine is Django-free: its tests touch no database, so they run once, in the
+    SQLite pass of `make test`; the PostgreSQL pass keeps only the engine's own PostgreSQL
+    tests (Ibis on PostgreSQL)."""
+    import os
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    here = Path(__file__).resolve().parent
+    keep, once = [], []
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        engine = here in path.parents and path.name != "test_postgres.py"
+        (once if engine else keep).append(item)
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = keep
