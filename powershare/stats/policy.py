@@ -27,9 +27,11 @@ class PolicyError(Exception):
 
 
 #: How numbers are protected: "suppression" hides cells of a fixed, protected cube;
-#: "internal" suppresses each query's own table (for analysts who hold the record-level
-#: data: subtraction across queries defeats it, so nothing computed that way is released).
-METHODS = ("suppression", "internal")
+#: "perturbation" adds to every count the noise of its records' keys (the cell key method),
+#: so custom areas can be released too; "internal" suppresses each query's own table (for
+#: analysts who hold the record-level data: subtraction across queries defeats it, so nothing
+#: computed that way is released).
+METHODS = ("suppression", "perturbation", "internal")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,12 @@ class SuppressionPolicy:
     #: How the protected release finds the cells to hide: "lp" (a linear program per small
     #: cell, fewer cells hidden) or "hypercube" (faster, hides more).
     protection: str = "lp"
+    #: Cell key perturbation: the largest noise added to a count (the table's D)...
+    perturbation_max_noise: int = 3
+    #: ...the noise's variance (its spread; at most max_noise squared)...
+    perturbation_variance: float = 2.0
+    #: ...and the counts never published (1 to this): such cells are moved to 0 or above it.
+    perturbation_small: int = 2
     #: The strata a release crosses (its cube): every table by these, alone or together,
     #: with their totals. Each stratum added multiplies the cells and the hidden ones.
     release_strata: tuple[str, ...] = ("race", "age_group")
@@ -124,6 +132,17 @@ class SuppressionPolicy:
                 )
             if self.age_groups is None:
                 raise ValueError("a release method needs the policy's age groups (age_groups)")
+        if self.perturbation_max_noise < 1 or self.perturbation_max_noise > 20:
+            raise ValueError("perturbation_max_noise must be between 1 and 20")
+        if not 0 < self.perturbation_variance <= self.perturbation_max_noise**2:
+            raise ValueError(
+                "perturbation_variance must be above 0 and at most perturbation_max_noise squared"
+            )
+        if self.perturbation_small >= self.perturbation_max_noise:
+            raise ValueError(
+                "perturbation_small must be below perturbation_max_noise: a count of 1 must be "
+                "able to move past the small counts"
+            )
 
     def block_of(self, year: int) -> tuple[int, int]:
         """The block (first, last year) of `year_block` that holds `year`."""
