@@ -191,6 +191,13 @@ class PolicySetting(models.Model):
             _("Protected release: one protection of each fixed table set (recommended)"),
         ),
         (
+            "perturbation",
+            _(
+                "Cell key perturbation: every count carries a small fixed noise; custom areas "
+                "allowed"
+            ),
+        ),
+        (
             "per_query",
             _(
                 "Per query (weaker: subtracting one query from another can reveal hidden "
@@ -280,6 +287,29 @@ class PolicySetting(models.Model):
         default=2000,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
+    perturbation_max_noise = models.PositiveIntegerField(
+        _("largest noise added to a count"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("Under cell key perturbation: no count moves by more than this."),
+    )
+    perturbation_variance = models.FloatField(
+        _("variance of the noise"),
+        default=2.0,
+        validators=[MinValueValidator(0.1)],
+        help_text=_(
+            "Under cell key perturbation: how widely counts move (at most the largest noise "
+            "squared)."
+        ),
+    )
+    perturbation_small = models.PositiveIntegerField(
+        _("counts never published"),
+        default=2,
+        help_text=_(
+            "Under cell key perturbation: counts from 1 to this are never shown; such a cell "
+            "shows 0 or a larger count."
+        ),
+    )
     max_rows = models.PositiveIntegerField(_("largest table (rows)"), default=20_000)
     unreliable_count = models.PositiveIntegerField(
         _("unreliable under this many events"), default=20
@@ -306,6 +336,9 @@ class PolicySetting(models.Model):
         "complementary",
         "year_block",
         "year_origin",
+        "perturbation_max_noise",
+        "perturbation_variance",
+        "perturbation_small",
         "max_rows",
         "unreliable_count",
         "unreliable_rse",
