@@ -1,11 +1,17 @@
 """The disclosure audit: play the outsider against everything a policy releases.
 
 For a measure, gather every table the release model gives (every released level, every
-combination of strata, every year block loaded), turn each shown count into an equation
-over the atoms (base unit x race x sex x age group, per block; for proportions also with and
-without the outcome), and ask `attack.intervals` how far each hidden count can be pinned
-down. A hidden count that is small in truth (1 to min_count - 1) must keep an interval at
-least `min_count - 1` wide: it cannot be narrowed to fewer than `min_count` values.
+combination of strata, every year block loaded, and under perturbation custom areas up to
+a budget), turn each shown count into an equation over the atoms (base unit x race x sex x
+age group, per block; for proportions also with and without the outcome), and ask
+`attack.intervals` how far each small count can be pinned down.
+
+Under suppression a shown count is exact, and a hidden count that is small in truth (1 to
+min_count - 1) must keep an interval at least `min_count - 1` wide: it cannot be narrowed to
+fewer than `min_count` values. Under perturbation a shown count r says only that the truth
+lies in [r - D, r + D] (D the table's largest noise), and a hidden one that its perturbed
+value was under min_count; every count small in truth, shown or not, must keep an interval
+at least 1 wide: no small count is recovered exactly.
 
 The audit runs the public path (`run_query` under the policy) and compares with the truth
 (the internal path with nothing hidden): it is for the department, which holds the data.
@@ -23,10 +29,11 @@ import numpy as np
 from scipy import sparse
 
 from .attack import Knowledge, intervals
-from .codes import TOTAL, parse_age_groups
+from .codes import RACE_CODES, SEX_CODES, TOTAL, parse_age_groups
 from .engine import Source
-from .geography import Geography, load_current
+from .geography import CustomArea, Geography, load_current
 from .measures import Measure, get_measure
+from .perturbation import table_of
 from .policy import PolicyError, SuppressionPolicy
 from .query import Query, run_query
 from .release import levels as release_levels
@@ -68,15 +75,25 @@ class Report:
     def passed(self) -> bool:
         return not self.findings
 
+    @property
+    def needed(self) -> float:
+        """The narrowest interval allowed: suppression must leave min_count values open;
+        perturbation must leave at least two (no small count recovered exactly)."""
+        if self.policy.get("method") == "perturbation":
+            return 1.0
+        return float(self.policy.get("min_count", 11) - 1)
+
     def text(self) -> str:
         """A report a department can read."""
+        perturbed = self.policy.get("method") == "perturbation"
         lines = [
             f"Disclosure audit of {self.measure} under the {self.policy.get('method')} method",
             f"  tables gathered: {self.tables} ({self.refused} refused by the policy)",
-            f"  counts shown: {self.released_cells}; hidden counts under "
+            f"  counts shown: {self.released_cells}; "
+            f"{'small' if perturbed else 'hidden'} counts under "
             f"{self.policy.get('min_count')}: {self.hidden_small}",
             f"  narrowest interval an attacker can reach for them: {self.smallest_width:g} "
-            f"(needed: at least {self.policy.get('min_count', 11) - 1})",
+            f"(needed: at least {self.needed:g})",
             f"  time: {self.seconds:.1f} s",
         ]
         if self.passed:
@@ -101,8 +118,14 @@ def audit_measure(
     measures: Mapping[str, Measure] | None = None,
     levels: Sequence[str] | None = None,
     blocks: Sequence[tuple[int, int]] | None = None,
+    custom_areas: int = 0,
 ) -> Report:
-    """Gather every released table of `measure` and attack its hidden small counts."""
+    """Gather every released table of `measure` and attack its small counts.
+
+    `custom_areas` is the attacker's budget of custom areas per block (unions of units of
+    the finest level audited: first each unit's complement, then random unions); only a
+    policy that releases custom areas answers them.
+    """
     started = time.perf_counter()
     m = get_measure(measure, measures)
     measures = {**(measures or {}), m.name: m}
@@ -110,29 +133,34 @@ def audit_measure(
     geo = load_current(store)
     report = Report(m.name, policy.to_dict())
     if levels is None:
-        levels = release_levels(geo, policy) if policy.method != "internal" else geo.levels
+        levels = _levels(geo, policy)
     blocks = blocks or loaded_blocks(store, m, policy, source)
     truth_policy = SuppressionPolicy(
         min_count=1,
         min_population=0,
+        custom_area_min_population=0,
         complementary=False,
         record_releases=False,
         year_block=policy.year_block,
         year_origin=policy.year_origin,
         age_groups=policy.age_groups,
     )
+    noise = table_of(policy).max_noise if policy.method == "perturbation" else 0
+    areas = _custom_areas(geo, levels[0], custom_areas) if custom_areas and levels else []
+    tables = [(level, ()) for level in levels] + [("custom", (a,)) for a in areas]
     for block in blocks:
         years = tuple(range(block[0], block[1] + 1))
         atoms = _Atoms(geo, m, policy)
-        rows: dict[tuple, tuple[sparse.csr_matrix, float]] = {}
-        hidden: dict[tuple, tuple[sparse.csr_matrix, float, dict[str, str], str, str]] = {}
-        for level in levels:
+        known: dict[tuple, tuple[sparse.csr_matrix, float, float]] = {}
+        small: dict[tuple, tuple[sparse.csr_matrix, float, dict[str, str], str, str]] = {}
+        for level, custom in tables:
             for k in range(len(STRATA) + 1):
                 for by in itertools.combinations(STRATA, k):
                     q = Query(
                         m.name,
                         years,
-                        level=level,
+                        level="county" if custom else level,
+                        custom_areas=custom,
                         by=by,
                         age_groups=policy.age_groups,
                         reference=None,
@@ -147,46 +175,78 @@ def audit_measure(
                         store, q, policy=truth_policy, source=source, measures=measures
                     )
                     for row, real in zip(shown.rows(), truth.rows(), strict=True):
-                        key = (
-                            atoms.area_key(level, row["area"]),
-                            *(row.get(s, TOTAL) for s in STRATA),
-                        )
-                        coef = atoms.row(level, row, by)
+                        area = atoms.area(level, row, custom)
+                        key = (level, row["area"], *(row.get(s, TOTAL) for s in STRATA))
+                        coef = atoms.row(area, row, by)
                         if coef is None:
                             continue
                         strata = {s: row[s] for s in by}
-                        if m.kind != "rate":
-                            den = atoms.row(level, row, by, denominator=True)
-                            if row["denominator"] is not None and den is not None:
-                                rows[("d", *key)] = (den, float(row["denominator"]))
+                        if m.kind != "rate" and row["denominator"] is not None:
+                            den = atoms.row(area, row, by, denominator=True)
+                            if den is not None:
+                                value = float(row["denominator"])
+                                known[("d", *key)] = (den, max(0.0, value - noise), value + noise)
                         if row["count"] is not None:
-                            rows[key] = (coef, float(row["count"]))
-                        elif 0 < real["count"] < policy.min_count:
-                            hidden[key] = (coef, float(real["count"]), strata, level, row["area"])
-        if not hidden:
+                            value = float(row["count"])
+                            known[key] = (coef, max(0.0, value - noise), value + noise)
+                        elif noise:  # a perturbed count below min_count: still a bound
+                            least = 0 if policy.suppress_zero else 1
+                            known[key] = (
+                                coef,
+                                max(0.0, least - noise),
+                                policy.min_count - 1 + noise,
+                            )
+                        if 0 < real["count"] < policy.min_count and (noise or row["count"] is None):
+                            small[key] = (coef, float(real["count"]), strata, level, row["area"])
+        if not small:
             continue
         knowledge = Knowledge(
-            sparse.vstack([c for c, _ in rows.values()], format="csr")
-            if rows
+            sparse.vstack([c for c, _, _ in known.values()], format="csr")
+            if known
             else sparse.csr_matrix((0, atoms.size)),
-            np.array([v for _, v in rows.values()]),
-            np.array([v for _, v in rows.values()]),
+            np.array([lo for _, lo, _ in known.values()]),
+            np.array([hi for _, _, hi in known.values()]),
         )
-        report.released_cells += len(rows)
-        report.hidden_small += len(hidden)
-        targets = sparse.vstack([h[0] for h in hidden.values()], format="csr")
+        report.released_cells += len(known)
+        report.hidden_small += len(small)
+        targets = sparse.vstack([h[0] for h in small.values()], format="csr")
         low, high = intervals(knowledge, targets)
         width = high - low
         report.smallest_width = min(report.smallest_width, float(width.min()))
-        need = policy.min_count - 1
-        for (coef, true, strata, level, area), lo, hi in zip(
-            hidden.values(), low, high, strict=True
-        ):
-            del coef
+        need = report.needed
+        for (_, true, strata, level, area), lo, hi in zip(small.values(), low, high, strict=True):
             if hi - lo < need - 1e-6:
                 report.findings.append(Finding(block, level, area, strata, true, lo, hi))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _levels(geo: Geography, policy: SuppressionPolicy) -> list[str]:
+    """The levels the policy releases: the protected cube's chain; under perturbation
+    every allowed level made of whole base units, finest first; else every level."""
+    if policy.method == "suppression":
+        return release_levels(geo, policy)
+    allowed = [lv for lv in geo.levels if lv in (policy.allowed_levels or geo.levels)]
+    if policy.method == "internal":
+        return allowed
+    return [lv for lv in allowed if np.isin(geo.matrix(lv)[1], (0.0, 1.0)).all()]
+
+
+def _custom_areas(geo: Geography, level: str, budget: int, seed: int = 0) -> list[CustomArea]:
+    """The attacker's custom areas: each unit's complement (the subtraction attack), then
+    random unions of the level's units."""
+    codes = list(geo.codes(level))
+    if len(codes) < 3:
+        return []
+    picks: list[tuple[str, ...]] = [tuple(c for c in codes if c != u) for u in codes]
+    rng = np.random.default_rng(seed)
+    while len(picks) < budget:
+        size = int(rng.integers(2, len(codes)))
+        picks.append(tuple(sorted(rng.choice(codes, size=size, replace=False).tolist())))
+    return [
+        CustomArea(f"audit {i + 1}", tuple(f"{level}:{c}" for c in units))
+        for i, units in enumerate(picks[:budget])
+    ]
 
 
 def loaded_blocks(
@@ -209,8 +269,6 @@ class _Atoms:
     """The attacker's unknowns: base unit x race x sex x age group (x outcome)."""
 
     def __init__(self, geo: Geography, m: Measure, policy: SuppressionPolicy) -> None:
-        from .codes import RACE_CODES, SEX_CODES
-
         self.geo = geo
         self.races = list(RACE_CODES)
         self.sexes = list(SEX_CODES)
@@ -227,22 +285,26 @@ class _Atoms:
         )
         self.size = int(np.prod(self.shape))
 
-    def area_key(self, level: str, code: str) -> str:
-        return f"{level}:{code}" if code in self.geo.codes(level) else TOTAL
+    def area(self, level: str, row: Mapping[str, Any], custom: Sequence[CustomArea]) -> np.ndarray:
+        """The base units a released row's area is made of."""
+        if custom:
+            if row["area"] == custom[0].name:
+                return np.asarray(self.geo.custom_weights(custom[0]), dtype=float)
+            return np.ones(len(self.geo.base_codes))
+        codes, m = self.geo.matrix(level)
+        if row["level"] != level or row["area"] not in codes:
+            return np.ones(len(self.geo.base_codes))
+        return np.asarray(m[codes.index(row["area"])], dtype=float)
 
     def row(
-        self, level: str, row: Mapping[str, Any], by: Sequence[str], denominator: bool = False
+        self,
+        area: np.ndarray,
+        row: Mapping[str, Any],
+        by: Sequence[str],
+        denominator: bool = False,
     ) -> sparse.csr_matrix | None:
         """The atoms a released row adds up (None if a value is unknown to the atoms)."""
-        if row["level"] != level:
-            area = np.ones(len(self.geo.base_codes))
-        else:
-            codes, m = self.geo.matrix(level)
-            if row["area"] not in codes:
-                area = np.ones(len(self.geo.base_codes))
-            else:
-                area = m[codes.index(row["area"])]
-        parts: list[np.ndarray] = [np.asarray(area, dtype=float)]
+        parts: list[np.ndarray] = [area]
         for name, values in (("race", self.races), ("sex", self.sexes), ("age_group", self.ages)):
             if name in by and row.get(name) not in (None, TOTAL):
                 if row[name] not in values:

@@ -40,6 +40,9 @@ CODES_KEY = "powershare"
 #: groups: 0, 1-4, 5-9, ..., 85+), in the column AGE_CODE; key_codes["age"] lists the groups.
 AGE_GRID = (0, 1, *range(5, 90, 5))
 AGE_CODE = "_age_code"
+#: Each event's record key, 0 to 255, for cell key perturbation (see ptable.py): a keyed
+#: hash of the record, so the same record keeps its key through every reload.
+RECORD_KEY = "_rkey"
 
 POPULATION_RACE_CODES = tuple(code for code in RACE_CODES if code != "unknown")
 

@@ -20,6 +20,7 @@ from .engine import Source, age_code_bins, event_aggregate, population_aggregate
 from .geography import Geography
 from .measures import Measure
 from .policy import PolicyError, SuppressionPolicy
+from .ptable import PTable
 from .standards import StandardPopulation, adjustment_bounds, get_standard
 from .store import Store
 
@@ -54,9 +55,12 @@ def compute(
     scheme: str | None = None,
     areas: Areas | None = None,
     custom_w: Sequence[np.ndarray] = (),
+    ptable: PTable | None = None,
 ) -> Computed:
     """Aggregate and compute every cell; `scheme` fixes the age groups (and the adjustment's
-    groups) to the policy's, `areas` replaces the query's areas."""
+    groups) to the policy's, `areas` replaces the query's areas. With `ptable`, every count
+    (each cell's, and each age bin's that an adjusted rate is made of) is perturbed by its
+    records' keys before any statistic is computed from it."""
     custom_w = list(custom_w)
     year_cells = year_cells_of(query, policy)
     is_rate = measure.kind == "rate"
@@ -118,6 +122,7 @@ def compute(
         fine,
         policy.year_block,
         policy.year_origin,
+        ptable is not None,
     )
     ev = source.execute(
         source.expression(
@@ -131,6 +136,7 @@ def compute(
                 coded=codes is not None,
                 year_block=(policy.year_block, policy.year_origin),
                 by_age_code=age_bins is not None,
+                record_keys=ptable is not None,
             ),
         ),
         policy.time_limit_seconds,
@@ -177,6 +183,12 @@ def compute(
         den = source.derived(dkey, lambda: _read_only(dense(pop, keys, nbins, "n")))
     else:
         den = dense(ev, keys, nbins, "d", codes, age_bins)
+    # Sums of record keys of the numerator's and the denominator's cells (perturbation).
+    key_sums = (
+        [dense(ev, keys, nbins, k, codes, age_bins) for k in ("kn", "kd")[: 1 if is_rate else 2]]
+        if ptable is not None
+        else []
+    )
 
     # -- areas, age-group strata, margins -------------------------------------------------
     if query.custom_areas:
@@ -187,7 +199,7 @@ def compute(
         area_codes, area_names, w, area_total = source.derived(
             ("areas", geo.version, query.level), lambda: _areas(query, geo, custom_w)
         )
-    num, den = (_project(w, a) for a in (num, den))
+    num, den, *key_sums = (_project(w, a) for a in (num, den, *key_sums))
     axes = [Axis("area", area_codes, area_total)]
     for s in query.by:
         if s == "age_group":
@@ -207,22 +219,53 @@ def compute(
         pos = 1 + query.by.index("age_group")
         shape = [1] * (len(query.by) + 1) + [nbins]
         shape[pos] = len(groups)
-        num = np.expand_dims(num, pos) * member.reshape(shape)
-        den = np.expand_dims(den, pos) * member.reshape(shape)
+        num, den, *key_sums = (
+            np.expand_dims(a, pos) * member.reshape(shape) for a in (num, den, *key_sums)
+        )
         gw = np.vstack([member * weights, weights])  # per group, then the total
         wshape = [1] * (len(query.by) + 1) + [nbins]
         wshape[pos] = len(groups) + 1
         weights = gw.reshape(wshape)
-    num, den = with_totals(num, axes), with_totals(den, axes)
+    num, den, *key_sums = (with_totals(a, axes) for a in (num, den, *key_sums))
 
-    # -- statistics, suppression, ratios ---------------------------------------------------
+    # -- statistics -----------------------------------------------------------------------
     conf = query.conf_level
     stats: Stats
-    if is_rate:
+    if ptable is not None:
+        stats = _perturbed_stats(ptable, num, den, key_sums, weights, measure, query, is_rate)
+    elif is_rate:
         stats = rate_stats(num, den, weights, measure.per, conf, query.ci_method, background=True)
     else:
         stats = proportion_stats(num, den, measure.per, conf)
     return Computed(axes, num.shape[:-1], stats, area_names, year_cells, fine, standard, is_rate)
+
+
+def _perturbed_stats(
+    ptable: PTable,
+    num: np.ndarray,
+    den: np.ndarray,
+    key_sums: list[np.ndarray],
+    weights: np.ndarray,
+    measure: Measure,
+    query: Any,
+    is_rate: bool,
+) -> Stats:
+    """Statistics from perturbed counts: each cell's count is perturbed as a cell of its own
+    (not the sum of its bins' noisy counts), each age bin as the cell it is for adjustment."""
+    conf = query.conf_level
+    if is_rate:
+        bins = ptable.perturb(num, key_sums[0]).astype(float)
+        total = ptable.perturb(num.sum(axis=-1), key_sums[0].sum(axis=-1)).astype(float)
+        return rate_stats(
+            bins, den, weights, measure.per, conf, query.ci_method, background=True, totals=total
+        )
+    d_bins = ptable.perturb(den, key_sums[1])
+    x_bins = np.minimum(ptable.perturb(num, key_sums[0]), d_bins)
+    d = ptable.perturb(den.sum(axis=-1), key_sums[1].sum(axis=-1))
+    x = np.minimum(ptable.perturb(num.sum(axis=-1), key_sums[0].sum(axis=-1)), d)
+    return proportion_stats(
+        x_bins.astype(float), d_bins.astype(float), measure.per, conf, totals=(x, d)
+    )
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:

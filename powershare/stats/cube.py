@@ -169,14 +169,16 @@ def rate_stats(
     conf: float,
     method: str,
     background: bool = False,
+    totals: np.ndarray | None = None,
 ) -> Stats:
     """Crude (Garwood CI) and directly age-adjusted rates for every cell; bins on the last axis.
 
     With `background`, the adjusted rates' limits (the costly gamma inversions) are computed
     on a thread while the caller goes on (suppression needs none of them); `Stats.finish`
-    waits for them.
+    waits for them. `totals` replaces each cell's count (the sum of its bins), as under
+    perturbation, where a cell's count is perturbed on its own.
     """
-    n = counts.sum(axis=-1).ravel()
+    n = (counts.sum(axis=-1) if totals is None else totals).ravel()
     p = pops.sum(axis=-1).ravel()
     no_pop = p <= 0
     sums = adjusted_sums(counts, pops, weights)
@@ -214,10 +216,19 @@ def rate_stats(
     )
 
 
-def proportion_stats(num: np.ndarray, den: np.ndarray, per: float, conf: float) -> Stats:
-    """Proportions with Wilson score intervals (no age adjustment)."""
-    x = num.sum(axis=-1).ravel()
-    d = den.sum(axis=-1).ravel()
+def proportion_stats(
+    num: np.ndarray,
+    den: np.ndarray,
+    per: float,
+    conf: float,
+    totals: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Stats:
+    """Proportions with Wilson score intervals (no age adjustment); `totals` replaces each
+    cell's numerator and denominator (see `rate_stats`)."""
+    if totals is None:
+        x, d = num.sum(axis=-1).ravel(), den.sum(axis=-1).ravel()
+    else:
+        x, d = (np.asarray(t, dtype=float).ravel() for t in totals)
     lo, hi = wilson_ci(x, d, conf)
     with np.errstate(divide="ignore", invalid="ignore"):
         prop = np.where(d > 0, x / d, np.nan)

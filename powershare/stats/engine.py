@@ -21,8 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .codes import AGE_CODE, CODES_KEY, KEY_CODES, AgeGroup
+from .codes import AGE_CODE, CODES_KEY, KEY_CODES, RECORD_KEY, AgeGroup
 from .measures import Measure
+from .ptable import KEYS
 from .store import Store
 
 #: DuckDB's perfect_ht_threshold on the engine's connection (see Source.duckdb).
@@ -274,6 +275,7 @@ def event_aggregate(
     coded: bool = False,
     year_block: tuple[int, int] = (0, 0),
     by_age_code: bool = False,
+    record_keys: bool = False,
 ) -> ir.Table:
     """Events grouped by base unit, strata and age bin: n (and d for proportions).
 
@@ -282,7 +284,8 @@ def event_aggregate(
     the key columns then hold codes, which `cube.dense` looks up by the code lists
     (`Source.key_codes`). `by_age_code=True` groups by the stored age group (codes.AGE_CODE)
     instead of binning ages: `ab` then holds that code (`age_code_bins` maps it to bins).
-    `year_block` (size, origin) groups a year stratum by block.
+    `year_block` (size, origin) groups a year stratum by block. `record_keys` adds the
+    sums of the record keys (kn, and kd for proportions' denominators), modulo 256.
     """
     t = t.filter(_years(t, years), *measure.denominator_filter(t))
     t = _year_blocks(t, strata, year_block)
@@ -294,10 +297,16 @@ def event_aggregate(
     else:
         t = t.mutate(ab=_duckdb_age_bin(t.age, bounds) if coded else _age_bin(t.age, bounds))
     keys = [*names, "ab"]
+    sums: dict[str, ir.Value] = {}
+    if record_keys:  # the sums of the record keys, modulo 256 (cell key perturbation)
+        k = t[RECORD_KEY].cast("int64")
+        sums["kn"] = k.sum() % KEYS
     if measure.kind == "proportion":
         hit = measure.numerator_filter(t)
-        return t.group_by(keys).aggregate(n=hit.ifelse(1, 0).sum(), d=t.count())
-    return t.group_by(keys).aggregate(n=t.count())
+        if record_keys:
+            sums["kd"], sums["kn"] = sums["kn"], hit.ifelse(k, 0).sum() % KEYS
+        return t.group_by(keys).aggregate(n=hit.ifelse(1, 0).sum(), d=t.count(), **sums)
+    return t.group_by(keys).aggregate(n=t.count(), **sums)
 
 
 def age_code_bins(

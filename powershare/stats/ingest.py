@@ -30,6 +30,7 @@ from .codes import (
     KEY_CODES,
     MAX_AGE,
     RACE_CODES,
+    RECORD_KEY,
     SEX_CODES,
     AgeGroup,
 )
@@ -213,11 +214,13 @@ def load_events(
         f"CAST({_quote(cols['race'])} AS ENUM({_in_list(RACE_CODES)})) AS race",
         f"CAST({_quote(cols['cause'])} AS VARCHAR) AS cause",
     ]
-    select += [
-        _quote(c)
+    kept = [
+        c
         for c in extras
-        if c.lower() not in EVENT_COLUMNS and c.lower() not in {*KEY_CODES.values(), AGE_CODE}
+        if c.lower() not in EVENT_COLUMNS
+        and c.lower() not in {*KEY_CODES.values(), AGE_CODE, RECORD_KEY}
     ]
+    select += [_quote(c) for c in kept]
     # Integer codes beside geo, race and sex: queries group by them (DuckDB's perfect hash
     # aggregate indexes an array instead of hashing strings). The code lists go in the
     # file's own metadata, so the codes stay readable whatever the geography becomes.
@@ -237,6 +240,17 @@ def load_events(
         f"CAST(enum_code(race) AS TINYINT) AS {KEY_CODES['race']}, "
         f"CAST(enum_code(sex) AS TINYINT) AS {KEY_CODES['sex']}, "
         f"CAST(CASE {age_code} ELSE {len(age_groups) - 1} END AS TINYINT) AS {AGE_CODE}"
+    )
+    # The record key: a keyed hash of the whole record, so a record keeps its key however
+    # often it is loaded, and nobody without the store's secret can compute it.
+    content = ", ".join(
+        ["year", *(["date"] if "date" in cols else []), "geo", "age", "sex", "race", "cause"]
+        + [_quote(c) for c in kept]
+    )
+    secret = store.record_key_secret()
+    coded += (
+        f", CAST(('0x' || left(sha256(concat_ws('|', '{secret}', {content})), 2)) AS UTINYINT) "
+        f"AS {RECORD_KEY}"
     )
     kv = json.dumps({"key_codes": key_codes}).replace("'", "''")
     final_dir = store.root / "events" / dataset

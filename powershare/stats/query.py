@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import release
+from . import perturbation, release
 from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, parse_age_groups
 from .compute import DEFAULT_AGE_GROUPS, compute, year_cells_of
 from .cube import Axis, ratios
@@ -28,7 +28,7 @@ from .policy import PolicyError, ReleaseRegistry, SuppressionPolicy
 from .result import Result, build_table
 from .standards import StandardPopulation
 from .store import Store
-from .suppression import complementary
+from .suppression import complementary, primary_cells
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,10 @@ def run_query(
 ) -> Result:
     """Compute a query under a policy; raises PolicyError when the policy refuses it.
 
-    Under a release method ("suppression", "perturbation") every cell is looked up in the
-    protected release of its cube (`release`); "internal" suppresses the query's own table,
-    for analysts who hold the record-level data and release nothing.
+    Under "suppression" every cell is looked up in the protected release of its cube
+    (`release`); under "perturbation" every count is perturbed by its records' keys
+    (`perturbation`); "internal" suppresses the query's own table, for analysts who hold the
+    record-level data and release nothing.
     """
     started = time.perf_counter()
     policy = policy or SuppressionPolicy()
@@ -107,7 +108,7 @@ def run_query(
         if query.custom_areas:
             custom_w, custom_pop = _check_custom_areas(store, query, geo, policy, source, measure)
         c = compute(store, query, policy, source, measure, geo, custom_w=custom_w)
-        primary, reasons = _primary(c.stats, policy, is_rate)
+        primary, reasons = primary_cells(c.stats, policy, is_rate)
         hidden = primary
         if policy.complementary:
             hidden = complementary(
@@ -119,7 +120,15 @@ def run_query(
         adjusted_hidden = rates_hidden = hidden
         release_meta: dict[str, Any] = {"method": "internal"}
     else:
-        answer = release.answer(store, query, policy, source, measure, geo)
+        if policy.method == "perturbation":
+            custom_w = []
+            if query.custom_areas:
+                custom_w, _ = _check_custom_areas(
+                    store, query, geo, policy, source, measure, against_releases=False
+                )
+            answer = perturbation.answer(store, query, policy, source, measure, geo, custom_w)
+        else:
+            answer = release.answer(store, query, policy, source, measure, geo)
         c, hidden, reasons = answer.computed, answer.hidden, answer.reasons
         adjusted_hidden, rates_hidden = answer.adjusted_hidden, answer.rates_hidden
         release_meta = answer.meta
@@ -218,8 +227,11 @@ def _check_custom_areas(
     policy: SuppressionPolicy,
     source: Source,
     measure: Measure,
+    against_releases: bool = True,
 ) -> tuple[list[np.ndarray], list[float]]:
-    """Population floor and release history for each custom area; returns their weights."""
+    """Population floor and (`against_releases`) release history for each custom area;
+    returns their weights. Perturbed releases need no history: a difference of two of them
+    is a difference of noises."""
     names = [a.name for a in query.custom_areas]
     if len(set(names)) != len(names):
         raise ValueError("custom areas need distinct names")
@@ -249,7 +261,8 @@ def _check_custom_areas(
                 f"custom area {area.name!r} has about {population:,.0f} residents; the policy's floor "
                 f"is {floor:,.0f}. Add units to it."
             )
-        registry.check(area.name, w, geo.base_codes, base_pop, floor, standard_areas)
+        if against_releases:
+            registry.check(area.name, w, geo.base_codes, base_pop, floor, standard_areas)
         standard_areas[f"custom area {area.name!r} in the same query"] = w
         weights.append(w)
         pops.append(population)
@@ -268,27 +281,6 @@ def _check_years_loaded(query: Query, source: Source, dataset: str) -> None:
             f"no data is loaded yet for {', '.join(str(y) for y in missing)}: the policy releases "
             "a block of years only once all of its years are loaded"
         )
-
-
-def _primary(stats: Any, policy: SuppressionPolicy, is_rate: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Primary suppression and its reasons, per cell."""
-    k = policy.min_count
-    n, d = stats.count, stats.denominator
-    small = (n < k) & ((n > 0) | policy.suppress_zero)
-    reasons = np.full(n.shape, "", dtype=object)
-    if is_rate:
-        # Population is public, but a rate over a few people describes those people.
-        low_pop = (d > 0) & (d < policy.min_population)
-        reasons = np.where(low_pop, f"population below {policy.min_population}", reasons)
-        reasons = np.where(small, f"count below {k}", reasons)
-        return small | low_pop, reasons
-    small_den = (d < k) & (d > 0)
-    rest = d - n
-    small_rest = (rest > 0) & (rest < k)
-    reasons = np.where(small_rest, f"complement below {k}", reasons)
-    reasons = np.where(small_den, f"denominator below {k}", reasons)
-    reasons = np.where(small, f"count below {k}", reasons)
-    return small | small_den | small_rest, reasons
 
 
 def _reference_index(

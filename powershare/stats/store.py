@@ -7,6 +7,7 @@ Layout under ``root``::
     population/<dataset>/<sha>.parquet
     geography/<sha>/            units.parquet, crosswalk.parquet, shapes/<level>.geojson
     released_areas.json         custom areas already released (see policy.py)
+    record_keys.secret          what events' record keys are hashed with (see ingest.py)
 
 Every file is written to a temporary name in its final directory, fsynced and renamed;
 the manifest switch is the commit point, so a crash never leaves a half-loaded dataset.
@@ -19,6 +20,7 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.json"
+RECORD_KEY_SECRET = "record_keys.secret"
 KINDS = ("events", "population")
 
 
@@ -182,6 +185,16 @@ class Store:
     def _info(name: str, data: dict[str, Any]) -> DatasetInfo:
         files = tuple(StoredFile(**f) for f in data["files"])
         return DatasetInfo(name, data["kind"], files, dict(data.get("columns", {})))
+
+    def record_key_secret(self) -> str:
+        """The secret the record keys are hashed with (made at the first load, kept in the
+        store: with it, anyone holding the records could compute their keys)."""
+        path = self.root / RECORD_KEY_SECRET
+        with self.lock():
+            if not path.exists():
+                atomic_write_bytes(path, secrets.token_hex(16).encode())
+                os.chmod(path, 0o600)
+            return path.read_text().strip()
 
     def geography_dir(self) -> Path | None:
         """Directory of the current geography, or None before one is loaded."""

@@ -98,6 +98,7 @@ def test_parquet_source_with_year_only(tiny_store: Store, tmp_path: Path):
         "_race_code",
         "_sex_code",
         "_age_code",
+        "_rkey",
     ]
     # The integer codes index the code lists stored in the file's metadata.
     codes = json.loads(stored.schema.metadata[b"powershare"])["key_codes"]
