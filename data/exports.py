@@ -113,6 +113,11 @@ def provenance(outcome: Outcome) -> list[tuple[str, str]]:
                 "comp": _("on") if policy.get("complementary") else _("off"),
             },
         ),
+        *(
+            [(_("Perturbation"), str(meta["release"].get("note", "")))]
+            if meta.get("release", {}).get("method") == "perturbation"
+            else []
+        ),
         (_("Data version"), json.dumps(versions, sort_keys=True)),
         (_("Computed"), str(meta.get("created_at", ""))),
         (_("Source"), measure.dataset.source or measure.dataset.title),

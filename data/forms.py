@@ -116,7 +116,8 @@ class QueryForm(Form):
         engine = portal.engine_policy(policy)
         levels = portal.released_levels(engine) or ["county"]
         self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels]
-        self.custom_areas = engine.method == "internal"  # a protected release has none
+        # A protected release has no custom areas; perturbation releases them.
+        self.custom_areas = engine.method in ("internal", "perturbation")
         if self.custom_areas:
             self.fields["level"].choices.append(("custom", _("A custom area (pick units below)")))
         else:  # only the strata the release crosses (and years, one cube per block)

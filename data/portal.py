@@ -17,7 +17,7 @@ import duckdb
 from django.conf import settings
 
 from powershare import stats
-from powershare.stats import release
+from powershare.stats import perturbation, release
 
 _lock = threading.RLock()
 _stores: dict[str, tuple[stats.Store, stats.Source]] = {}
@@ -66,6 +66,8 @@ def released_levels(policy: stats.SuppressionPolicy) -> list[str]:
         return []
     if policy.method == "internal":
         return list(geo.levels)
+    if policy.method == "perturbation":
+        return perturbation.levels(geo, policy)
     return release.levels(geo, policy)
 
 

@@ -58,6 +58,12 @@ def explain_suppression(reason: str | None) -> str:
             "complement": _("Hidden: fewer than %(n)s events outside the numerator."),
         }
         return texts[what] % {"n": n}
+    match = re.match(r"perturbed count below (\d+)", reason)
+    if match:
+        return _(
+            "Hidden: with its noise, the count is under %(n)s. Numbers this small could "
+            "identify someone."
+        ) % {"n": match.group(1)}
     match = re.match(r"protected below (\d+)", reason)
     if match:
         return _(

@@ -74,6 +74,7 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
     if not outcome.ok:
         return context
     table = present.cells(outcome)
+    release_meta = outcome.result.meta.get("release", {}) if outcome.result else {}
     context.update(
         table=table,
         strata_labels=[queries.stratum_label(s) for s in outcome.spec.by],
@@ -88,6 +89,8 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
         is_rate=outcome.spec.measure.kind == "rate",
         years_label=outcome.spec.years_label,
         level_label=queries.level_label(outcome.spec.level),
+        perturbed=release_meta.get("method") == "perturbation",
+        max_noise=release_meta.get("perturbation", {}).get("max_noise"),
     )
     return context
 

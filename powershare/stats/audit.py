@@ -33,6 +33,7 @@ from .codes import RACE_CODES, SEX_CODES, TOTAL, parse_age_groups
 from .engine import Source
 from .geography import CustomArea, Geography, load_current
 from .measures import Measure, get_measure
+from .perturbation import levels as perturbation_levels
 from .perturbation import table_of
 from .policy import PolicyError, SuppressionPolicy
 from .query import Query, run_query
@@ -223,9 +224,9 @@ def audit_measure(
         width = high - low
         report.smallest_width = min(report.smallest_width, float(width.min()))
         need = report.needed
-        for (_, true, strata, level, area), lo, hi in zip(small.values(), low, high, strict=True):
+        for (_, true, strata, level, code), lo, hi in zip(small.values(), low, high, strict=True):
             if hi - lo < need - 1e-6:
-                report.findings.append(Finding(block, level, area, strata, true, lo, hi))
+                report.findings.append(Finding(block, level, code, strata, true, lo, hi))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -235,10 +236,9 @@ def _levels(geo: Geography, policy: SuppressionPolicy) -> list[str]:
     every allowed level made of whole base units, finest first; else every level."""
     if policy.method == "suppression":
         return release_levels(geo, policy)
-    allowed = [lv for lv in geo.levels if lv in (policy.allowed_levels or geo.levels)]
     if policy.method == "internal":
-        return allowed
-    return [lv for lv in allowed if np.isin(geo.matrix(lv)[1], (0.0, 1.0)).all()]
+        return [lv for lv in geo.levels if lv in (policy.allowed_levels or geo.levels)]
+    return perturbation_levels(geo, policy)
 
 
 def _custom_areas(geo: Geography, level: str, budget: int, seed: int = 0) -> list[CustomArea]:

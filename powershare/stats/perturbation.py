@@ -32,6 +32,13 @@ from .release import Answer
 from .store import Store
 
 
+def levels(geo: Geography, policy: SuppressionPolicy) -> list[str]:
+    """The levels perturbation releases: every allowed level made of whole base units (a
+    level that splits them by population share has estimates, not counts of records)."""
+    allowed = [lv for lv in geo.levels if lv in (policy.allowed_levels or geo.levels)]
+    return [lv for lv in allowed if np.isin(geo.matrix(lv)[1], (0.0, 1.0)).all()]
+
+
 def table_of(policy: SuppressionPolicy) -> PTable:
     """The policy's perturbation table (generated once per setting)."""
     return PTable.generate(
