@@ -1,4 +1,4 @@
-"""Changes to the department's disclosure policy: a department admin proposes, another one
+"""Changes to the department's suppression policy: a department admin proposes, another one
 approves (or rejects), the proposer may withdraw. Approval applies the fields through
 :func:`update_policy`, the one function that changes the policy, which records a version;
 the releases are then protected again in the background.
@@ -281,7 +281,7 @@ def _notify_admins(change: PolicyChange, *, actor: User) -> None:
     send_to_users(
         admins,
         actor=actor,
-        subject=lambda: _("A change to the disclosure policy is waiting for your review"),
+        subject=lambda: _("A change to the suppression policy is waiting for your review"),
         template="data/email/policy_change_proposed.txt",
         context={"change": change, "link": _link(change)},
     )

@@ -1,4 +1,4 @@
-"""Changes to the department's disclosure policy: a proposal waits for a second department admin,
+"""Changes to the department's suppression policy: a proposal waits for a second department admin,
 and every policy applied is kept as a numbered version.
 
 Imported at the end of ``data.models`` (that module is already long), so the models belong to

@@ -1,4 +1,4 @@
-"""The disclosure policy's pages: the policy with its versions (and their CSV), proposing a
+"""The suppression policy's pages: the policy with its versions (and their CSV), proposing a
 change, the change's page with what it would do to published tables, and the second
 administrator's decision. Thin: parse, check, call, render."""
 
@@ -91,7 +91,7 @@ def _versions_csv() -> HttpResponse:
         _("What changed"),
         *PolicySetting.ENGINE_FIELDS,
     ]
-    return csv_response("disclosure-policy-versions.csv", header, rows)
+    return csv_response("suppression-policy-versions.csv", header, rows)
 
 
 @department_required

@@ -1,4 +1,4 @@
-"""Changing the disclosure policy takes two department admins: Alice proposes, Bob approves or
+"""Changing the suppression policy takes two department admins: Alice proposes, Bob approves or
 rejects, Alice may withdraw. Every step is in the audit log, and an approval becomes a version."""
 
 from __future__ import annotations
