@@ -70,9 +70,7 @@ def test_a_second_proposal_is_refused_naming_the_pending_one(
     assert PolicyChange.objects.count() == 1
 
 
-def test_a_proposal_without_a_reason_or_with_bad_values_is_refused(
-    client: Any, cast: Any
-) -> None:
+def test_a_proposal_without_a_reason_or_with_bad_values_is_refused(client: Any, cast: Any) -> None:
     client.force_login(cast.admin)
     response = client.post("/data/policy/", form_data(min_count=5, reason=""))
     assert response.status_code == 400 and not PolicyChange.objects.exists()
@@ -175,3 +173,9 @@ def test_the_versions_download_as_csv(client: Any, cast: Any, bob: Any) -> None:
     assert rows[0]["What changed"] == "Smallest count shown: 11 → 5"
     assert "@" not in response.content.decode()
 
+
+def test_the_policy_page_in_spanish(client: Any, cast: Any) -> None:
+    client.force_login(cast.admin)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get("/data/policy/").content.decode()
+    assert "Proponer un cambio" in page and "Versiones" in page
