@@ -24,11 +24,11 @@ from data.models import (
     Dataset,
     EvidenceItem,
     Measure,
-    PolicySetting,
     QueryLog,
     SavedQuery,
     Upload,
 )
+from data.policy_changes import update_policy  # noqa: F401  (the policy's apply function)
 from partners.models import Campaign, Organization
 from powershare import stats
 from powershare.audit.log import diff, record, snapshot
@@ -158,27 +158,6 @@ def update_measure(*, actor: User, measure: Measure, **fields: Any) -> Measure:
     if changes:
         record(actor=actor, event="measure.updated", target=measure, changes=changes)
     return measure
-
-
-@transaction.atomic
-def update_policy(*, actor: User, **fields: Any) -> PolicySetting:
-    """Change the department's suppression thresholds (department admins)."""
-    if not actor.is_department_admin:
-        raise PermissionDenied
-    policy = PolicySetting.current()
-    before = snapshot(policy, PolicySetting.ENGINE_FIELDS)
-    for name, value in fields.items():
-        if name not in PolicySetting.ENGINE_FIELDS:
-            raise TypeError(f"update_policy() cannot change {name}")
-        setattr(policy, name, value)
-    policy.full_clean()
-    portal.engine_policy(policy)  # the engine refuses impossible values
-    policy.updated, policy.updated_by = timezone.now(), actor
-    policy.save()
-    changes = diff(before, snapshot(policy, PolicySetting.ENGINE_FIELDS))
-    if changes:
-        record(actor=actor, event="policy.updated", target=policy, changes=changes)
-    return policy
 
 
 # -- uploads ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The demo county's data portal: the synthetic county in the engine's store, its datasets and
 measures in the catalog, a saved query with its fact sheet on the tenant union's campaign, a
-data-sharing agreement, evidence items and an answered data request."""
+public saved query of the department's, a data-sharing agreement, evidence items and an
+answered data request."""
 
 from __future__ import annotations
 
@@ -179,6 +180,25 @@ def build(builder: Any) -> None:
         notes="For the Healthy Housing Ordinance hearing: Eastside kids compared with the county.",
         visibility="liaison",
         at=builder.at(20),
+    )
+    # A table the department published for everyone: its page and fact sheet are public.
+    actions.save_query(
+        actor=analyst,
+        title="Heat illness emergency visits by council district, 2020–2024",
+        params={
+            "measure": "heat_illness",
+            "years": "2020-2024",
+            "level": "council_district",
+            "unit": [],
+            "area_name": "",
+            "by": [],
+            "rate": "adjusted",
+            "compare": "county",
+            "focus": "",
+        },
+        notes="Published with the county's extreme heat plan.",
+        visibility="public",
+        at=builder.at(40),
     )
     actions.create_agreement(
         actor=builder.users["admin"],

@@ -628,3 +628,7 @@ class EvidenceItem(models.Model):
 
     def owning_organization_id(self) -> int | None:
         return self.organization_id
+
+
+# Proposals and versions of the policy live in their own module (this one is long enough).
+from data.policy_models import PolicyChange, PolicyVersion  # noqa: E402, F401

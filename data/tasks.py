@@ -1,5 +1,5 @@
 """Background work of the data portal: validating and loading uploaded files, protecting the
-release after a load or a policy change."""
+release after a load or a policy change, comparing a proposed policy with the current one."""
 
 from __future__ import annotations
 
@@ -22,3 +22,12 @@ def protect_release() -> int:
     from data.queries import policy
 
     return len(portal.protect(list(Measure.objects.select_related("dataset")), policy()))
+
+
+@task()
+def preview_policy_change(change_id: int) -> str:
+    """Compare the published queries under the current and a proposed policy; returns how
+    the comparison ended."""
+    from data import policy_changes
+
+    return policy_changes.run_preview(change_id=change_id).preview_status

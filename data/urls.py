@@ -1,6 +1,6 @@
 from django.urls import path
 
-from data import views, views_catalog, views_library
+from data import views, views_catalog, views_library, views_policy
 
 app_name = "data"
 urlpatterns = [
@@ -24,7 +24,29 @@ urlpatterns = [
     path("measures/new/", views_catalog.measure_new, name="measure_new"),
     path("measures/<int:pk>/", views_catalog.measure, name="measure"),
     path("measures/<int:pk>/edit/", views_catalog.measure_edit, name="measure_edit"),
-    path("policy/", views_catalog.policy, name="policy"),
+    path("policy/", views_policy.policy, name="policy"),
+    path("policy/changes/", views_policy.policy_changes_list, name="policy_changes"),
+    path("policy/changes/<int:pk>/", views_policy.policy_change, name="policy_change"),
+    path(
+        "policy/changes/<int:pk>/approve/",
+        views_policy.policy_change_approve,
+        name="policy_change_approve",
+    ),
+    path(
+        "policy/changes/<int:pk>/reject/",
+        views_policy.policy_change_reject,
+        name="policy_change_reject",
+    ),
+    path(
+        "policy/changes/<int:pk>/withdraw/",
+        views_policy.policy_change_withdraw,
+        name="policy_change_withdraw",
+    ),
+    path(
+        "policy/changes/<int:pk>/refresh/",
+        views_policy.policy_change_refresh,
+        name="policy_change_refresh",
+    ),
     path("log/", views_catalog.query_log, name="query_log"),
     path("evidence/", views_library.evidence_list, name="evidence_list"),
     path("evidence/new/", views_library.evidence_new, name="evidence_new"),

@@ -1,5 +1,5 @@
-"""The catalog: datasets, their uploads (validated in the background), measures, the
-suppression policy and record-level previews for analysts."""
+"""The catalog: datasets, their uploads (validated in the background), measures, the query log
+and record-level previews for analysts. The policy's pages are in views_policy."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from data import actions, portal, queries
-from data.forms import DatasetForm, MeasureForm, PolicyForm, UploadForm, upload_limit
-from data.models import Dataset, Measure, PolicySetting, QueryLog, Upload
+from data.forms import DatasetForm, MeasureForm, UploadForm, upload_limit
+from data.models import Dataset, Measure, QueryLog, Upload
 from powershare.decorators import department_required
 from powershare.exports import csv_response
 from powershare.filters import choice_filter, read_param
@@ -186,32 +186,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _measure_form(request, get_object_or_404(Measure, pk=pk))
 
 
-# -- policy and the query log -----------------------------------------------------------------
-
-
-@department_required
-def policy(request: HttpRequest) -> HttpResponse:
-    """The suppression policy: staff read it, department admins change it."""
-    current = PolicySetting.current()
-    can_change = request.user.is_department_admin
-    form = PolicyForm(request.POST or None, instance=PolicySetting.objects.get(pk=current.pk))
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                actions.update_policy(actor=request.user, **form.cleaned_data)
-            except (ValueError, TypeError) as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    _("Saved the suppression policy. It applies to every query from now on."),
-                )
-                return redirect("data:policy")
-    return render(
-        request, "data/policy.html", {"form": form, "policy": current, "can_change": can_change}
-    )
+# -- the query log (the policy's pages are in views_policy) -----------------------------------------------------------------
 
 
 @department_required

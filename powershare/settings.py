@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "powershare.context_processors.roles",
+                "data.context_processors.policy_review",
             ],
         },
     },

@@ -18,7 +18,7 @@ from powershare.matrix import (
     page,
     signed_in_only,
 )
-from powershare.testing import Cast, pdf_bytes
+from powershare.testing import Cast, make_user, pdf_bytes
 
 ANALYSTS = {"admin", "analyst"}  # record-level data and the catalog's writes
 PUBLIC_QUERY = {"measure": "data_public", "year_from": "2020", "year_to": "2020", "level": "county"}
@@ -92,6 +92,35 @@ ROWS: list[Row] = [
     Row("data:measure_edit", lambda c, r: [r["data_public"].pk], signed_in_only(ANALYSTS)),
     Row("data:policy", lambda c, r: [], signed_in_only(STAFF)),
     Row("data:policy", lambda c, r: [], signed_in_only({"admin"}), "post", label="change"),
+    Row("data:policy", lambda c, r: [], signed_in_only(STAFF), data={"format": "csv"}, label="csv"),
+    Row("data:policy_changes", lambda c, r: [], signed_in_only(STAFF)),
+    # The pending change was proposed by another admin: the cast's admin may decide it (the
+    # empty form is refused), only its proposer may withdraw it.
+    Row("data:policy_change", lambda c, r: [r["data_change"].pk], signed_in_only(STAFF)),
+    Row(
+        "data:policy_change_approve",
+        lambda c, r: [r["data_change"].pk],
+        signed_in_only({"admin"}),
+        "post",
+    ),
+    Row(
+        "data:policy_change_reject",
+        lambda c, r: [r["data_change"].pk],
+        signed_in_only({"admin"}),
+        "post",
+    ),
+    Row(
+        "data:policy_change_withdraw",
+        lambda c, r: [r["data_change"].pk],
+        signed_in_only(set()),
+        "post",
+    ),
+    Row(
+        "data:policy_change_refresh",
+        lambda c, r: [r["data_change"].pk],
+        {**signed_in_only(set()), "admin": "redirect"},
+        "post",
+    ),
     Row("data:query_log", lambda c, r: [], signed_in_only(STAFF)),
     Row("data:evidence_list", lambda c, r: [], everyone()),
     Row("data:evidence_new", lambda c, r: [], signed_in_only(STAFF | PARTNERS)),
@@ -129,7 +158,15 @@ ROWS: list[Row] = [
 
 
 def records(cast: Cast) -> dict[str, Any]:
-    from data.models import DataAgreement, Dataset, EvidenceItem, Measure, SavedQuery, Upload
+    from data.models import (
+        DataAgreement,
+        Dataset,
+        EvidenceItem,
+        Measure,
+        PolicyChange,
+        SavedQuery,
+        Upload,
+    )
     from support.models import Ask
 
     dataset = Dataset.objects.create(name="ed_visits", title="ED visits", years=[2020])
@@ -188,7 +225,16 @@ def records(cast: Cast) -> dict[str, Any]:
         description="d",
         visibility="department",
     )
+    second_admin = make_user("dee@health.example.gov", name="Dee Admin", department_role="admin")
+    change = PolicyChange.objects.create(
+        fields={"min_count": 5},
+        base={},
+        changes={"min_count": [11, 5]},
+        reason="Smaller counts",
+        proposed_by=second_admin,
+    )
     return {
+        "data_change": change,
         "data_dataset": dataset,
         "data_public": public,
         "data_internal": internal,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.models import Measure, PolicySetting
+from data.models import Measure, PolicyChange, PolicySetting
+from powershare.testing import PASSWORD, make_user
 
 
 def test_the_catalog_lists_datasets_with_years_levels_and_measures(
@@ -73,8 +74,15 @@ def test_admins_set_the_policy_and_queries_follow_it(client: Any, cast: Any, cat
     fields = PolicySetting.current().engine_fields()
     fields.update(min_count=25, suppress_zero="on" if fields["suppress_zero"] else "")
     fields["complementary"] = "on"
+    fields["reason"] = "Fewer, steadier numbers"
     fields = {k: v for k, v in fields.items() if v != ""}
     client.post("/data/policy/", fields)
+    assert PolicySetting.current().min_count == 11  # proposed, not applied
+    # A second department admin approves it, with her password.
+    second = make_user("bea@health.example.gov", name="Bea Admin", department_role="admin")
+    client.force_login(second)
+    change = PolicyChange.objects.get()
+    client.post(f"/data/policy/changes/{change.pk}/approve/", {"approve-password": PASSWORD})
     assert PolicySetting.current().min_count == 25
     data = client.get(
         "/data/query.json?measure=asthma_ed_children&years=2020-2024&level=neighborhood"

@@ -31,6 +31,7 @@ DEMO_DOMAIN = "demo.powershare.org"
 # email local part, name, department role, board member, reviewer, cpbo index (membership)
 DEMO_USERS = [
     ("admin", "Dana Ortiz", "admin", False, False, None),
+    ("admin2", "Marcus Webb", "admin", False, False, None),
     ("liaison", "Luis Romero", "liaison", False, False, None),
     ("liaison2", "Grace Kim", "liaison", False, False, None),
     ("analyst", "Priya Nair", "analyst", False, False, None),
@@ -45,6 +46,7 @@ DEMO_USERS = [
 ]
 PRINTED_LOGINS = [
     ("Department admin", "admin"),
+    ("Second department admin", "admin2"),
     ("Liaison (department staff)", "liaison"),
     ("Analyst (department staff)", "analyst"),
     ("Partner, Eastside Tenants Union", "partner"),
