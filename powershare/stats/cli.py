@@ -215,6 +215,8 @@ def cmd_audit(args: argparse.Namespace, store: Store) -> int:
             measures={m.name: m},
             levels=args.level or None,
             blocks=[_block(args.block)] if args.block else None,
+            custom_areas=args.custom_areas,
+            sample=args.sample,
         )
         print(report.text())
         passed = passed and report.passed
@@ -366,6 +368,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--measures", help="JSON file with extra measure definitions")
     p.add_argument("--level", action="append", help="only these levels (repeatable)")
     p.add_argument("--block", help="one year block, e.g. 2020-2024 (default: every one loaded)")
+    p.add_argument(
+        "--custom-areas",
+        type=int,
+        default=0,
+        help="the attacker's budget of custom areas per block (answered under perturbation)",
+    )
+    p.add_argument(
+        "--sample", type=int, help="attack only this many small counts per block, at random"
+    )
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("describe", help="what the store holds")
