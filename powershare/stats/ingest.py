@@ -249,9 +249,7 @@ def load_events(
         + [_quote(c) for c in kept]
     )
     secret = store.record_key_secret()
-    coded += (
-        f", CAST(hash('{secret}', {content}) % 256 AS UTINYINT) AS {RECORD_KEY}"
-    )
+    coded += f", CAST(hash('{secret}', {content}) % 256 AS UTINYINT) AS {RECORD_KEY}"
     kv = json.dumps({"key_codes": key_codes}).replace("'", "''")
     final_dir = store.root / "events" / dataset
     final_dir.mkdir(parents=True, exist_ok=True)

@@ -236,12 +236,16 @@ def _check_custom_areas(
     if len(set(names)) != len(names):
         raise ValueError("custom areas need distinct names")
     table = source.execute(
-        base_population(source.table(measure.population), query.years), policy.time_limit_seconds
+        base_population(source.table(measure.population), query.years),
+        policy.time_limit_seconds,
+        cache=True,  # keyed by the population's version, like the denominators
     )
     if table.num_rows == 0:  # years without population: fall back to all years loaded
         years = tuple(range(1900, 2101))
         table = source.execute(
-            base_population(source.table(measure.population), years), policy.time_limit_seconds
+            base_population(source.table(measure.population), years),
+            policy.time_limit_seconds,
+            cache=True,
         )
     lookup = dict(zip(table["geo"].to_pylist(), table["n"].to_pylist(), strict=True))
     base_pop = np.array([float(lookup.get(c, 0.0) or 0.0) for c in geo.base_codes])
