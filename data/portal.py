@@ -142,8 +142,8 @@ def run(
 
 def protect(measures: list[Any], policy: stats.SuppressionPolicy) -> list[str]:
     """Protect the release cubes of these catalog measures in every loaded block now, so that
-    no page waits for them; one line per cube."""
-    if policy.method == "internal":
+    no page waits for them; one line per cube (none unless the method is the protected cube)."""
+    if policy.method != "suppression":
         return []
     from powershare.stats.audit import loaded_blocks
 
