@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from cell_key_perturbation.create_perturbed_table import create_perturbed_table
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from powershare.stats import CustomArea, PolicyError, Query, SuppressionPolicy, run_query
 from powershare.stats.audit import audit_measure
@@ -229,3 +231,22 @@ def test_what_perturbation_cannot_release_is_refused_by_rule(county):
             policy=perturbed(custom_area_min_population=10**7),
         )
     assert "differs" not in str(refused.value)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    noise=st.integers(1, 6),
+    small_share=st.floats(0, 0.99),
+    variance_share=st.floats(0.05, 0.8),
+    counts=st.lists(st.integers(0, 2000), min_size=1, max_size=50),
+    keys=st.lists(st.integers(0, 10**6), min_size=50, max_size=50),
+)
+def test_any_table_keeps_its_promises(noise, small_share, variance_share, counts, keys):
+    small = int(small_share * noise)
+    table = PTable.generate(noise, max(0.1, variance_share * noise**2), small)
+    n = np.array(counts)
+    shown = table.perturb(n, np.array(keys[: len(counts)]))
+    assert (np.abs(shown - n) <= noise).all()
+    assert (shown >= 0).all() and ((shown == 0) | (shown > small)).all()
+    assert (shown[n == 0] == 0).all()
+    assert (table.perturb(n, np.array(keys[: len(counts)])) == shown).all(), "not repeatable"
