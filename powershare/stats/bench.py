@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 YEARS = (2020, 2021, 2022, 2023, 2024)
 MEASURE = "ed_visits_all"
@@ -194,7 +195,7 @@ def step_perturbed(directory: Path) -> dict:
     level = "neighborhood" if "neighborhood" in geo.levels else geo.levels[0]
     area = CustomArea("half", tuple(f"{level}:{c}" for c in geo.codes(level)[::2]))
     query = Query(MEASURE, years=YEARS, custom_areas=(area,), by=("race",), reference=None)
-    blocks = dict(year_block=5, year_origin=2015, age_groups="0-17,18-44,45-64,65+")
+    blocks: dict[str, Any] = dict(year_block=5, year_origin=2015, age_groups="0-17,18-44,45-64,65+")
     source = Source.duckdb(store)  # one per process, as the web app keeps it
     out = {}
     for name, policy in (
