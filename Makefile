@@ -55,12 +55,16 @@ test-sqlite: setup
 	$(VENV)/bin/pytest -q -m "not browser"
 
 test-postgres: setup postgres
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser" -p no:cacheprovider
 
 test-browser: setup chromium
 	$(VENV)/bin/pytest -q -m browser
 
-test: lint test-sqlite test-postgres test-browser
+# The SQLite and PostgreSQL passes share nothing on disk (each test has its own data
+# directory), so they run side by side, one per core; each one's output is printed whole.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-browser
 
 bench: setup
 	$(PY) -m powershare.stats.bench
