@@ -4,11 +4,13 @@ administrator's decision. Thin: parse, check, call, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -250,37 +252,49 @@ def policy_change_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @department_admin_required
 @require_POST
 def policy_change_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    change = _get_change(pk)
-    form = RejectPolicyForm(request.POST, prefix="reject")
-    if form.is_valid():
-        try:
-            policy_changes.reject_policy_change(
-                actor=request.user, change=change, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error_text(error))
-        else:
-            messages.success(request, _("Rejected. The policy stays as it is."))
-            return redirect(change)
-    return _change_page(request, change, 400, reject=form)
+    return _close(
+        request,
+        pk,
+        RejectPolicyForm,
+        "reject",
+        policy_changes.reject_policy_change,
+        _("Rejected. The policy stays as it is."),
+    )
 
 
 @department_admin_required
 @require_POST
 def policy_change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _close(
+        request,
+        pk,
+        WithdrawPolicyForm,
+        "withdraw",
+        policy_changes.withdraw_policy_change,
+        _("Withdrawn. The policy stays as it is."),
+    )
+
+
+def _close(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Form],
+    prefix: str,
+    close: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """Reject or withdraw a change with the form's note; the change page again on errors."""
     change = _get_change(pk)
-    form = WithdrawPolicyForm(request.POST, prefix="withdraw")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            policy_changes.withdraw_policy_change(
-                actor=request.user, change=change, note=form.cleaned_data["note"]
-            )
+            close(actor=request.user, change=change, note=form.cleaned_data["note"])
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
-            messages.success(request, _("Withdrawn. The policy stays as it is."))
+            messages.success(request, done)
             return redirect(change)
-    return _change_page(request, change, 400, withdraw=form)
+    return _change_page(request, change, 400, **{prefix: form})
 
 
 @department_admin_required

@@ -36,7 +36,12 @@ def levels(geo: Geography, policy: SuppressionPolicy) -> list[str]:
     """The levels perturbation releases: every allowed level made of whole base units (a
     level that splits them by population share has estimates, not counts of records)."""
     allowed = [lv for lv in geo.levels if lv in (policy.allowed_levels or geo.levels)]
-    return [lv for lv in allowed if np.isin(geo.matrix(lv)[1], (0.0, 1.0)).all()]
+    return [lv for lv in allowed if _whole(geo.matrix(lv)[1])]
+
+
+def _whole(weights: np.ndarray) -> bool:
+    """Made of whole base units: its counts are counts of records."""
+    return bool(np.isin(weights, (0.0, 1.0)).all())
 
 
 def table_of(policy: SuppressionPolicy) -> PTable:
@@ -119,19 +124,17 @@ def _check(
         )
     if query.custom_areas:
         for area, w in zip(query.custom_areas, custom_w, strict=True):
-            if not np.isin(w, (0.0, 1.0)).all():
+            if not _whole(w):
                 raise PolicyError(
                     f"custom area {area.name!r} splits base units by population share, so its "
                     "counts are estimates, not counts of records, and can't be perturbed: build "
                     "it from units that contain whole base units"
                 )
-    else:
-        _, m = geo.matrix(query.level)
-        if not (np.isin(m, (0.0, 1.0)).all() and (m.sum(axis=0) <= 1).all()):
-            raise PolicyError(
-                f"the {query.level} level splits base units by population share, so its counts "
-                "are estimates, not counts of records, and can't be perturbed: choose another level"
-            )
+    elif query.level not in levels(geo, policy):
+        raise PolicyError(
+            f"the {query.level} level splits base units by population share, so its counts "
+            "are estimates, not counts of records, and can't be perturbed: choose another level"
+        )
     if "age_group" in query.by and query.age_groups not in (None, "", policy.age_groups):
         raise PolicyError(
             f"the policy releases the age groups {policy.age_groups} only, so that no age can "

@@ -28,7 +28,7 @@ from .policy import PolicyError, ReleaseRegistry, SuppressionPolicy
 from .result import Result, build_table
 from .standards import StandardPopulation
 from .store import Store
-from .suppression import complementary, primary_cells
+from .suppression import complementary
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def run_query(
         if query.custom_areas:
             custom_w, custom_pop = _check_custom_areas(store, query, geo, policy, source, measure)
         c = compute(store, query, policy, source, measure, geo, custom_w=custom_w)
-        primary, reasons = primary_cells(c.stats, policy, is_rate)
+        primary, reasons = _primary(c.stats, policy, is_rate)
         hidden = primary
         if policy.complementary:
             hidden = complementary(
@@ -285,6 +285,27 @@ def _check_years_loaded(query: Query, source: Source, dataset: str) -> None:
             f"no data is loaded yet for {', '.join(str(y) for y in missing)}: the policy releases "
             "a block of years only once all of its years are loaded"
         )
+
+
+def _primary(stats: Any, policy: SuppressionPolicy, is_rate: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Primary suppression and its reasons, per cell."""
+    k = policy.min_count
+    n, d = stats.count, stats.denominator
+    small = (n < k) & ((n > 0) | policy.suppress_zero)
+    reasons = np.full(n.shape, "", dtype=object)
+    if is_rate:
+        # Population is public, but a rate over a few people describes those people.
+        low_pop = (d > 0) & (d < policy.min_population)
+        reasons = np.where(low_pop, f"population below {policy.min_population}", reasons)
+        reasons = np.where(small, f"count below {k}", reasons)
+        return small | low_pop, reasons
+    small_den = (d < k) & (d > 0)
+    rest = d - n
+    small_rest = (rest > 0) & (rest < k)
+    reasons = np.where(small_rest, f"complement below {k}", reasons)
+    reasons = np.where(small_den, f"denominator below {k}", reasons)
+    reasons = np.where(small, f"count below {k}", reasons)
+    return small | small_den | small_rest, reasons
 
 
 def _reference_index(

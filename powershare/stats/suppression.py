@@ -14,12 +14,9 @@ catches recovery through chains of several margins). Both repeat until nothing c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from scipy.linalg import null_space
-
-from .policy import SuppressionPolicy
 
 _BIG = 1e12
 
@@ -258,26 +255,3 @@ def _neighbour_index(lines: list[np.ndarray], size: int) -> list[set[int]]:
             for j in line:
                 out[int(j)] |= members
     return out
-
-
-def primary_cells(
-    stats: Any, policy: SuppressionPolicy, is_rate: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Primary suppression and its reasons, per cell."""
-    k = policy.min_count
-    n, d = stats.count, stats.denominator
-    small = (n < k) & ((n > 0) | policy.suppress_zero)
-    reasons = np.full(n.shape, "", dtype=object)
-    if is_rate:
-        # Population is public, but a rate over a few people describes those people.
-        low_pop = (d > 0) & (d < policy.min_population)
-        reasons = np.where(low_pop, f"population below {policy.min_population}", reasons)
-        reasons = np.where(small, f"count below {k}", reasons)
-        return small | low_pop, reasons
-    small_den = (d < k) & (d > 0)
-    rest = d - n
-    small_rest = (rest > 0) & (rest < k)
-    reasons = np.where(small_rest, f"complement below {k}", reasons)
-    reasons = np.where(small_den, f"denominator below {k}", reasons)
-    reasons = np.where(small, f"count below {k}", reasons)
-    return small | small_den | small_rest, reasons
