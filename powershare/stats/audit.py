@@ -34,7 +34,7 @@ from .engine import Source
 from .geography import CustomArea, Geography, load_current
 from .measures import Measure, get_measure
 from .perturbation import levels as perturbation_levels
-from .perturbation import table_of
+from .perturbation import table_of, tile_levels
 from .policy import PolicyError, SuppressionPolicy
 from .query import Query, run_query
 from .release import levels as release_levels
@@ -153,6 +153,15 @@ def audit_measure(
     noise = table_of(policy).max_noise if policy.method == "perturbation" else 0
     areas = _custom_areas(geo, levels[0], custom_areas) if custom_areas and levels else []
     tables = [(level, ()) for level in levels] + [("custom", (a,)) for a in areas]
+    chain = tile_levels(geo, policy) if noise else []
+    tile_counts: dict[bytes, int] = {}
+
+    def tiles(area: np.ndarray) -> int:
+        key = area.tobytes()
+        if key not in tile_counts:
+            tile_counts[key] = len(geo.tiles(chain, area))
+        return tile_counts[key]
+
     for block in blocks:
         years = tuple(range(block[0], block[1] + 1))
         atoms = _Atoms(geo, m, policy)
@@ -179,8 +188,11 @@ def audit_measure(
                     truth = run_query(
                         store, q, policy=truth_policy, source=source, measures=measures
                     )
+                    tiled = shown.meta.get("release", {}).get("perturbation", {})
                     for row, real in zip(shown.rows(), truth.rows(), strict=True):
                         area = atoms.area(level, row, custom)
+                        # A custom area adds up its tiles' perturbed counts: so do their noises.
+                        spread = noise * (tiles(area) if custom and tiled else 1)
                         key = (level, row["area"], *(row.get(s, TOTAL) for s in STRATA))
                         coef = atoms.row(area, row, by)
                         if coef is None:
@@ -190,16 +202,16 @@ def audit_measure(
                             den = atoms.row(area, row, by, denominator=True)
                             if den is not None:
                                 value = float(row["denominator"])
-                                known[("d", *key)] = (den, max(0.0, value - noise), value + noise)
+                                known[("d", *key)] = (den, max(0.0, value - spread), value + spread)
                         if row["count"] is not None:
                             value = float(row["count"])
-                            known[key] = (coef, max(0.0, value - noise), value + noise)
+                            known[key] = (coef, max(0.0, value - spread), value + spread)
                         elif noise:  # a perturbed count below min_count: still a bound
                             least = 0 if policy.suppress_zero else 1
                             known[key] = (
                                 coef,
-                                max(0.0, least - noise),
-                                policy.min_count - 1 + noise,
+                                max(0.0, least - spread),
+                                policy.min_count - 1 + spread,
                             )
                         if 0 < real["count"] < policy.min_count and (noise or row["count"] is None):
                             small[key] = (coef, float(real["count"]), strata, level, row["area"])

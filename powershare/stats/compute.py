@@ -56,11 +56,14 @@ def compute(
     areas: Areas | None = None,
     custom_w: Sequence[np.ndarray] = (),
     ptable: PTable | None = None,
+    tiles: Sequence[str] = (),
 ) -> Computed:
     """Aggregate and compute every cell; `scheme` fixes the age groups (and the adjustment's
     groups) to the policy's, `areas` replaces the query's areas. With `ptable`, every count
     (each cell's, and each age bin's that an adjusted rate is made of) is perturbed by its
-    records' keys before any statistic is computed from it."""
+    records' keys before any statistic is computed from it; a custom area's counts are then
+    the sums of the perturbed counts of its tiles, the units of the levels `tiles` it is made
+    of (`Geography.tiles`), so that a custom area tells nothing those units' cells don't."""
     custom_w = list(custom_w)
     year_cells = year_cells_of(query, policy)
     is_rate = measure.kind == "rate"
@@ -191,8 +194,11 @@ def compute(
     )
 
     # -- areas, age-group strata, margins -------------------------------------------------
+    combine = None  # custom areas from their tiles' perturbed cells (areas x tiles)
     if query.custom_areas:
         area_codes, area_names, w, area_total = _areas(query, geo, custom_w)
+        if ptable is not None:
+            w, combine = _tiled(geo, tiles, w)
     elif areas is not None:
         area_codes, area_names, w, area_total = areas
     else:  # a level's areas: the same for every query on this geography
@@ -232,12 +238,15 @@ def compute(
     conf = query.conf_level
     stats: Stats
     if ptable is not None:
-        stats = _perturbed_stats(ptable, num, den, key_sums, weights, measure, query, is_rate)
+        stats = _perturbed_stats(
+            ptable, num, den, key_sums, weights, measure, query, is_rate, combine
+        )
     elif is_rate:
         stats = rate_stats(num, den, weights, measure.per, conf, query.ci_method, background=True)
     else:
         stats = proportion_stats(num, den, measure.per, conf)
-    return Computed(axes, num.shape[:-1], stats, area_names, year_cells, fine, standard, is_rate)
+    shape = (len(area_codes), *num.shape[1:-1])
+    return Computed(axes, shape, stats, area_names, year_cells, fine, standard, is_rate)
 
 
 def _perturbed_stats(
@@ -249,13 +258,21 @@ def _perturbed_stats(
     measure: Measure,
     query: Any,
     is_rate: bool,
+    combine: sparse.csr_matrix | None = None,
 ) -> Stats:
     """Statistics from perturbed counts: each cell's count is perturbed as a cell of its own
-    (not the sum of its bins' noisy counts), each age bin as the cell it is for adjustment."""
+    (not the sum of its bins' noisy counts), each age bin as the cell it is for adjustment.
+    With `combine` (areas x tiles) the cells are the tiles', and each area adds up its tiles'
+    perturbed counts."""
     conf = query.conf_level
+
+    def areas(*arrays: np.ndarray) -> list[np.ndarray]:
+        return [a if combine is None else _project(combine, a) for a in arrays]
+
     if is_rate:
         bins = ptable.perturb(num, key_sums[0]).astype(float)
         total = ptable.perturb(num.sum(axis=-1), key_sums[0].sum(axis=-1)).astype(float)
+        bins, den, total = areas(bins, den, total)
         return rate_stats(
             bins, den, weights, measure.per, conf, query.ci_method, background=True, totals=total
         )
@@ -263,9 +280,33 @@ def _perturbed_stats(
     x_bins = np.minimum(ptable.perturb(num, key_sums[0]), d_bins)
     d = ptable.perturb(den.sum(axis=-1), key_sums[1].sum(axis=-1))
     x = np.minimum(ptable.perturb(num.sum(axis=-1), key_sums[0].sum(axis=-1)), d)
+    x_bins, d_bins, x, d = areas(x_bins, d_bins, x, d)
     return proportion_stats(
         x_bins.astype(float), d_bins.astype(float), measure.per, conf, totals=(x, d)
     )
+
+
+def _tiled(
+    geo: Geography, levels: Sequence[str], w: sparse.csr_matrix
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """The tiles of every area of `w` (tiles x base units, each tile once) and which tiles
+    make up each area (areas x tiles)."""
+    index: dict[tuple[int, ...], int] = {}
+    tiles: list[np.ndarray] = []
+    member: list[list[int]] = []
+    for row in w.toarray():
+        mine = []
+        for tile in geo.tiles(levels, row):
+            key = tuple(np.flatnonzero(tile).tolist())
+            if key not in index:
+                index[key] = len(tiles)
+                tiles.append(tile)
+            mine.append(index[key])
+        member.append(mine)
+    combine = np.zeros((len(member), len(tiles)))
+    for i, mine in enumerate(member):
+        combine[i, mine] = 1.0
+    return sparse.csr_matrix(np.array(tiles)), sparse.csr_matrix(combine)
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:

@@ -161,6 +161,24 @@ class Geography:
             total += self.unit_weights(unit)
         return np.minimum(total, 1.0)
 
+    def tiles(self, levels: Sequence[str], area: np.ndarray) -> np.ndarray:
+        """The units an area of whole base units is made of (tiles x base units): the
+        largest units of `levels` that fit in what is left of it, level by level from the
+        one with the largest units, then single base units for the rest. The same area
+        always gets the same tiles, however its units were listed."""
+        left = np.asarray(area, dtype=float).copy()
+        rows: list[np.ndarray] = []
+        sizes = {lv: self.matrix(lv)[1].sum() / max(1, len(self.codes(lv))) for lv in levels}
+        for level in sorted(levels, key=lambda lv: (-sizes[lv], lv)):
+            _, m = self.matrix(level)
+            for i in np.flatnonzero(m.any(axis=1) & (m <= left).all(axis=1)):
+                if (m[i] <= left).all():  # units of one level don't overlap; if they do, once
+                    rows.append(m[i])
+                    left = left - m[i]
+        eye = np.eye(len(left))
+        rows += [eye[i] for i in np.flatnonzero(left > 0)]
+        return np.array(rows).reshape(len(rows), len(left))
+
     def shapes(self, level: str) -> Path | None:
         """Path of the level's GeoJSON, if the package had one."""
         self._check_level(level)

@@ -7,6 +7,15 @@ count from another gives a difference of noises, not a hidden count. That is why
 areas, levels that don't nest and any combination of strata can be released here, where the
 protected cube (`release`) must refuse them.
 
+A custom area is the one place where the same records could be counted in many different
+cells: "A plus the target unit" minus "A", for many areas A, would give many independent
+noises around the target's count, and their mean would find it. So a custom area is not
+perturbed as a cell of its own: it is cut into the largest published units that tile it
+(`Geography.tiles`, over the chain of levels that nest, `tile_levels`), and its counts add up
+their perturbed counts. Every custom area is then
+a sum of cells the published tables already show (or, for a base unit left over, of a
+perturbed base unit), and no number of them tells an attacker more than those cells.
+
 What stays fixed is what averaging could defeat: the policy's age groups and year blocks
 (so that no single age or year is a difference of two groupings). A perturbed count below
 `min_count` is not shown; rates over fewer than `min_population` residents are withheld.
@@ -37,6 +46,24 @@ def levels(geo: Geography, policy: SuppressionPolicy) -> list[str]:
     level that splits them by population share has estimates, not counts of records)."""
     allowed = [lv for lv in geo.levels if lv in (policy.allowed_levels or geo.levels)]
     return [lv for lv in allowed if _whole(geo.matrix(lv)[1])]
+
+
+def tile_levels(geo: Geography, policy: SuppressionPolicy) -> list[str]:
+    """The levels custom areas are tiled with: from the base level up, each released level
+    whose units are unions of the units of the one below it (a chain, such as tract,
+    neighborhood, county). Levels off the chain (council districts that cut across
+    neighborhoods) would give the same cells a second, differently tiled sum."""
+    chain = [geo.base_level]
+    released = levels(geo, policy)
+    for level in sorted(released, key=lambda lv: (-len(geo.codes(lv)), lv)):
+        if level == chain[-1] or level == geo.base_level:
+            continue
+        below, mine = geo.matrix(chain[-1])[1], geo.matrix(level)[1]
+        overlap = below @ mine.T  # base units each unit below shares with each of mine
+        size = below.sum(axis=1, keepdims=True)
+        if np.all((overlap == 0) | (overlap == size)):
+            chain.append(level)
+    return chain
 
 
 def _whole(weights: np.ndarray) -> bool:
@@ -73,6 +100,7 @@ def answer(
         scheme=policy.age_groups,
         custom_w=custom_w,
         ptable=table,
+        tiles=tile_levels(geo, policy),
     )
     k = policy.min_count
     n, d = c.stats.count, c.stats.denominator
@@ -106,6 +134,17 @@ def answer(
             "rates and intervals are computed from the perturbed counts"
         ),
     }
+    if query.custom_areas:
+        tiles = {
+            a.name: len(geo.tiles(tile_levels(geo, policy), w))
+            for a, w in zip(query.custom_areas, custom_w, strict=True)
+        }
+        meta["perturbation"]["custom_area_tiles"] = tiles
+        meta["note"] += (
+            "; a custom area adds up the perturbed counts of the published units it is made "
+            "of, so that no number of custom areas tells more than those units' counts: its "
+            "noise is at most the units' noises together"
+        )
     return Answer(c, hidden, rates_hidden.copy(), reasons, meta, rates_hidden)
 
 

@@ -196,6 +196,16 @@ class Store:
                 os.chmod(path, 0o600)
             return path.read_text().strip()
 
+    def set_record_key_secret(self, secret: str) -> None:
+        """Fix the secret before the first load, so that a generated county's noise is the
+        same on every run (tests, benchmarks); a department's store makes its own."""
+        if not secret.isalnum():
+            raise ValueError("the record key secret must be letters and digits")
+        with self.lock():
+            path = self.root / RECORD_KEY_SECRET
+            atomic_write_bytes(path, secret.encode())
+            os.chmod(path, 0o600)
+
     def geography_dir(self) -> Path | None:
         """Directory of the current geography, or None before one is loaded."""
         geo = self.manifest().get("geography")

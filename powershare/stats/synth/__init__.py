@@ -155,14 +155,19 @@ def generate_county(
     years: tuple[int, ...] = DEFAULT_YEARS,
     work_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    record_key_secret: str | None = None,
 ) -> GeneratedCounty:
     """Generate a synthetic county and load it into the store at `root` (replacing its data).
 
     Goes through the same validating loaders as real data. Returns the store and row counts.
+    With `record_key_secret` the records' keys, and so every perturbed count, are the same
+    on every run.
     """
     start = time.perf_counter()
     note = progress or (lambda _m: None)
     store = Store(root)
+    if record_key_secret is not None:
+        store.set_record_key_secret(record_key_secret)
     work = work_dir or (store.root / ".generate")
     note(f"generating about {scale:,} events (seed {seed})")
     files = write_county_files(work, seed=seed, scale=scale, years=years, fmt="parquet")

@@ -99,7 +99,9 @@ def tiny_store(tmp_path: Path) -> Store:
 def county(tmp_path_factory: pytest.TempPathFactory):
     """A small synthetic county (~60,000 events), shared by the query tests."""
     root = tmp_path_factory.mktemp("county")
-    return generate_county(root / "store", seed=7, scale=60_000, work_dir=root / "files")
+    return generate_county(
+        root / "store", seed=7, scale=60_000, work_dir=root / "files", record_key_secret="test7"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 from powershare.stats import CustomArea, PolicyError, Query, SuppressionPolicy, run_query
 from powershare.stats.audit import audit_measure
+from powershare.stats.geography import load_current
+from powershare.stats.perturbation import tile_levels
 from powershare.stats.ptable import KEYS, PTable
 
 YEARS = tuple(range(2020, 2025))
@@ -250,3 +252,55 @@ def test_any_table_keeps_its_promises(noise, small_share, variance_share, counts
     assert (shown >= 0).all() and ((shown == 0) | (shown > small)).all()
     assert (shown[n == 0] == 0).all()
     assert (table.perturb(n, np.array(keys[: len(counts)])) == shown).all(), "not repeatable"
+
+
+def test_no_number_of_custom_areas_tells_more_than_the_published_tables(county):
+    """The attack that perturbation alone doesn't stop: "A plus the target neighborhood"
+    minus "A", for many areas A. Were each custom area's noise its own, the differences
+    would scatter around the hidden count and their mean would find it. A custom area adds
+    up the published (perturbed) counts of the units that tile it, so the attacker could
+    have worked out every answer from the published tables without asking."""
+    store = county.store
+    policy = perturbed(custom_area_min_population=0, min_count=1)
+    geo = load_current(store)
+    chain = tile_levels(geo, policy)
+    assert "neighborhood" in chain and "county" in chain
+    published: dict[tuple[bytes, str], float] = {}
+    for level in chain:
+        q = Query("asthma_ed", YEARS, level=level, by=("race",), reference=None)
+        codes, m = geo.matrix(level)
+        for r in run_query(store, q, policy=policy).rows():
+            if r["area"] in codes:
+                published[(m[codes.index(r["area"])].tobytes(), r["race"])] = r["count"]
+    codes = geo.codes("neighborhood")
+    rng = np.random.default_rng(3)
+    asked: dict[tuple[str, ...], dict] = {}
+
+    def counts(units: tuple[str, ...]) -> dict:
+        if units not in asked:
+            area = CustomArea("x", tuple(f"neighborhood:{c}" for c in units))
+            q = Query("asthma_ed", YEARS, custom_areas=(area,), by=("race",), reference=None)
+            rows = run_query(store, q, policy=policy).rows()
+            answer = {r["race"]: r["count"] for r in rows if r["area"] == "x"}
+            tiles = geo.tiles(chain, geo.custom_weights(area))
+            for race, n in answer.items():
+                from_tables = sum(published[(t.tobytes(), race)] for t in tiles)
+                assert n == from_tables, f"{units} x {race}: {n}, the tables give {from_tables}"
+            asked[units] = answer
+        return asked[units]
+
+    tiled_by: set[int] = set()
+    for target in geo.codes("neighborhood"):
+        others = [c for c in codes if c != target]
+        for _ in range(8):
+            size = int(rng.integers(1, len(others)))
+            a = tuple(sorted(rng.choice(others, size=size, replace=False).tolist()))
+            for units in (a, tuple(sorted((*a, target)))):
+                counts(units)
+                area = geo.custom_weights(
+                    CustomArea("x", tuple(f"neighborhood:{c}" for c in units))
+                )
+                tiled_by |= {int(t.sum()) for t in geo.tiles(chain, area)}
+    assert len(asked) > 60, "too few custom areas asked: the test proves nothing"
+    # Tiles of several sizes: whole council districts as well as neighborhoods.
+    assert len(tiled_by) > 2, tiled_by
