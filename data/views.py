@@ -91,6 +91,12 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
         level_label=queries.level_label(outcome.spec.level),
         perturbed=release_meta.get("method") == "perturbation",
         max_noise=release_meta.get("perturbation", {}).get("max_noise"),
+        tiled_areas=[
+            (name, tiles, tiles * release_meta["perturbation"]["max_noise"])
+            for name, tiles in release_meta.get("perturbation", {})
+            .get("custom_area_tiles", {})
+            .items()
+        ],
     )
     return context
 

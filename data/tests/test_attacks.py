@@ -212,3 +212,23 @@ def test_under_perturbation_custom_areas_are_released_and_subtraction_gives_nois
     assert exact < tried * 0.6, f"{exact} of {tried} small counts recovered"
     page = client.get("/data/query/", {**BASE, "level": "custom", "unit": others}).content
     assert "Every count carries a small noise (at most 3 either way)" in page.decode()
+    assert "adds up the published counts of the" in page.decode()
+
+    # Averaging: "these two neighborhoods" minus "the first" is the second's published
+    # count, whichever pair is asked, so many pairs average to nothing new.
+    published = {(r["area"], r["race"]): r["count"] for r in rows}
+    checked = 0
+    for first, second in zip(neighborhoods, neighborhoods[1:], strict=False):
+        pair = table(
+            client,
+            level="custom",
+            unit=[f"neighborhood:{first}", f"neighborhood:{second}"],
+            area_name="Pair",
+        )
+        got = {r["race"]: r["count"] for r in pair.json()["rows"] if r["area"] == "Pair"}
+        for race, n in got.items():
+            parts = published.get((first, race)), published.get((second, race))
+            if n is not None and None not in parts:
+                assert n == sum(parts), f"{first}+{second} x {race}: {n}, published {parts}"
+                checked += 1
+    assert checked > 10, "too few pairs compared: the test would prove nothing"

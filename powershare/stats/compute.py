@@ -245,8 +245,8 @@ def compute(
         stats = rate_stats(num, den, weights, measure.per, conf, query.ci_method, background=True)
     else:
         stats = proportion_stats(num, den, measure.per, conf)
-    shape = (len(area_codes), *num.shape[1:-1])
-    return Computed(axes, shape, stats, area_names, year_cells, fine, standard, is_rate)
+    cells = (len(area_codes), *num.shape[1:-1])  # areas, not tiles
+    return Computed(axes, cells, stats, area_names, year_cells, fine, standard, is_rate)
 
 
 def _perturbed_stats(

@@ -90,6 +90,7 @@ def answer(
     """The query's cells from perturbed counts; `custom_w` are its custom areas' weights."""
     _check(store, query, policy, geo, measure, custom_w)
     table = table_of(policy)
+    chain = tile_levels(geo, policy)
     c = compute(
         store,
         query,
@@ -100,7 +101,7 @@ def answer(
         scheme=policy.age_groups,
         custom_w=custom_w,
         ptable=table,
-        tiles=tile_levels(geo, policy),
+        tiles=chain,
     )
     k = policy.min_count
     n, d = c.stats.count, c.stats.denominator
@@ -119,32 +120,33 @@ def answer(
         hidden = small(n) | small(d) | ((rest > 0) & (rest < k))
         rates_hidden = hidden
     reasons = np.where(hidden, f"perturbed count below {k}", reasons)
-    meta = {
-        "method": "perturbation",
-        "age_groups": policy.age_groups,
-        "perturbation": {
-            "max_noise": table.max_noise,
-            "variance": policy.perturbation_variance,
-            "small": policy.perturbation_small,
-        },
-        "note": (
-            f"counts are perturbed (the cell key method): each count carries a small noise, "
-            f"at most {table.max_noise} either way, fixed by the records it counts, so it is "
-            "the same in every table; totals are perturbed on their own and need not add up; "
-            "rates and intervals are computed from the perturbed counts"
-        ),
+    settings: dict[str, Any] = {
+        "max_noise": table.max_noise,
+        "variance": policy.perturbation_variance,
+        "small": policy.perturbation_small,
     }
+    note = (
+        f"counts are perturbed (the cell key method): each count carries a small noise, "
+        f"at most {table.max_noise} either way, fixed by the records it counts, so it is "
+        "the same in every table; totals are perturbed on their own and need not add up; "
+        "rates and intervals are computed from the perturbed counts"
+    )
     if query.custom_areas:
-        tiles = {
-            a.name: len(geo.tiles(tile_levels(geo, policy), w))
+        settings["custom_area_tiles"] = {
+            a.name: len(geo.tiles(chain, w))
             for a, w in zip(query.custom_areas, custom_w, strict=True)
         }
-        meta["perturbation"]["custom_area_tiles"] = tiles
-        meta["note"] += (
+        note += (
             "; a custom area adds up the perturbed counts of the published units it is made "
             "of, so that no number of custom areas tells more than those units' counts: its "
             "noise is at most the units' noises together"
         )
+    meta = {
+        "method": "perturbation",
+        "age_groups": policy.age_groups,
+        "perturbation": settings,
+        "note": note,
+    }
     return Answer(c, hidden, rates_hidden.copy(), reasons, meta, rates_hidden)
 
 
