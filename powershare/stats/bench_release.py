@@ -12,7 +12,8 @@ On the demo-sized synthetic county (about 400,000 events, seed 42; cached under
   interval an attacker reaches, seconds;
 - under cell key perturbation: the share of small counts an attacker recovers by averaging
   the differences of 1, 10 and 40 pairs of custom areas ("A plus the target neighborhood"
-  minus "A"), the attack that perturbation alone does not stop.
+  minus "A"): were each custom area perturbed on its own, the mean would find the count; a
+  custom area adds up its tiles' published counts, so more pairs don't help.
 """
 
 from __future__ import annotations
