@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -154,6 +154,10 @@ def audit_measure(
     areas = _custom_areas(geo, levels[0], custom_areas) if custom_areas and levels else []
     tables = [(level, ()) for level in levels] + [("custom", (a,)) for a in areas]
     chain = tile_levels(geo, policy) if noise else []
+    # A custom area adds up its tiles' perturbed counts, shown or not: "this unit and a shown
+    # one" minus the shown one gives a hidden unit's perturbed count. So when custom areas
+    # are answered, the attacker is taken to know every level cell's perturbed count.
+    exposed = replace(policy, min_count=1, suppress_zero=False) if noise and areas else policy
     tile_counts: dict[bytes, int] = {}
 
     def tiles(area: np.ndarray) -> int:
@@ -181,7 +185,13 @@ def audit_measure(
                     )
                     report.tables += 1
                     try:
-                        shown = run_query(store, q, policy=policy, source=source, measures=measures)
+                        shown = run_query(
+                            store,
+                            q,
+                            policy=policy if custom else exposed,
+                            source=source,
+                            measures=measures,
+                        )
                     except PolicyError:
                         report.refused += 1
                         continue

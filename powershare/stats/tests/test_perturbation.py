@@ -191,6 +191,49 @@ def test_the_attacker_pins_no_small_count_under_perturbation(county):
     assert report.smallest_width >= 1
 
 
+def test_a_custom_area_gives_away_a_hidden_units_perturbed_count_and_no_more(county):
+    """Why the audit takes every perturbed count as known once custom areas are answered: a
+    hidden neighborhood plus a shown one, minus the shown one, is the hidden one's perturbed
+    count; a value within the noise of the truth, never the truth itself. (The test county
+    is small: no floor on custom areas' residents, so that pairs are answered.)"""
+    store, policy = county.store, perturbed(custom_area_min_population=0)
+    geo = load_current(store)
+    chain = tile_levels(geo, policy)
+    q = Query("asthma_ed", YEARS, level="neighborhood", by=("race",), reference=None)
+    shown = _rows(run_query(store, q, policy=policy))
+    truth = _rows(run_query(store, q, policy=TRUTH))
+    hidden = [
+        (a, race)
+        for (a, race), r in shown.items()
+        if a.startswith("N") and r["count"] is None and truth[(a, race)]["count"] > 0
+    ]
+    recovered = exact = 0
+    for code, race in hidden:
+        for partner in sorted({a for a, r in shown if a.startswith("N") and a != code}):
+            if shown[(partner, race)]["count"] is None:
+                continue
+            pair = CustomArea("pair", (f"neighborhood:{code}", f"neighborhood:{partner}"))
+            if len(geo.tiles(chain, geo.custom_weights(pair))) != 2:
+                continue  # the two make up a larger published unit
+            pq = Query("asthma_ed", YEARS, custom_areas=(pair,), by=("race",), reference=None)
+            rows = {
+                r["race"]: r
+                for r in run_query(store, pq, policy=policy).rows()
+                if r["area"] == "pair"
+            }
+            if rows[race]["count"] is None:
+                continue
+            guess = rows[race]["count"] - shown[(partner, race)]["count"]
+            true = truth[(code, race)]["count"]
+            recovered += 1
+            assert guess < policy.min_count, "the difference is the hidden perturbed count"
+            assert abs(guess - true) <= policy.perturbation_max_noise
+            exact += guess == true
+            break
+    assert recovered >= 3, "too few hidden cells tried: the test proves nothing"
+    assert exact < recovered, "every hidden count came out exact: no noise at all"
+
+
 def test_the_same_attacker_pins_counts_when_nothing_is_perturbed(county):
     """The audit can fail: with exact custom areas (per-query suppression, no history) the
     subtraction pins small counts down."""
