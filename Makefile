@@ -69,6 +69,7 @@ test: lint
 bench: setup
 	$(PY) -m powershare.stats.bench
 	$(PY) -m powershare.stats.bench_release
+	$(PY) -m powershare.stats.bench_tauargus
 	TASKS_IMMEDIATE=true $(PY) -m data.bench
 
 messages: setup

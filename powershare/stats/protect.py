@@ -23,117 +23,15 @@ from one to the next, so HiGHS re-solves from the previous basis.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
-from scipy import sparse
 
-#: Cost of a unit change of a cell already hidden, in the linear programs (not 0: it keeps
-#: their changes small).
-HIDDEN_COST = 1e-4
+from powershare.stats.cleanup import clean as clean_up
+from powershare.stats.protection_lp import HIDDEN_COST, Program, protected_ways
+from powershare.stats.structure import Hierarchy, Structure
 
-
-@dataclass(frozen=True)
-class Hierarchy:
-    """One axis of a cube: its codes, and each code's parent (-1 for the root)."""
-
-    name: str
-    codes: tuple[str, ...]
-    parent: tuple[int, ...]
-
-    def __post_init__(self) -> None:
-        if len(self.codes) != len(self.parent):
-            raise ValueError(f"axis {self.name}: one parent per code")
-        if len(set(self.codes)) != len(self.codes):
-            raise ValueError(f"axis {self.name}: codes repeat")
-        for i, p in enumerate(self.parent):
-            if not -1 <= p < len(self.codes) or p == i:
-                raise ValueError(f"axis {self.name}: bad parent {p} of {self.codes[i]!r}")
-
-    @classmethod
-    def flat(cls, name: str, codes: Sequence[str], total: str) -> Hierarchy:
-        """Values under one total (the total last)."""
-        n = len(codes)
-        return cls(name, (*codes, total), (*([n] * n), -1))
-
-    def lines(self) -> sparse.csr_matrix:
-        """One row per parent with children: +1 per child, -1 for the parent."""
-        children: dict[int, list[int]] = {}
-        for i, p in enumerate(self.parent):
-            if p >= 0:
-                children.setdefault(p, []).append(i)
-        rows, cols, vals = [], [], []
-        for r, (p, kids) in enumerate(sorted(children.items())):
-            rows += [r] * (len(kids) + 1)
-            cols += [*kids, p]
-            vals += [1.0] * len(kids) + [-1.0]
-        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(children), len(self.codes)))
-
-    def membership(self) -> sparse.csr_matrix:
-        """codes x leaves: 1 where the leaf lies under (or is) the code."""
-        has_child = set(p for p in self.parent if p >= 0)
-        leaves = [i for i in range(len(self.codes)) if i not in has_child]
-        rows, cols = [], []
-        for k, leaf in enumerate(leaves):
-            j = leaf
-            while j >= 0:
-                rows.append(j)
-                cols.append(k)
-                j = self.parent[j]
-        data = np.ones(len(rows))
-        return sparse.csr_matrix((data, (rows, cols)), shape=(len(self.codes), len(leaves)))
-
-    def depth(self) -> np.ndarray:
-        """How many levels below the root each code sits (the root: 0)."""
-        out = np.zeros(len(self.codes), dtype=np.int64)
-        for i in range(len(self.codes)):
-            j = i
-            while self.parent[j] >= 0:
-                out[i] += 1
-                j = self.parent[j]
-        return out
-
-
-@dataclass(frozen=True)
-class Structure:
-    """The product of hierarchies: shape, and every additive equation of the cube."""
-
-    axes: tuple[Hierarchy, ...]
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(len(a.codes) for a in self.axes)
-
-    @property
-    def size(self) -> int:
-        return int(np.prod(self.shape))
-
-    def equations(self) -> sparse.csr_matrix:
-        """Rows: each axis's lines, for every combination of the other axes' cells (C order)."""
-        blocks = []
-        for i, axis in enumerate(self.axes):
-            m: sparse.spmatrix = sparse.identity(1, format="csr")
-            for j, other in enumerate(self.axes):
-                part = axis.lines() if i == j else sparse.identity(len(other.codes), format="csr")
-                m = sparse.kron(m, part, format="csr")
-            blocks.append(m)
-        return sparse.vstack(blocks, format="csr")
-
-    def membership(self) -> sparse.csr_matrix:
-        """cells x atoms (the cells made of leaves only): which atoms each cell adds up."""
-        m: sparse.spmatrix = sparse.identity(1, format="csr")
-        for axis in self.axes:
-            m = sparse.kron(m, axis.membership(), format="csr")
-        return sparse.csr_matrix(m)
-
-    def margin_order(self) -> np.ndarray:
-        """Per cell, how close it is to the grand total (0: an inner cell)."""
-        depths = [a.depth() for a in self.axes]
-        top = [d.max() - d for d in depths]
-        grid = np.meshgrid(*top, indexing="ij")
-        return np.sum(grid, axis=0).ravel()
+__all__ = ["Hierarchy", "Protection", "Structure", "default_cost", "protect", "protection_levels"]
 
 
 def protection_levels(values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -175,6 +73,7 @@ def protect(
     width: int,
     cost: np.ndarray | None = None,
     method: str = "lp",
+    clean: bool = True,
 ) -> Protection:
     """Hide `primary` cells and enough others that each keeps an interval `width` wide.
 
@@ -185,7 +84,8 @@ def protect(
     cells below zero (one hypercube each way when no single one serves); its cells are
     hidden. Where no hypercube can move p far enough (p's fellow cells are all small), the
     linear program spreads the change over several cells. A cell already protected by hidden
-    cells costs nothing more.
+    cells costs nothing more. With `clean`, a last pass shows again the secondary cells that
+    later patterns made unneeded (`_clean`).
     """
     started = time.perf_counter()
     values = np.asarray(values, dtype=float).ravel()
@@ -206,7 +106,8 @@ def protect(
     order = np.flatnonzero(primary)
     order = order[np.lexsort((values[order], structure.margin_order()[order]))]
     searched = programs = 0
-    model: _Program | None = None
+    model: Program | None = None
+    witnesses: dict[tuple[int, bool], np.ndarray] = {}  # the changes that protect p, one way
     for cell in order:
         p = int(cell)
         coords = np.unravel_index(p, structure.shape)
@@ -217,8 +118,8 @@ def protect(
             for (cells, _), c, stride in zip(options, coords, strides, strict=True)
         ]
         covered = [np.flatnonzero(_hidden_line(line, hidden)) for line in lines]
-        if method == "lp":
-            missing = [True, False]
+        if method == "lp":  # each way, unless an earlier change already moves p that far
+            missing = [up for up in (True, False) if (int(p), up) not in witnesses]
         elif all(k.size for k in covered):  # hypercubes of hidden cells only
             found, _, _ = _best(options, covered, strides, values, hidden, cost, p, lower, upper)
             searched += 1
@@ -237,15 +138,25 @@ def protect(
                 hidden[cells] = True
         if missing:  # no hypercube moves p far enough: spread the change (linear program)
             if model is None:
-                model = _Program(structure.equations(), values, cost)
+                model = Program(structure.equations(), values, cost)
             model.set_cost(np.flatnonzero(hidden), HIDDEN_COST)
             for up in missing:
+                if (int(p), up) in witnesses:  # the change the other way serves this way too
+                    continue
                 change = model.solve(int(p), float(upper[p] if up else lower[p]), up)
                 programs += 1
-                hidden[np.flatnonzero(change > 1e-6)] = True
+                cells = np.flatnonzero(np.abs(change) > 1e-6)
+                hidden[cells] = True
+                for key in protected_ways(change, cells, values, primary, lower, upper):
+                    witnesses.setdefault(key, cells)
+    found_secondary = int((hidden & ~primary).sum())
+    if clean and hidden.sum() > primary.sum():
+        hidden, checks = clean_up(structure, values, hidden, primary, lower, upper, cost, witnesses)
+        programs += checks
     seconds = time.perf_counter() - started
     out = Protection(hidden, primary, seconds, searched)
     out.stats["programs"] = programs
+    out.stats["before_clean_up"] = found_secondary
     return out
 
 
@@ -371,56 +282,3 @@ def _hypercubes(
     n_cubes = int(np.prod(flat.shape[:d]))
     flat = np.where(valid, flat, -1).reshape(n_cubes, -1)
     return flat, sign.reshape(n_cubes, -1)
-
-
-class _Program:
-    """min cost·(y⁺ + y⁻) s.t. E(y⁺ − y⁻) = 0, 0 ≤ y⁻ ≤ value, y⁺ ≥ 0, with p moved by
-    `need` (Fischetti and Salazar-González's protection program for one cell, one way)."""
-
-    def __init__(self, equations: sparse.csr_matrix, values: np.ndarray, cost: np.ndarray) -> None:
-        self.n = n = values.size
-        self.values = values
-        a = sparse.hstack([equations, -equations], format="csc")
-        lp = highspy.HighsLp()
-        lp.num_col_ = 2 * n
-        lp.num_row_ = equations.shape[0]
-        lp.col_cost_ = np.concatenate([cost, cost])
-        lp.col_lower_ = np.zeros(2 * n)
-        lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf), values])
-        lp.row_lower_ = np.zeros(equations.shape[0])
-        lp.row_upper_ = np.zeros(equations.shape[0])
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr
-        lp.a_matrix_.index_ = a.indices
-        lp.a_matrix_.value_ = a.data
-        self.h = h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.passModel(lp)
-
-    def set_cost(self, cells: np.ndarray, value: float) -> None:
-        if cells.size:
-            cols = np.concatenate([cells, cells + self.n]).astype(np.int32)
-            self.h.changeColsCost(cols.size, cols, np.full(cols.size, value))
-
-    def solve(self, p: int, need: float, up: bool) -> np.ndarray:
-        """|change| of every cell in the cheapest change that moves p by `need`."""
-        h, n = self.h, self.n
-        plus, minus = p, p + n
-        if up:
-            h.changeColBounds(plus, need, highspy.kHighsInf)
-            h.changeColBounds(minus, 0.0, 0.0)
-        else:
-            h.changeColBounds(plus, 0.0, 0.0)
-            h.changeColBounds(minus, need, self.values[p])
-        h.run()
-        status = h.getModelStatus()
-        x = np.asarray(h.getSolution().col_value)
-        h.changeColBounds(plus, 0.0, highspy.kHighsInf)
-        h.changeColBounds(minus, 0.0, self.values[p])
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(
-                f"protection program for cell {p} ended {h.modelStatusToString(status)}"
-            )
-        change = x[:n] + x[n:]
-        change[p] = 0.0
-        return change

@@ -221,15 +221,26 @@ def pattern(
         return found
 
 
-def _build(
+@dataclass(frozen=True)
+class Cube:
+    """What is protected: the cube's structure, its cells' values, and the sensitive ones."""
+
+    axes: tuple[Hierarchy, ...]
+    structure: Structure
+    values: np.ndarray
+    primary: np.ndarray
+    is_rate: bool
+
+
+def cube(
     store: Store,
     measure: Measure,
     block: tuple[int, int],
     policy: SuppressionPolicy,
     source: Source,
     geo: Geography,
-    key: str,
-) -> Pattern:
+) -> Cube:
+    """The cube of `measure` in `block` that the policy releases, before protection."""
     chain = levels(geo, policy)
     area, rows, names = _area_axis(geo, chain)
     cube_query = CubeQuery(
@@ -256,18 +267,29 @@ def _build(
     if c.is_rate:
         # Small counts are protected. A rate over few residents is only withheld (see
         # `answer`): its count, when not small, may be shown and worked out.
-        values = n
-        primary = small(n)
-        structure = Structure(axes)
-    else:  # proportions: events with the outcome, without it, and all of them
-        values = np.stack([n, d - n, d], axis=-1).ravel()
-        primary = small(values)
-        structure = Structure((*axes, Hierarchy.flat("outcome", ("yes", "no"), TOTAL)))
-    result = protect(structure, values, primary, width=k - 1, method=policy.protection)
-    hidden: np.ndarray = result.hidden.reshape(structure.shape)
+        return Cube(axes, Structure(axes), n.ravel(), small(n).ravel(), True)
+    # Proportions: events with the outcome, without it, and all of them.
+    values = np.stack([n, d - n, d], axis=-1).ravel()
+    structure = Structure((*axes, Hierarchy.flat("outcome", ("yes", "no"), TOTAL)))
+    return Cube(axes, structure, values, small(values), False)
+
+
+def _build(
+    store: Store,
+    measure: Measure,
+    block: tuple[int, int],
+    policy: SuppressionPolicy,
+    source: Source,
+    geo: Geography,
+    key: str,
+) -> Pattern:
+    c = cube(store, measure, block, policy, source, geo)
+    width = policy.min_count - 1
+    result = protect(c.structure, c.values, c.primary, width=width, method=policy.protection)
+    hidden: np.ndarray = result.hidden.reshape(c.structure.shape)
     if not c.is_rate:
         hidden = np.asarray(hidden.any(axis=-1))
-    found = Pattern(key, axes, hidden, int(primary.sum()), result.secondary, result.seconds)
+    found = Pattern(key, c.axes, hidden, int(c.primary.sum()), result.secondary, result.seconds)
     _write(store, found)
     return found
 

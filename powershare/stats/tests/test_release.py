@@ -182,6 +182,32 @@ def test_every_small_cell_of_a_random_cube_keeps_its_interval(cube, k):
     assert (high - low >= k - 1 - 1e-6).all(), (high - low).min()
 
 
+def test_the_clean_up_shows_again_what_later_patterns_made_unneeded():
+    groups = [4, 4, 4, 4]
+    codes = [f"t{i}" for i in range(16)] + [f"g{g}" for g in range(4)] + ["root"]
+    parent = [16 + i // 4 for i in range(16)] + [20] * 4 + [-1]
+    axes = (
+        Hierarchy("area", tuple(codes), tuple(parent)),
+        Hierarchy.flat("race", [f"r{i}" for i in range(5)], "T"),
+        Hierarchy.flat("age", [f"a{i}" for i in range(5)], "T"),
+    )
+    structure = Structure(axes)
+    inner = np.random.default_rng(1).poisson(15.0, size=(16, 5, 5)).astype(float)
+    values = _full(structure, inner, groups)
+    primary = (values > 0) & (values < 11)
+    first_pass = protect(structure, values, primary, width=10, clean=False)
+    cleaned = protect(structure, values, primary, width=10)
+    assert cleaned.stats["before_clean_up"] == first_pass.secondary
+    assert cleaned.secondary < first_pass.secondary * 0.95
+    assert not (cleaned.hidden & ~first_pass.hidden).any()  # it only shows cells again
+    atoms = structure.membership()
+    shown = ~cleaned.hidden
+    low, high = intervals(
+        Knowledge(atoms[shown], values[shown], values[shown]), atoms[np.flatnonzero(primary)]
+    )
+    assert (high - low >= 10 - 1e-6).all()
+
+
 def test_the_cli_protects_and_audits(county, tmp_path, capsys):
     import json
 
