@@ -85,7 +85,7 @@ def protect(
     hidden. Where no hypercube can move p far enough (p's fellow cells are all small), the
     linear program spreads the change over several cells. A cell already protected by hidden
     cells costs nothing more. With `clean`, a last pass shows again the secondary cells that
-    later patterns made unneeded (`_clean`).
+    later patterns made unneeded (`powershare.stats.cleanup`).
     """
     started = time.perf_counter()
     values = np.asarray(values, dtype=float).ravel()
