@@ -21,7 +21,7 @@ from powershare.stats import perturbation, release
 
 _lock = threading.RLock()
 _stores: dict[str, tuple[stats.Store, stats.Source]] = {}
-_shape_cache: dict[tuple[str, str], list[Shape]] = {}
+_shape_cache: dict[tuple[str, str], Frame] = {}
 
 MAP_WIDTH, MAP_HEIGHT = 640, 420
 
@@ -223,8 +223,22 @@ class Shape:
     cy: float
 
 
+@dataclass(frozen=True)
+class Frame:
+    """A level's map: its shapes in the viewBox, and the metres one viewBox unit spans
+    (None when the shapes are not in real coordinates, as the synthetic county's)."""
+
+    shapes: list[Shape]
+    metres_per_unit: float | None
+
+
 def shapes(level: str) -> list[Shape]:
     """A level's shapes projected into the map's viewBox, cached per geography version."""
+    return frame(level).shapes
+
+
+def frame(level: str) -> Frame:
+    """A level's map frame, cached per geography version."""
     s = store()
     version = s.geography_version() or ""
     key = (version, level)
@@ -233,51 +247,54 @@ def shapes(level: str) -> list[Shape]:
             return _shape_cache[key]
     geo = geography()
     path = geo.shapes(level) if geo else None
-    result: list[Shape] = []
-    if path and Path(path).exists():
+    result = Frame([], None)
+    if geo and path and Path(path).exists():
         result = _project(json.loads(Path(path).read_text()), geo, level)
     with _lock:
         _shape_cache[key] = result
     return result
 
 
-def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
-    if geometry["type"] == "Polygon":
-        return list(geometry["coordinates"])
-    if geometry["type"] == "MultiPolygon":
-        return [ring for poly in geometry["coordinates"] for ring in poly]
-    return []
+def _project(collection: dict[str, Any], geo: Any, level: str) -> Frame:
+    """Shapes drawn north-up in the viewBox: in the geography's display projection (an
+    equal-area one fitted to the area) when it names one, else as they are."""
+    import numpy as np
+    import shapely
 
-
-def _project(collection: dict[str, Any], geo: Any, level: str) -> list[Shape]:
     features = [f for f in collection.get("features", []) if f.get("geometry")]
-    points = [pt for f in features for ring in _rings(f["geometry"]) for pt in ring]
-    if not points:
-        return []
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    if not features:
+        return Frame([], None)
+    shapes = np.array([shapely.from_geojson(json.dumps(f["geometry"])) for f in features])
+    crs = geo.display_crs
+    if crs:
+        from pyproj import Transformer
+
+        to = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        shapes = shapely.transform(shapes, lambda xy: np.column_stack(to.transform(*xy.T)))
+    x0, y0, x1, y1 = shapely.total_bounds(shapes)
     pad = 10
     scale = min((MAP_WIDTH - 2 * pad) / ((x1 - x0) or 1), (MAP_HEIGHT - 2 * pad) / ((y1 - y0) or 1))
+    origin = np.array([x0, y0])
 
-    def xy(p: list[float]) -> tuple[float, float]:
-        return round(pad + (p[0] - x0) * scale, 1), round(MAP_HEIGHT - pad - (p[1] - y0) * scale, 1)
+    def to_box(xy: np.ndarray) -> np.ndarray:
+        box = (xy - origin) * scale
+        return np.round(np.column_stack([pad + box[:, 0], MAP_HEIGHT - pad - box[:, 1]]), 1)
 
+    drawn = shapely.transform(shapes, to_box)
+    names = geo.names(level)
     out = []
-    for f in features:
+    for f, g in zip(features, drawn, strict=True):
         code = str(f.get("properties", {}).get("code", ""))
-        parts, all_pts = [], []
-        for ring in _rings(f["geometry"]):
-            projected = [xy(p) for p in ring]
-            all_pts.extend(projected)
-            parts.append("M" + " L".join(f"{x},{y}" for x, y in projected) + " Z")
-        cx = sum(p[0] for p in all_pts) / len(all_pts)
-        cy = sum(p[1] for p in all_pts) / len(all_pts)
-        try:
-            name = geo.name(level, code)
-        except KeyError:
-            name = code
-        out.append(Shape(code, name, " ".join(parts), round(cx, 1), round(cy, 1)))
-    return out
+        parts = []
+        for polygon in shapely.get_parts(g):
+            for ring in (polygon.exterior, *polygon.interiors):
+                points = np.asarray(ring.coords)
+                parts.append("M" + " L".join(f"{x:g},{y:g}" for x, y in points) + " Z")
+        largest = max(shapely.get_parts(g), key=lambda p: p.area)
+        label = shapely.point_on_surface(largest)
+        name = names.get(code, code)
+        out.append(Shape(code, name, " ".join(parts), round(label.x, 1), round(label.y, 1)))
+    return Frame(out, 1 / scale if crs else None)
 
 
 def reset() -> None:

@@ -426,6 +426,25 @@ class ChoroplethMap:
     show_labels: bool
     width: int = portal.MAP_WIDTH
     height: int = portal.MAP_HEIGHT
+    scale_px: float = 0.0  # a scale bar this long, in viewBox units (0: none)
+    scale_label: str = ""
+
+    @property
+    def scale_end(self) -> float:
+        """Where the scale bar, drawn from x = 10, ends."""
+        return round(10 + self.scale_px, 1)
+
+
+def scale_bar(metres_per_unit: float | None, longest: float = 120) -> tuple[float, str]:
+    """The longest round distance (1, 2 or 5 times a power of ten) whose bar fits in
+    `longest` viewBox units, as (length, label)."""
+    if not metres_per_unit:
+        return 0.0, ""
+    fits = longest * metres_per_unit
+    step = 10 ** math.floor(math.log10(fits))
+    metres = max(m * step for m in (1, 2, 5) if m * step <= fits)
+    label = f"{fmt(metres / 1000)} km" if metres >= 1000 else f"{fmt(metres)} m"
+    return round(metres / metres_per_unit, 1), label
 
 
 def choropleth(outcome: Outcome, table: list[Cell]) -> ChoroplethMap | None:
@@ -442,7 +461,8 @@ def choropleth(outcome: Outcome, table: list[Cell]) -> ChoroplethMap | None:
     else:
         level = spec.level
         by_code = totals
-    shapes = portal.shapes(level)
+    frame = portal.frame(level)
+    shapes = frame.shapes
     if not shapes:
         return None
     values = sorted({c.value for c in by_code.values() if not c.suppressed and c.value is not None})
@@ -482,7 +502,8 @@ def choropleth(outcome: Outcome, table: list[Cell]) -> ChoroplethMap | None:
         if values:
             legend.append((PALETTE[k], f"{fmt(lower)}–{fmt(b)}"))
         lower = b
-    return ChoroplethMap(out, legend, show_labels=len(shapes) <= 24)
+    scale_px, scale_label = scale_bar(frame.metres_per_unit)
+    return ChoroplethMap(out, legend, len(shapes) <= 24, scale_px=scale_px, scale_label=scale_label)
 
 
 def _breaks(values: list[float], classes: int = 5) -> list[float]:

@@ -9,7 +9,8 @@ A geography package is a directory with:
   population in the unit of that level (1 when nested, fractions when a unit splits;
   shares of one base unit at one level sum to 1);
 - ``shapes/<level>.geojson`` (optional): a FeatureCollection whose features carry
-  ``properties.code``.
+  ``properties.code`` (WGS 84 when ``geography.json`` names a ``display_crs``; packages
+  built from boundary files by `powershare.stats.boundaries` do).
 
 Events and population are coded at the base level; every other level, and any custom
 area, is a weighted sum of base units (`Geography.matrix`, `Geography.custom_weights`).
@@ -68,6 +69,9 @@ class Geography:
         meta = json.loads((directory / "geography.json").read_text())
         self.base_level: str = meta["base_level"]
         self.levels: tuple[str, ...] = tuple(meta["levels"])
+        # Real boundary files (`boundaries`) are stored in WGS 84 and name a projection for
+        # maps; the synthetic county's shapes are drawn as they are.
+        self.display_crs: str | None = meta.get("display_crs")
         # ParquetFile, not read_table: read_table imports pyarrow.dataset (and pandas), ~1 s
         self.units = pq.ParquetFile(directory / "units.parquet").read()
         self.crosswalk = pq.ParquetFile(directory / "crosswalk.parquet").read()
