@@ -71,6 +71,7 @@ bench: setup
 	$(PY) -m powershare.stats.bench_release
 	$(PY) -m powershare.stats.bench_tauargus
 	TASKS_IMMEDIATE=true $(PY) -m data.bench
+	$(PY) -m data.bench_maps
 
 messages: setup
 	DEBUG=true $(PY) manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=.tools \

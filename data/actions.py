@@ -3,19 +3,14 @@ loads into the engine's store run as background tasks."""
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from data import portal
@@ -26,11 +21,9 @@ from data.models import (
     Measure,
     QueryLog,
     SavedQuery,
-    Upload,
 )
 from data.policy_changes import update_policy  # noqa: F401  (the policy's apply function)
 from partners.models import Campaign, Organization
-from powershare import stats
 from powershare.audit.log import diff, record, snapshot
 from powershare.forms import check_new_document
 from powershare.visibility import Visibility, is_member_of
@@ -60,7 +53,7 @@ MEASURE_FIELDS = [
 ]
 
 
-def _require_analyst(actor: User) -> None:
+def require_analyst(actor: User) -> None:
     if not (actor.department_role == "analyst" or actor.is_department_admin):
         raise PermissionDenied
 
@@ -76,7 +69,7 @@ def _require_staff(actor: User) -> None:
 @transaction.atomic
 def create_dataset(*, actor: User, **fields: Any) -> Dataset:
     """Add a dataset to the catalog; it takes its years and rows from the store when loaded."""
-    _require_analyst(actor)
+    require_analyst(actor)
     dataset = Dataset(**fields)
     dataset.full_clean()
     dataset.save()
@@ -93,7 +86,7 @@ def create_dataset(*, actor: User, **fields: Any) -> Dataset:
 @transaction.atomic
 def update_dataset(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
     """Change a dataset's description, source or caveats."""
-    _require_analyst(actor)
+    require_analyst(actor)
     before = snapshot(dataset, DATASET_FIELDS)
     for name, value in fields.items():
         setattr(dataset, name, value)
@@ -107,6 +100,16 @@ def update_dataset(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
 
 def refresh_dataset(*, dataset: Dataset) -> Dataset:
     """Copy rows, years, version, levels and the load date from the engine's store."""
+    if dataset.kind == Dataset.Kind.GEOGRAPHY:  # the store's one geography
+        geo = portal.geography()
+        if geo is None:
+            return dataset
+        dataset.levels = list(geo.levels)
+        dataset.rows = sum(len(geo.codes(lv)) for lv in geo.levels)
+        dataset.version = (geo.version or "")[:32]
+        dataset.data_updated = timezone.now()
+        dataset.save(update_fields=["rows", "version", "levels", "data_updated"])
+        return dataset
     summary = portal.summarize(dataset.name)
     if summary is None:
         return dataset
@@ -123,7 +126,7 @@ def refresh_dataset(*, dataset: Dataset) -> Dataset:
 @transaction.atomic
 def create_measure(*, actor: User, **fields: Any) -> Measure:
     """Define a measure on a dataset (internal until published)."""
-    _require_analyst(actor)
+    require_analyst(actor)
     measure = Measure(**fields)
     measure.full_clean()
     portal.engine_measure(measure)  # the engine's own checks (cause codes, ages)
@@ -140,7 +143,7 @@ def create_measure(*, actor: User, **fields: Any) -> Measure:
 @transaction.atomic
 def update_measure(*, actor: User, measure: Measure, **fields: Any) -> Measure:
     """Change a measure's definition or status; a status change is logged on its own too."""
-    _require_analyst(actor)
+    require_analyst(actor)
     before = snapshot(measure, MEASURE_FIELDS)
     for name, value in fields.items():
         setattr(measure, name, value)
@@ -158,137 +161,6 @@ def update_measure(*, actor: User, measure: Measure, **fields: Any) -> Measure:
     if changes:
         record(actor=actor, event="measure.updated", target=measure, changes=changes)
     return measure
-
-
-# -- uploads ------------------------------------------------------------------------------
-
-
-def _staging_dir() -> Path:
-    path = Path(settings.DATA_ROOT) / ".uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@transaction.atomic
-def start_upload(
-    *, actor: User, dataset: Dataset, upload: UploadedFile, replace: bool = False
-) -> Upload:
-    """Stage an uploaded file and queue its validation and load; nothing reaches the store
-    until the whole file is valid."""
-    _require_analyst(actor)
-    suffix = ".parquet" if (upload.name or "").lower().endswith(".parquet") else ".csv"
-    staged = _staging_dir() / f"{uuid.uuid4().hex}{suffix}"
-    with staged.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    item = Upload.objects.create(
-        dataset=dataset,
-        filename=Path(upload.name or "upload").name[:255],
-        size=upload.size or 0,
-        path=str(staged),
-        replace=replace,
-        created_by=actor,
-    )
-    record(
-        actor=actor,
-        event="dataset.upload_started",
-        target=dataset,
-        changes={"file": item.filename, "size": item.size, "replace": replace},
-    )
-    from data.tasks import load_upload
-
-    transaction.on_commit(lambda: load_upload.enqueue(item.pk))
-    return item
-
-
-STAGES = {
-    "reading": 20,
-    "reading and converting": 25,
-    "validating": 60,
-    "listing errors": 80,
-    "writing": 85,
-    "committing": 90,
-}
-
-
-def run_upload(*, upload_id: int) -> Upload:
-    """Validate and load a staged upload into the store (the background task's body)."""
-    item = Upload.objects.select_related("dataset").get(pk=upload_id)
-    if item.is_finished:
-        return item
-
-    def progress(stage: str) -> None:
-        Upload.objects.filter(pk=item.pk).update(
-            status=Upload.Status.RUNNING, stage=stage[:80], progress=STAGES.get(stage, 50)
-        )
-
-    progress("reading")
-    store = portal.store()
-    staged = Path(item.path)
-    try:
-        if item.dataset.kind == Dataset.Kind.POPULATION:
-            report = stats.load_population(
-                store, staged, dataset=item.dataset.name, replace=item.replace, progress=progress
-            )
-        else:
-            report = stats.load_events(
-                store, staged, dataset=item.dataset.name, replace=item.replace, progress=progress
-            )
-    except stats.LoadError as error:
-        item.status = Upload.Status.FAILED
-        item.errors = [
-            {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
-            for e in error.errors
-        ]
-        item.total_errors = error.total
-        item.message = _("The file was rejected; nothing was stored.")
-    except (ValueError, KeyError, OSError) as error:
-        item.status = Upload.Status.FAILED
-        item.message = _("The file could not be read: %(reason)s") % {"reason": str(error)[:500]}
-    except Exception as error:
-        item.status = Upload.Status.FAILED
-        item.message = _("The file could not be read: %(reason)s") % {"reason": str(error)[:500]}
-    else:
-        item.status = Upload.Status.DONE
-        item.rows = report.rows
-        item.message = (
-            _("This file was already loaded; nothing changed.")
-            if report.unchanged
-            else ngettext("Loaded %(rows)s row.", "Loaded %(rows)s rows.", report.rows)
-            % {"rows": f"{report.rows:,}"}
-        )
-        refresh_dataset(dataset=item.dataset)
-    finally:
-        staged.unlink(missing_ok=True)
-    item.progress = 100
-    item.finished = timezone.now()
-    item.save()
-    record(
-        actor=item.created_by,
-        event="dataset.upload_finished",
-        target=item.dataset,
-        changes={
-            "file": item.filename,
-            "status": item.status,
-            "rows": item.rows,
-            "errors": item.total_errors,
-        },
-    )
-    return item
-
-
-def clear_staging() -> None:
-    """Remove staged files no upload is waiting for (after a crash)."""
-    waiting = set(
-        Upload.objects.exclude(status__in=[Upload.Status.DONE, Upload.Status.FAILED]).values_list(
-            "path", flat=True
-        )
-    )
-    for path in _staging_dir().iterdir():
-        if str(path) not in waiting:
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(
-                missing_ok=True
-            )
 
 
 # -- saved queries and the query log ----------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -274,48 +273,6 @@ class PolicyForm(ModelForm):
     class Meta:
         model = PolicySetting
         fields = PolicySetting.ENGINE_FIELDS
-
-
-def upload_limit() -> int:
-    """Largest data file accepted, in bytes (``DATA_UPLOAD_MAX_BYTES``, default 1 GB)."""
-    return int(getattr(settings, "DATA_UPLOAD_MAX_BYTES", 1024**3))
-
-
-class UploadForm(Form):
-    file = forms.FileField(
-        label=_("File (CSV with a header, or Parquet)"),
-        widget=forms.FileInput(attrs={"accept": ".csv,.parquet"}),
-    )
-    replace = forms.BooleanField(
-        label=_("Replace the data already loaded in this dataset"), required=False
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        name = (upload.name or "").lower()
-        if not name.endswith((".csv", ".parquet")):
-            raise forms.ValidationError(_("Upload a .csv or .parquet file."))
-        if upload.size > upload_limit():
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={"size": upload.size // 1_048_576, "limit": upload_limit() // 1_048_576},
-            )
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        head = upload.read(4)
-        upload.seek(0)
-        if name.endswith(".parquet") and head != b"PAR1":
-            raise forms.ValidationError(_("The file's contents are not Parquet."))
-        if name.endswith(".csv"):
-            try:
-                upload.read(65536).decode("utf-8")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(
-                    _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
-                ) from None
-            finally:
-                upload.seek(0)
-        return upload
 
 
 class SaveQueryForm(ModelForm):

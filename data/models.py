@@ -33,6 +33,7 @@ class Dataset(models.Model):
     class Kind(models.TextChoices):
         EVENTS = "events", _("Record-level events")
         POPULATION = "population", _("Population denominators")
+        GEOGRAPHY = "geography", _("Boundaries (areas and their shapes)")
 
     name = models.CharField(
         _("name in the data store"),
@@ -386,6 +387,7 @@ class Upload(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     path = models.CharField(max_length=500, blank=True)  # the staged file, removed after the load
     replace = models.BooleanField(_("replace the dataset's data"), default=False)
+    options = models.JSONField(default=dict, blank=True)  # a boundary file's level and fields
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     stage = models.CharField(max_length=80, blank=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from data import actions
+from data import uploads
 
 
 @task()
 def load_upload(upload_id: int) -> str:
     """Validate and load one staged upload; returns its final status."""
-    return actions.run_upload(upload_id=upload_id).status
+    return uploads.run_upload(upload_id=upload_id).status
 
 
 @task()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("query.xlsx", views.query_xlsx, name="query_xlsx"),
     path("query/save/", views.save_query, name="save_query"),
     path("shapes/<slug:level>.json", views.shapes, name="shapes"),
+    path("shapes/<slug:level>.geojson", views.shapes_geojson, name="shapes_geojson"),
     path("saved/", views.saved_list, name="saved_list"),
     path("saved/<int:pk>/", views.saved, name="saved"),
     path("saved/<int:pk>/delete/", views.saved_delete, name="saved_delete"),

@@ -188,6 +188,18 @@ def shapes(request: HttpRequest, level: str) -> JsonResponse:
     )
 
 
+def shapes_geojson(request: HttpRequest, level: str) -> HttpResponse:
+    """A level's shapes as RFC 7946 GeoJSON (WGS 84, each feature's `code` and `name`), for
+    joining a result to its areas in QGIS or R."""
+    geo = portal.geography()
+    path = geo.shapes(level) if geo and level in portal.levels() else None
+    if path is None or not path.exists():
+        raise Http404
+    response = HttpResponse(path.read_bytes(), content_type="application/geo+json")
+    response["Content-Disposition"] = f'inline; filename="{level}.geojson"'
+    return response
+
+
 # -- saved queries ------------------------------------------------------------------------------
 
 

@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from data import actions, portal, queries
-from data.forms import DatasetForm, MeasureForm, UploadForm, upload_limit
+from data import actions, portal, queries, uploads
+from data.forms import DatasetForm, MeasureForm
+from data.forms_upload import UploadForm, upload_limit
 from data.models import Dataset, Measure, QueryLog, Upload
 from powershare.decorators import department_required
 from powershare.exports import csv_response
@@ -78,10 +79,15 @@ def dataset_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def dataset_records(request: HttpRequest, pk: int) -> HttpResponse:
     """Record-level rows of a dataset: analysts only, never exported from here."""
     item = get_object_or_404(Dataset, pk=pk)
-    try:
-        columns, rows = portal.preview(item.name)
-    except KeyError:
-        columns, rows = [], []
+    geo = portal.geography() if item.kind == Dataset.Kind.GEOGRAPHY else None
+    if geo is not None:  # boundaries: the areas of every level
+        columns = ["level", "code", "name"]
+        rows = [(lv, c, geo.name(lv, c)) for lv in geo.levels for c in geo.codes(lv)][:100]
+    else:
+        try:
+            columns, rows = portal.preview(item.name)
+        except KeyError:
+            columns, rows = [], []
     return render(
         request, "data/dataset_records.html", {"dataset": item, "columns": columns, "rows": rows}
     )
@@ -108,7 +114,7 @@ def upload_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             length = 0
         if length > upload_limit() + 65536:
-            context["form"] = UploadForm()
+            context["form"] = UploadForm(kind=item.kind)
             context["too_big"] = _(
                 "The file is about %(size)s MB; the limit is %(limit)s MB. Split it by year and "
                 "upload the parts, or ask an administrator to load it from the command line."
@@ -117,17 +123,18 @@ def upload_new(request: HttpRequest, pk: int) -> HttpResponse:
         rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
         if rejected is not None:
             return rejected
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, kind=item.kind)
         if form.is_valid():
-            upload = actions.start_upload(
+            upload = uploads.start_upload(
                 actor=request.user,
                 dataset=item,
                 upload=form.cleaned_data["file"],
-                replace=form.cleaned_data["replace"],
+                replace=form.cleaned_data.get("replace", False),
+                options=form.options(),
             )
             return redirect(upload)
     else:
-        form = UploadForm()
+        form = UploadForm(kind=item.kind)
     context["form"] = form
     return render(request, "data/upload_form.html", context)
 

@@ -71,6 +71,7 @@ ROWS: list[Row] = [
     ),
     Row("data:save_query", lambda c, r: [], page(set(), public="login"), "post"),
     Row("data:shapes", lambda c, r: ["neighborhood"], _all("hidden")),
+    Row("data:shapes_geojson", lambda c, r: ["neighborhood"], _all("hidden")),
     Row("data:saved_list", lambda c, r: [], signed_in_only()),
     *_visible("data:saved", "data_saved"),
     *_visible("data:factsheet", "data_saved"),

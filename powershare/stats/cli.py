@@ -31,6 +31,7 @@ SUBCOMMANDS = (
     "load-events",
     "load-population",
     "load-geography",
+    "inspect-boundaries",
     "query",
     "protect",
     "audit",

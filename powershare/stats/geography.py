@@ -234,6 +234,7 @@ def load_geography(store: Store, source: str | os.PathLike[str]) -> str:
         .read_all()
     )
     _validate(con, units, xwalk, base, levels)
+    _check_codes_in_use(con, store, base)
     for path in shapes:
         _validate_shapes(path, units, levels)
 
@@ -308,6 +309,35 @@ def _validate(
             )
     if problems:
         raise GeographyError("geography rejected:\n  " + "\n  ".join(problems))
+
+
+def _check_codes_in_use(con: duckdb.DuckDBPyConnection, store: Store, base: str) -> None:
+    """Data already loaded must find its areas in the new geography."""
+    problems = []
+    for info in store.datasets():
+        paths = [str(store.root / f.path) for f in info.files]
+        if not paths:
+            continue
+        rows = con.execute(
+            "SELECT geo, count(*) OVER () FROM (SELECT DISTINCT CAST(geo AS VARCHAR) geo "
+            "FROM read_parquet(?)) WHERE geo NOT IN (SELECT code FROM units WHERE level = ?) "
+            "ORDER BY geo LIMIT 5",
+            [paths, base],
+        ).fetchall()
+        if rows:
+            named = ", ".join(repr(r[0]) for r in rows)
+            more = f" and {rows[0][1] - len(rows)} more" if rows[0][1] > len(rows) else ""
+            problems.append(
+                f"the {info.kind} dataset {info.name!r} is coded with areas that are no {base} "
+                f"of this geography: "
+                f"{named}{more}"
+            )
+    if problems:
+        raise GeographyError(
+            "geography rejected:\n  "
+            + "\n  ".join(problems)
+            + "\n  (load those datasets again with codes of this geography, or fix its codes)"
+        )
 
 
 def _validate_shapes(path: Path, units: pa.Table, levels: Iterable[str]) -> None:

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import shapely
+
+from ..boundaries import display_crs
 
 NEIGHBORHOOD_NAMES = (
     "Eastside",
@@ -200,9 +203,20 @@ def write_geography(grid: Grid, out: Path) -> Path:
     (out / "shapes").mkdir(exist_ok=True)
     nb_codes = [f"N{k + 1:02d}" for k in range(len(grid.neighborhood_names))]
     cd_codes = [f"D{k + 1}" for k in range(int(grid.district.max()) + 1)]
-    (out / "geography.json").write_text(
-        json.dumps({"base_level": "tract", "levels": list(LEVELS)}, indent=2)
+    cells = [(i // grid.cols, i % grid.cols) for i in range(grid.n)]
+    tracts = np.array(
+        [
+            shapely.box(LON0 + c * DX, LAT0 + r * DY, LON0 + (c + 1) * DX, LAT0 + (r + 1) * DY)
+            for r, c in cells
+        ]
     )
+    meta = {
+        "base_level": "tract",
+        "levels": list(LEVELS),
+        "crs": "EPSG:4326",
+        "display_crs": display_crs(tracts),
+    }
+    (out / "geography.json").write_text(json.dumps(meta, indent=2))
     with open(out / "units.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["level", "code", "name"])
@@ -225,7 +239,6 @@ def write_geography(grid: Grid, out: Path) -> Path:
             w.writerow([t, "neighborhood", nb_codes[k], "1"])
             w.writerow([t, "council_district", cd_codes[int(grid.district[k])], "1"])
             w.writerow([t, "county", COUNTY_CODE, "1"])
-    cells = [(i // grid.cols, i % grid.cols) for i in range(grid.n)]
     shapes = {
         "tract": [
             _feature(t, f"Tract {100 + i}", _ring([cells[i]], grid.cols))

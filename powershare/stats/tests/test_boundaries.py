@@ -261,3 +261,25 @@ def test_a_crosswalk_splits_an_area_between_two(tmp_path):
     shutil.rmtree(root)
     assert load(root, *args, "--crosswalk", str(xwalk)) == 1
     assert geography_sha(root) is None
+
+
+def test_a_geography_that_lacks_the_loaded_datas_areas_is_refused(tmp_path, capsys):
+    from .conftest import tiny_population_rows, write_csv, write_tiny_geography
+
+    root = tmp_path / "store"
+    assert load(root, str(write_tiny_geography(tmp_path / "geo"))) == 0
+    header = ["year", "geo", "age_group", "sex", "race", "population"]
+    pop = write_csv(tmp_path / "pop.csv", header, tiny_population_rows())
+    assert main(["--root", str(root), "-q", "load-population", str(pop)]) == 0
+    kept = geography_sha(root)
+    tracts = [_feature(c, ring) for c, ring in (("T1", SQUARE), ("T2", NEXT))]
+    other = _geojson(tmp_path, "t.geojson", tracts)
+    capsys.readouterr()
+    assert load(root, str(other), "--level", "tract", "--code", "GEOID") == 1
+    err = capsys.readouterr().err
+    assert (
+        "the population dataset 'population' is coded with areas that are no tract of this geography"
+        in err
+    )
+    assert "'T3', 'T4'" in err
+    assert geography_sha(root) == kept
