@@ -113,3 +113,7 @@ def bounds_of(groups: Iterable[AgeGroup]) -> tuple[int, ...]:
     """Lower bounds of the groups plus one past the last upper bound."""
     groups = list(groups)
     return tuple([g.lo for g in groups] + [groups[-1].hi + 1])
+
+
+#: A file of aggregated counts has this column: each row stands for `count` events.
+COUNT = "count"

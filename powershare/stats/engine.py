@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .codes import AGE_CODE, CODES_KEY, KEY_CODES, RECORD_KEY, AgeGroup
+from .codes import AGE_CODE, CODES_KEY, COUNT, KEY_CODES, RECORD_KEY, AgeGroup
 from .measures import Measure
 from .ptable import KEYS
 from .store import Store
@@ -297,16 +297,23 @@ def event_aggregate(
     else:
         t = t.mutate(ab=_duckdb_age_bin(t.age, bounds) if coded else _age_bin(t.age, bounds))
     keys = [*names, "ab"]
+    # A file of aggregated counts: each row stands for `count` events (and its record key
+    # for each of them, so the same counts always give the same noise).
+    weight = t[COUNT].cast("int64") if COUNT in t.columns else None
     sums: dict[str, ir.Value] = {}
     if record_keys:  # the sums of the record keys, modulo 256 (cell key perturbation)
         k = t[RECORD_KEY].cast("int64")
+        if weight is not None:
+            k = k * weight
         sums["kn"] = k.sum() % KEYS
+    total = t.count() if weight is None else weight.sum()
     if measure.kind == "proportion":
         hit = measure.numerator_filter(t)
         if record_keys:
             sums["kd"], sums["kn"] = sums["kn"], hit.ifelse(k, 0).sum() % KEYS
-        return t.group_by(keys).aggregate(n=hit.ifelse(1, 0).sum(), d=t.count(), **sums)
-    return t.group_by(keys).aggregate(n=t.count(), **sums)
+        n = hit.ifelse(1 if weight is None else weight, 0).sum()
+        return t.group_by(keys).aggregate(n=n, d=total, **sums)
+    return t.group_by(keys).aggregate(n=total, **sums)
 
 
 def age_code_bins(

@@ -27,6 +27,7 @@ from .codes import (
     AGE_CODE,
     AGE_GRID,
     CODES_KEY,
+    COUNT,
     KEY_CODES,
     MAX_AGE,
     RACE_CODES,
@@ -214,6 +215,12 @@ def load_events(
         f"CAST({_quote(cols['race'])} AS ENUM({_in_list(RACE_CODES)})) AS race",
         f"CAST({_quote(cols['cause'])} AS VARCHAR) AS cause",
     ]
+    if COUNT in cols:  # aggregated counts: whole, non-negative (anything else is listed)
+        raw = f"CAST({_quote(cols[COUNT])} AS DOUBLE)"
+        select.append(
+            f"CAST(CASE WHEN {raw} >= 0 AND {raw} = floor({raw}) THEN {raw} "
+            f"ELSE error('bad count') END AS INTEGER) AS {COUNT}"
+        )
     kept = [
         c
         for c in extras
@@ -246,6 +253,7 @@ def load_events(
     # (DuckDB's 64-bit hash: SHA-256 would cost a second per 1.3 M rows, about 20x more.)
     content = ", ".join(
         ["year", *(["date"] if "date" in cols else []), "geo", "age", "sex", "race", "cause"]
+        + ([COUNT] if COUNT in cols else [])
         + [_quote(c) for c in kept]
     )
     secret = store.record_key_secret()
@@ -298,6 +306,8 @@ def load_events(
                 return LoadReport(
                     dataset, "events", path.name, sha, rows, True, time.perf_counter() - start
                 )
+            if not replace:
+                _same_shape(store, dataset, path, COUNT in cols)
             note("committing")
             _commit(store, "events", dataset, tmp, sha, int(n_rows), path, columns, replace)
         return LoadReport(
@@ -314,6 +324,24 @@ def load_events(
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         con.close()
+
+
+def _same_shape(store: Store, dataset: str, path: Path, counts: bool) -> None:
+    """A dataset holds record-level events or aggregated counts, never both: a measure's
+    query would mix them."""
+    entry = store.manifest()["datasets"].get(dataset)
+    if not entry or entry["kind"] != "events" or (COUNT in entry.get("columns", {})) == counts:
+        return
+    held, given = (
+        ("aggregated counts", "record-level events")
+        if not counts
+        else ("record-level events", "aggregated counts")
+    )
+    reason = (
+        f"the dataset {dataset!r} holds {held} and this file has {given}; load it into a "
+        "dataset of its own, or replace the dataset's data"
+    )
+    raise LoadError(path, [RowError(0, COUNT, "", reason)], 1)
 
 
 @_whole_file_errors

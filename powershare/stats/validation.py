@@ -12,9 +12,16 @@ from pathlib import Path
 
 import duckdb
 
-from .codes import POPULATION_RACE_CODES, POPULATION_SEX_CODES, RACE_CODES, SEX_CODES, AgeGroup
+from .codes import (
+    COUNT,
+    POPULATION_RACE_CODES,
+    POPULATION_SEX_CODES,
+    RACE_CODES,
+    SEX_CODES,
+    AgeGroup,
+)
 
-EVENT_COLUMNS = ("year", "date", "geo", "age", "sex", "race", "cause")
+EVENT_COLUMNS = ("year", "date", "geo", "age", "sex", "race", "cause", "count")
 
 POPULATION_COLUMNS = ("year", "geo", "age_group", "sex", "race", "population")
 
@@ -192,6 +199,7 @@ def _event_checks(cols: dict[str, str]) -> list[_Check]:
         _Check("race", f"{{v}} NOT IN ({_in_list(RACE_CODES)})", "unknown race/ethnicity code"),
         _Check("geo", "{v} NOT IN (SELECT code FROM base_units)", "unknown geography code"),
         _Check("cause", "({v} IS NULL OR trim({v}) = '')", "missing"),
+        *(_count_checks() if COUNT in cols else []),
         _Check(
             "cause",
             f"NOT regexp_full_match({{v}}, '{CAUSE_PATTERN}')",
@@ -199,6 +207,16 @@ def _event_checks(cols: dict[str, str]) -> list[_Check]:
         ),
     ]
     return checks
+
+
+def _count_checks() -> list[_Check]:
+    number = "TRY_CAST({v} AS DOUBLE)"
+    return [
+        _Check(COUNT, "({v} IS NULL OR trim({v}) = '')", "missing"),
+        _Check(COUNT, f"{number} IS NULL AND trim({{v}}) <> ''", "not a number"),
+        _Check(COUNT, f"{number} <> floor({number})", "not a whole number of events"),
+        _Check(COUNT, f"{number} < 0", "a negative count"),
+    ]
 
 
 def _check_partition(path: Path, groups: list[AgeGroup]) -> None:
