@@ -113,22 +113,14 @@ def run_upload(*, upload_id: int) -> Upload:
             item.message = _load_boundaries(store, staged, item, progress)
             item.status = Upload.Status.DONE
         else:
-            if item.dataset.kind == Dataset.Kind.POPULATION:
-                report = stats.load_population(
-                    store,
-                    staged,
-                    dataset=item.dataset.name,
-                    replace=item.replace,
-                    progress=progress,
-                )
-            else:
-                report = stats.load_events(
-                    store,
-                    staged,
-                    dataset=item.dataset.name,
-                    replace=item.replace,
-                    progress=progress,
-                )
+            load = (
+                stats.load_population
+                if item.dataset.kind == Dataset.Kind.POPULATION
+                else stats.load_events
+            )
+            report = load(
+                store, staged, dataset=item.dataset.name, replace=item.replace, progress=progress
+            )
             item.status = Upload.Status.DONE
             item.rows = report.rows
             item.message = (
