@@ -9,9 +9,8 @@ can all be replaced by ones that don't use it.
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
-from powershare.stats.protection_lp import HIDDEN_COST, Program, protected_ways
+from powershare.stats.protection_lp import HIDDEN_COST, Confined, protected_ways
 from powershare.stats.structure import Structure
 
 #: The clean-up's linear programs, at most, per sensitive cell (the dearest secondary cells
@@ -40,25 +39,19 @@ def clean(
     keeps its interval. The programs here have the hidden cells only:
     a shown cell cannot change.
     """
-    cells = np.flatnonzero(hidden)
-    local = {int(c): i for i, c in enumerate(cells)}
-    equations = structure.equations()[:, cells]
-    equations = equations[np.flatnonzero(equations.getnnz(axis=1))]
-    program = Program(sparse.csr_matrix(equations), values[cells], cost[cells])
-    program.set_cost(np.flatnonzero(primary[cells]), HIDDEN_COST)
+    program = Confined(structure, values, cost, allowed=hidden)
+    program.set_cost(np.flatnonzero(primary), HIDDEN_COST)
 
     def witness(p: int, up: bool) -> dict[tuple[int, bool], set[int]] | None:
         """New witnesses: of p that way, and of whatever else the change protects."""
         need = float(upper[p] if up else lower[p])
-        change = program.try_solve(local[p], need, up)
+        change = program.try_solve(p, need, up)
         if change is None:
             return None
-        full = np.zeros(values.size)
-        full[cells] = change
-        used = cells[np.flatnonzero(np.abs(change) > 1e-9)]
+        used = np.flatnonzero(np.abs(change) > 1e-9)
         out = {
             key: set(used.tolist())
-            for key in protected_ways(full, used, values, primary, lower, upper)
+            for key in protected_ways(change, used, values, primary, lower, upper)
         }
         out[(p, up)] = set(used.tolist())
         return out
@@ -79,7 +72,7 @@ def clean(
     for c in secondary[np.argsort(-cost[secondary], kind="stable")]:
         if checks >= budget:
             break
-        program.restrict(np.array([local[int(c)]]))
+        program.restrict(np.array([c]))
         replaced: dict[tuple[int, bool], set[int]] = {}
         for (p, up), used in found.items():
             if int(c) in used and (p, up) not in replaced:
@@ -92,5 +85,5 @@ def clean(
             hidden[c] = False
             found.update(replaced)
             continue
-        program.release(np.array([local[int(c)]]))
+        program.release(np.array([c]))
     return hidden, checks

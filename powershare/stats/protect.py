@@ -16,8 +16,12 @@ earlier patterns. Once every sensitive cell has had its two programs, an attacke
 the shown cells and knows every equation can place each sensitive cell anywhere in an
 interval at least `lower + upper` wide (`powershare.stats.audit` checks this independently).
 
-The programs share one model: only p's bounds and the costs of newly hidden cells change
-from one to the next, so HiGHS re-solves from the previous basis.
+Each program looks inside p's region first: the branch of the area hierarchy p sits in (a
+tract's neighborhood, then its district) with the branch's own top row held still, which
+keeps every equation of the cube true at a fraction of its size; the program over the whole
+cube runs only when no region serves (`protection_lp.Confined`). Each program is kept from
+one cell to the next: only p's bounds and the costs of newly hidden cells change, so HiGHS
+re-solves from the previous basis.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from powershare.stats.cleanup import clean as clean_up
-from powershare.stats.protection_lp import HIDDEN_COST, Program, protected_ways
+from powershare.stats.protection_lp import HIDDEN_COST, Confined, protected_ways
 from powershare.stats.structure import Hierarchy, Structure
 
 __all__ = ["Hierarchy", "Protection", "Structure", "default_cost", "protect", "protection_levels"]
@@ -106,7 +110,7 @@ def protect(
     order = np.flatnonzero(primary)
     order = order[np.lexsort((values[order], structure.margin_order()[order]))]
     searched = programs = 0
-    model: Program | None = None
+    model: Confined | None = None
     witnesses: dict[tuple[int, bool], np.ndarray] = {}  # the changes that protect p, one way
     for cell in order:
         p = int(cell)
@@ -138,12 +142,14 @@ def protect(
                 hidden[cells] = True
         if missing:  # no hypercube moves p far enough: spread the change (linear program)
             if model is None:
-                model = Program(structure.equations(), values, cost)
+                model = Confined(structure, values, cost)
             model.set_cost(np.flatnonzero(hidden), HIDDEN_COST)
             for up in missing:
                 if (int(p), up) in witnesses:  # the change the other way serves this way too
                     continue
-                change = model.solve(int(p), float(upper[p] if up else lower[p]), up)
+                change = model.try_solve(int(p), float(upper[p] if up else lower[p]), up)
+                if change is None:
+                    raise RuntimeError(f"protection program for cell {p} is infeasible")
                 programs += 1
                 cells = np.flatnonzero(np.abs(change) > 1e-6)
                 hidden[cells] = True
@@ -157,6 +163,8 @@ def protect(
     out = Protection(hidden, primary, seconds, searched)
     out.stats["programs"] = programs
     out.stats["before_clean_up"] = found_secondary
+    if model is not None:
+        out.stats["in_regions"], out.stats["whole_cube"] = model.regional, model.whole
     return out
 
 

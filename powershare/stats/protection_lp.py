@@ -12,6 +12,8 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from powershare.stats.structure import Structure
+
 #: Cost of a unit change of a cell already hidden, in the linear programs (not 0: it keeps
 #: their changes small).
 HIDDEN_COST = 1e-4
@@ -66,6 +68,7 @@ class Program:
         lp.a_matrix_.value_ = a.data
         self.h = h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
         h.passModel(lp)
 
     def restrict(self, cells: np.ndarray) -> None:
@@ -116,3 +119,110 @@ class Program:
                 f"protection program for cell {p} ended {h.modelStatusToString(status)}"
             )
         return x[:n] - x[n:]
+
+
+class Confined:
+    """Protection programs over a cube that look for each change inside a region first.
+
+    A sensitive cell's regions are the branches of the area hierarchy it sits in (a tract's
+    neighborhood, then its district), each with its own top row held still: a change there
+    keeps every equation of the cube true, and its program is a fraction of the cube's
+    size. Only when no change inside any region can move the cell far enough does the
+    program over the whole cube run. `allowed` limits the cells that may change at
+    all (the clean-up: hidden cells only). Costs and held cells are kept here and passed to
+    each program when it next runs.
+    """
+
+    def __init__(
+        self,
+        structure: Structure,
+        values: np.ndarray,
+        cost: np.ndarray,
+        allowed: np.ndarray | None = None,
+    ) -> None:
+        self.structure = structure
+        self.values = values
+        self.cost = np.asarray(cost, dtype=float).copy()
+        self.allowed = np.ones(values.size, bool) if allowed is None else allowed.copy()
+        self.still = np.zeros(values.size, dtype=bool)  # cells held still for now
+        self._equations = structure.equations()
+        self._programs: dict[int | None, _Part | None] = {}
+        self.regional = self.whole = 0  # programs run, by kind
+
+    def set_cost(self, cells: np.ndarray, value: float) -> None:
+        self.cost[cells] = value
+
+    def restrict(self, cells: np.ndarray) -> None:
+        self.still[cells] = True
+
+    def release(self, cells: np.ndarray) -> None:
+        self.still[cells] = False
+
+    def try_solve(self, p: int, need: float, up: bool) -> np.ndarray | None:
+        """The cheapest change found (over every cell of the cube) that moves p by `need`,
+        inside p's region when one there does; None when none can."""
+        for key in (*self.structure.regions_of(p), None):
+            part = self._part(key)
+            if part is None or not part.has(p):
+                continue
+            change = part.solve(p, need, up, self.cost, self.still)
+            if key is None:
+                self.whole += 1
+            else:
+                self.regional += 1
+            if change is not None:
+                return change
+        return None
+
+    def _part(self, key: int | None) -> _Part | None:
+        if key not in self._programs:
+            if key is None:
+                cells, held = np.flatnonzero(self.allowed), np.zeros(0, dtype=np.int64)
+            else:
+                cells, held = self.structure.region(key)
+                cells = cells[self.allowed[cells]]
+            self._programs[key] = (
+                _Part(self._equations, self.values, cells, held) if cells.size else None
+            )
+        return self._programs[key]
+
+
+class _Part:
+    """One program of a `Confined` set: the cells it may change, the ones it always holds."""
+
+    def __init__(
+        self, equations: sparse.csr_matrix, values: np.ndarray, cells: np.ndarray, held: np.ndarray
+    ) -> None:
+        self.cells = cells
+        self.local = np.full(values.size, -1, dtype=np.int64)
+        self.local[cells] = np.arange(cells.size)
+        sub = equations[:, cells]
+        sub = sub[np.flatnonzero(sub.getnnz(axis=1))]
+        self.applied_cost = np.full(cells.size, np.nan)
+        self.applied_still = np.zeros(cells.size, dtype=bool)
+        self.held = np.zeros(cells.size, dtype=bool)
+        self.held[self.local[held][self.local[held] >= 0]] = True
+        self.program = Program(sparse.csr_matrix(sub), values[cells], np.ones(cells.size))
+        self.program.restrict(np.flatnonzero(self.held))
+
+    def has(self, p: int) -> bool:
+        return bool(self.local[p] >= 0 and not self.held[self.local[p]])
+
+    def solve(
+        self, p: int, need: float, up: bool, cost: np.ndarray, still: np.ndarray
+    ) -> np.ndarray | None:
+        mine, now = cost[self.cells], still[self.cells] & ~self.held
+        changed = np.flatnonzero(mine != self.applied_cost)
+        if changed.size:
+            cols = np.concatenate([changed, changed + self.cells.size]).astype(np.int32)
+            self.program.h.changeColsCost(cols.size, cols, np.concatenate([mine, mine])[cols])
+            self.applied_cost = mine
+        self.program.restrict(np.flatnonzero(now & ~self.applied_still))
+        self.program.release(np.flatnonzero(~now & self.applied_still & ~self.held))
+        self.applied_still = now
+        local = self.program.try_solve(int(self.local[p]), need, up)
+        if local is None:
+            return None
+        change = np.zeros(self.local.size)
+        change[self.cells] = local
+        return change

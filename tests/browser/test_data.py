@@ -112,7 +112,7 @@ def test_partner_builds_saves_and_prints_the_asthma_fact_sheet(
     # No suppressed cell shows a number on the page: not in the table, the charts or the map.
     hidden_rows = [row.inner_text() for row in result.locator("tr.ps-suppressed").all()]
     assert_hidden_rows_have_no_number(hidden_rows)
-    for shape in result.locator("svg.ps-map path").all():
+    for shape in result.locator("svg.ps-map path.ps-map-area").all():
         title = shape.locator("title").text_content() or ""
         if "hidden" in title:
             assert not numbers_in(title), title

@@ -17,6 +17,7 @@ from powershare.stats import CustomArea, PolicyError, Query, SuppressionPolicy, 
 from powershare.stats.attack import Knowledge, intervals
 from powershare.stats.audit import audit_measure
 from powershare.stats.protect import Hierarchy, Structure, protect
+from powershare.stats.protection_lp import Confined
 
 YEARS = tuple(range(2020, 2025))
 LEVELS = ("neighborhood", "council_district", "county")
@@ -230,3 +231,36 @@ def test_the_cli_protects_and_audits(county, tmp_path, capsys):
     assert "FAILED" in capsys.readouterr().out
     assert main([*root, "protect", "--policy", str(old)]) == 1  # not a release method
     assert "release method" in capsys.readouterr().err
+
+
+def test_a_change_found_in_a_region_stays_in_its_branch_and_keeps_every_total():
+    # Tracts under neighborhoods under districts under a county: a tract's change is looked
+    # for inside its neighborhood first (the neighborhood's own row held still).
+    codes = [f"t{i}" for i in range(12)] + [f"n{i}" for i in range(4)] + ["d0", "d1", "county"]
+    parent = [12 + i // 3 for i in range(12)] + [16, 16, 17, 17] + [-1, -1, -1]
+    parent[16] = parent[17] = 18
+    axes = (
+        Hierarchy("area", tuple(codes), tuple(parent)),
+        Hierarchy.flat("race", [f"r{i}" for i in range(4)], "T"),
+    )
+    structure = Structure(axes)
+    inner = np.random.default_rng(3).poisson(20.0, size=(12, 4)).astype(float)
+    membership = structure.membership()
+    values = np.asarray(membership @ inner.ravel())
+    cost = np.ones(values.size)
+    tract, race = 4, 2  # t4 lies in n1, which lies in d0
+    p = int(np.ravel_multi_index((tract, race), structure.shape))
+    assert structure.regions_of(p) == [13, 16]
+    programs = Confined(structure, values, cost)
+    change = programs.try_solve(p, 7.0, up=True)
+    assert change is not None and change[p] >= 7.0 - 1e-9
+    assert np.abs(structure.equations() @ change).max() < 1e-9  # every total still adds up
+    assert (values + change >= -1e-9).all()  # no cell below zero
+    moved = np.unravel_index(np.flatnonzero(np.abs(change) > 1e-9), structure.shape)[0]
+    assert set(moved.tolist()) <= {3, 4, 5}  # n1's tracts only; n1's own row held still
+    assert programs.regional == 1 and programs.whole == 0
+    # A district's cell has no smaller branch: the whole cube's program serves it.
+    q = int(np.ravel_multi_index((16, race), structure.shape))
+    assert structure.regions_of(q) == []
+    assert programs.try_solve(q, 7.0, up=False) is not None
+    assert programs.whole == 1
