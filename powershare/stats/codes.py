@@ -117,3 +117,18 @@ def bounds_of(groups: Iterable[AgeGroup]) -> tuple[int, ...]:
 
 #: A file of aggregated counts has this column: each row stands for `count` events.
 COUNT = "count"
+
+#: Events given by age group (a file of counts whose ages are labels such as "1-4", "85+")
+#: store each group's lower bound in `age` and its upper bound in this column.
+AGE_HI = "age_hi"
+
+
+def straddling(groups: Iterable[AgeGroup], boundary: int) -> AgeGroup | None:
+    """The first of `groups` that a cut at `boundary` (between boundary-1 and boundary)
+    would split, if any."""
+    return next((g for g in groups if g.lo < boundary <= g.hi), None)
+
+
+def ages_text(lo: int, hi: int) -> str:
+    """A span of ages in a sentence: "ages 0-9", "age 0", "ages 55-120"."""
+    return f"age {lo}" if lo == hi else f"ages {lo}-{hi}"

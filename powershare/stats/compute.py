@@ -8,13 +8,22 @@ cell up in the protected cube instead.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from .codes import RACE_CODES, SEX_CODES, TOTAL, AgeGroup, bounds_of, parse_age_groups
+from . import agegroups
+from .codes import (
+    RACE_CODES,
+    SEX_CODES,
+    TOTAL,
+    AgeGroup,
+    bounds_of,
+    parse_age_groups,
+    straddling,
+)
 from .cube import Axis, Stats, codes_present, dense, proportion_stats, rate_stats, with_totals
 from .engine import Source, age_code_bins, event_aggregate, population_aggregate
 from .geography import Geography
@@ -42,6 +51,10 @@ class Computed:
     fine: tuple[int, ...]
     standard: StandardPopulation
     is_rate: bool
+    #: Why a cell has no rate although it isn't hidden ("" for none; see `population_notes`),
+    #: and why an adjusted rate is missing.
+    notes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    adjusted_notes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
 
 def compute(
@@ -69,43 +82,8 @@ def compute(
     is_rate = measure.kind == "rate"
 
     # -- age bins: the standard's groups the data allow, plus any age-group strata -------
-    if is_rate:
-        pop_info = store.dataset(measure.population, "population")
-        data_bounds = bounds_of(parse_age_groups(pop_info.columns["age_groups"]))
-    else:
-        data_bounds = tuple(range(0, 122))
-    lo, hi = measure.age_min, measure.age_max
-    for b in (lo, hi + 1):
-        if b not in data_bounds:
-            raise ValueError(
-                f"measure {measure.name} covers ages {lo}-{hi}, but the population's age groups "
-                f"({', '.join(str(x) for x in data_bounds)}) don't start or end there"
-            )
     standard = get_standard(query.standard or measure.standard)
-    adj = adjustment_bounds(standard, data_bounds, lo, hi) if is_rate else (lo, hi + 1)
-    if scheme is not None:  # a release: the policy's groups, for adjustment too
-        adj = tuple(
-            sorted({b for b in bounds_of(parse_age_groups(scheme)) if lo < b <= hi} | {lo, hi + 1})
-        )
-        bad = [b for b in adj if b not in data_bounds]
-        if bad:
-            raise ValueError(
-                f"the policy's age groups {scheme!r} don't align with the population's age "
-                f"groups at {bad}"
-            )
-    groups: tuple[AgeGroup, ...] = ()
-    if "age_group" in query.by:
-        spec = scheme or query.age_groups or DEFAULT_AGE_GROUPS
-        gb = sorted({b for b in bounds_of(parse_age_groups(spec)) if lo < b <= hi} | {lo, hi + 1})
-        bad = [b for b in gb if b not in data_bounds]
-        if bad:
-            raise ValueError(
-                f"age groups {spec!r} don't align with the population's age groups at {bad}"
-            )
-        groups = tuple(AgeGroup(a, b - 1) for a, b in zip(gb, gb[1:], strict=False))
-    fine = tuple(
-        sorted(set(adj) | {g.lo for g in groups} | ({groups[-1].hi + 1} if groups else set()))
-    )
+    groups, fine = _age_bins(store, query, measure, source, standard, scheme)
     nbins = len(fine) - 1
 
     # -- aggregation in the engine --------------------------------------------------------
@@ -246,7 +224,102 @@ def compute(
     else:
         stats = proportion_stats(num, den, measure.per, conf)
     cells = (len(area_codes), *num.shape[1:-1])  # areas, not tiles
-    return Computed(axes, cells, stats, area_names, year_cells, fine, standard, is_rate)
+    notes = adjusted_notes = np.full(int(np.prod(cells)), "", dtype=object)
+    if is_rate:
+        people = den if combine is None else _project(combine, den)
+        notes, adjusted_notes = population_notes(stats, people, weights, fine)
+    return Computed(
+        axes,
+        cells,
+        stats,
+        area_names,
+        year_cells,
+        fine,
+        standard,
+        is_rate,
+        notes=notes,
+        adjusted_notes=adjusted_notes,
+    )
+
+
+#: A cell's count is shown, but its rates can't be computed: it says why.
+EVENTS_NO_POPULATION = "events but no population: no rate"
+NO_POPULATION = "no population: no rate"
+
+
+def population_notes(
+    stats: Stats, people: np.ndarray, weights: np.ndarray, fine: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Why rates are missing, per cell: no population at all (with or without events), or,
+    for the adjusted rate, events in age groups without population, which are named.
+
+    The groups named are all the cell's groups with no population (public numbers), not
+    only those with events: the note tells no more than the missing rate does.
+    """
+    n, p = stats.count, stats.denominator
+    notes = np.full(n.shape, "", dtype=object)
+    notes[p <= 0] = NO_POPULATION
+    notes[(p <= 0) & (n > 0)] = EVENTS_NO_POPULATION
+    adjusted = np.full(n.shape, "", dtype=object)
+    gaps = np.flatnonzero(stats.undefined & (p > 0))
+    if gaps.size:
+        nbins = people.shape[-1]
+        empty = ((people <= 0) & (np.broadcast_to(weights, people.shape) > 0)).reshape(-1, nbins)
+        labels = [AgeGroup(a, b - 1).label for a, b in zip(fine, fine[1:], strict=False)]
+        for i in gaps:
+            ages = ", ".join(labels[b] for b in np.flatnonzero(empty[i]))
+            adjusted[i] = f"events in ages without population ({ages}): no age-adjusted rate"
+    return notes, adjusted
+
+
+def _age_bins(
+    store: Store,
+    query: Any,
+    measure: Measure,
+    source: Source,
+    standard: StandardPopulation,
+    scheme: str | None,
+) -> tuple[tuple[AgeGroup, ...], tuple[int, ...]]:
+    """The age-group strata and the age bins (their bounds) a query is computed on.
+
+    Adjustment uses the standard's groups that the population's and the events' groups
+    both follow (the coarser of them); every bin boundary must fall where the population's
+    groups and, for counts by age group, the events' groups start, or the query is refused
+    with the group it would cut through.
+    """
+    is_rate = measure.kind == "rate"
+    lo, hi = measure.age_min, measure.age_max
+    ends = (lo, hi + 1)
+    events = agegroups.event_groups(source, measure.dataset)
+    population: tuple[AgeGroup, ...] = ()
+    if is_rate:
+        pop_info = store.dataset(measure.population, "population")
+        population = parse_age_groups(pop_info.columns["age_groups"])
+        agegroups.covers(population, lo, hi, f"measure {measure.name}")
+    data_bounds = bounds_of(population) if is_rate else tuple(range(0, 122))
+
+    def follow(bounds: Sequence[int], what: str) -> None:
+        agegroups.follow(bounds, population, what, "the population's")
+        agegroups.follow(bounds, events, what, f"the dataset {measure.dataset}'s")
+
+    follow(ends, f"measure {measure.name}'s ages {lo}-{hi}")
+    adj = adjustment_bounds(standard, data_bounds, lo, hi) if is_rate else ends
+    adj = tuple(b for b in adj if straddling(events, b) is None)  # the coarser groups
+    if scheme is not None:  # a release: the policy's groups, for adjustment too
+        adj = tuple(
+            sorted({b for b in bounds_of(parse_age_groups(scheme)) if lo < b <= hi} | set(ends))
+        )
+        follow(adj, f"the policy's age groups {scheme!r}")
+    groups: tuple[AgeGroup, ...] = ()
+    if "age_group" in query.by:
+        spec = scheme or query.age_groups or DEFAULT_AGE_GROUPS
+        gb = sorted({b for b in bounds_of(parse_age_groups(spec)) if lo < b <= hi} | set(ends))
+        follow(gb, f"age groups {spec!r}")
+        groups = tuple(AgeGroup(a, b - 1) for a, b in zip(gb, gb[1:], strict=False))
+    fine = tuple(
+        sorted(set(adj) | {g.lo for g in groups} | ({groups[-1].hi + 1} if groups else set()))
+    )
+    return groups, fine
 
 
 def _perturbed_stats(

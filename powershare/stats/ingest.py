@@ -23,9 +23,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from . import agegroups
 from .codes import (
     AGE_CODE,
     AGE_GRID,
+    AGE_HI,
     CODES_KEY,
     COUNT,
     KEY_CODES,
@@ -38,6 +40,7 @@ from .codes import (
 from .geography import load_current
 from .store import Store, fsync_dir, fsync_file, sha256_file
 from .validation import (
+    AGE_GROUP,
     CAUSE_PATTERN,
     EVENT_COLUMNS,
     POPULATION_COLUMNS,
@@ -46,7 +49,7 @@ from .validation import (
     LoadError,
     RowError,
     _Check,
-    _check_partition,
+    _check_age_scheme,
     _event_checks,
     _in_list,
     _population_checks,
@@ -170,6 +173,10 @@ def _no_rows(path: Path) -> LoadError:
     return LoadError(path, [RowError(0, "", None, "the file has a header but no data rows")], 1)
 
 
+class _AgeLabels(Exception):
+    """The age column holds age-group labels ("1-4", "85+"), not whole years."""
+
+
 @_whole_file_errors
 def load_events(
     store: Store,
@@ -181,24 +188,45 @@ def load_events(
     max_errors: int = 20,
     progress: Progress | None = None,
 ) -> LoadReport:
-    """Validate and store a file of record-level events (see docs/stats.md for columns).
+    """Validate and store a file of record-level events or counts (see docs/stats.md).
 
     `mapping` maps engine columns to source columns, e.g. {"geo": "tract_id"}. A file with
     the same checksum already in the dataset is a no-op; `replace` drops earlier files.
+    Ages are whole years, or age groups (an `age_group` column, or an age column of labels
+    such as "1-4", "85+").
     """
+    args = (store, Path(source), dataset, mapping, replace, max_errors, progress)
+    try:
+        return _load_events(*args, age_labels=False)
+    except _AgeLabels:  # found only when whole years fail: no cost for a file of years
+        return _load_events(*args, age_labels=True)
+
+
+def _load_events(
+    store: Store,
+    path: Path,
+    dataset: str,
+    mapping: Mapping[str, str] | None,
+    replace: bool,
+    max_errors: int,
+    progress: Progress | None,
+    age_labels: bool,
+) -> LoadReport:
     start = time.perf_counter()
-    path = Path(source)
     note = progress or (lambda _msg: None)
     geo = load_current(store)
     con = _connect(store)
     con.register("base_units", pa.table({"code": geo.base_codes}))
-    cols = _resolve(
-        _source_columns(con, path), mapping, EVENT_COLUMNS, {"geo", "age", "sex", "race", "cause"}
-    )
+    names = _source_columns(con, path)
+    cols = _resolve(names, mapping, (*EVENT_COLUMNS, AGE_GROUP), {"geo", "sex", "race", "cause"})
+    cols = agegroups.age_columns(cols, mapping, age_labels, names)
+    grouped = AGE_GROUP in cols
     if "year" not in cols and "date" not in cols:
         raise ValueError("events need a year or a date column")
+    # Counts by age group: each label's group and first row (a rejected scheme names them).
+    found = agegroups.read_labels(con, path, cols[AGE_GROUP]) if grouped else {}
     hasher, box = _hash_async(path)
-    extras = [c for c in _source_columns(con, path) if c not in cols.values()]
+    extras = [c for c in names if c not in cols.values()]
     select = []
     if "year" in cols:
         select.append(f"CAST({_quote(cols['year'])} AS SMALLINT) AS year")
@@ -210,7 +238,14 @@ def load_events(
     # hungry (one byte per value instead of a string); Parquet stores them as strings.
     select += [
         f"CAST({_quote(cols['geo'])} AS ENUM({_in_list(tuple(geo.base_codes))})) AS geo",
-        f"CAST({_quote(cols['age'])} AS SMALLINT) AS age",
+        *(
+            [
+                "CAST(CASE WHEN _ag_lo IS NULL THEN error('bad age group') ELSE _ag_lo END "
+                f"AS SMALLINT) AS age, CAST(_ag_hi AS SMALLINT) AS {AGE_HI}"
+            ]
+            if grouped
+            else [f"CAST({_quote(cols['age'])} AS SMALLINT) AS age"]
+        ),
         f"CAST({_quote(cols['sex'])} AS ENUM({_in_list(SEX_CODES)})) AS sex",
         f"CAST({_quote(cols['race'])} AS ENUM({_in_list(RACE_CODES)})) AS race",
         f"CAST({_quote(cols['cause'])} AS VARCHAR) AS cause",
@@ -225,7 +260,7 @@ def load_events(
         c
         for c in extras
         if c.lower() not in EVENT_COLUMNS
-        and c.lower() not in {*KEY_CODES.values(), AGE_CODE, RECORD_KEY}
+        and c.lower() not in {*KEY_CODES.values(), AGE_CODE, RECORD_KEY, AGE_HI}
     ]
     select += [_quote(c) for c in kept]
     # Integer codes beside geo, race and sex: queries group by them (DuckDB's perfect hash
@@ -253,6 +288,7 @@ def load_events(
     # (DuckDB's 64-bit hash: SHA-256 would cost a second per 1.3 M rows, about 20x more.)
     content = ", ".join(
         ["year", *(["date"] if "date" in cols else []), "geo", "age", "sex", "race", "cause"]
+        + ([AGE_HI] if grouped else [])
         + ([COUNT] if COUNT in cols else [])
         + [_quote(c) for c in kept]
     )
@@ -263,17 +299,27 @@ def load_events(
     final_dir.mkdir(parents=True, exist_ok=True)
     tmp = final_dir / f".{uuid.uuid4().hex}.parquet.tmp"
     checks = _event_checks(cols)
+    codes = [cols[c] for c in ("geo", "sex", "race", "cause", AGE_GROUP) if c in cols]
+    reader = _reader(path, False, text=codes)
+    if grouped:  # each row's group from its label (an unknown label is an error above)
+        label = f"trim(CAST({_quote(cols[AGE_GROUP])} AS VARCHAR))"
+        reader += (
+            " LEFT JOIN (SELECT label AS _ag_label, lo AS _ag_lo, hi AS _ag_hi FROM ages) "
+            f"ON _ag_label = {label}"
+        )
     try:
         note("reading and converting")
         try:
             # Sorted by year and geography: year filters skip row groups (min/max
             # statistics) and grouping by area sees few groups at a time.
             con.execute(
-                f"COPY (SELECT {coded} FROM (SELECT {', '.join(select)} FROM {_reader(path, False)}) "
+                f"COPY (SELECT {coded} FROM (SELECT {', '.join(select)} FROM {reader}) "
                 f"ORDER BY year, geo) TO '{tmp}' "
                 f"(FORMAT parquet, COMPRESSION snappy, KV_METADATA {{{CODES_KEY}: '{kv}'}})"
             )
         except duckdb.Error:
+            if not grouped and agegroups.holds_labels(con, path, cols["age"]):
+                raise _AgeLabels from None
             note("listing errors")
             raise _report_errors(con, path, cols, checks, max_errors) from None
         note("validating")
@@ -295,6 +341,8 @@ def load_events(
             raise _report_errors(con, path, cols, checks, max_errors)
         if not n_rows:
             raise _no_rows(path)
+        if grouped:
+            _check_age_scheme(path, found, agegroups.COUNTS_GAP_FIX)
         hasher.join()
         sha = box[0]
         columns = {
@@ -307,7 +355,7 @@ def load_events(
                     dataset, "events", path.name, sha, rows, True, time.perf_counter() - start
                 )
             if not replace:
-                _same_shape(store, dataset, path, COUNT in cols)
+                _same_shape(store, dataset, path, COUNT in cols, con, list(found))
             note("committing")
             _commit(store, "events", dataset, tmp, sha, int(n_rows), path, columns, replace)
         return LoadReport(
@@ -326,11 +374,26 @@ def load_events(
         con.close()
 
 
-def _same_shape(store: Store, dataset: str, path: Path, counts: bool) -> None:
-    """A dataset holds record-level events or aggregated counts, never both: a measure's
-    query would mix them."""
+def _same_shape(
+    store: Store,
+    dataset: str,
+    path: Path,
+    counts: bool,
+    con: duckdb.DuckDBPyConnection,
+    groups: list[AgeGroup],
+) -> None:
+    """A dataset holds record-level events or aggregated counts, never both, and ages in
+    whole years or in one set of age groups: a measure's query would mix them."""
     entry = store.manifest()["datasets"].get(dataset)
-    if not entry or entry["kind"] != "events" or (COUNT in entry.get("columns", {})) == counts:
+    if not entry or entry["kind"] != "events":
+        return
+    held_groups = (
+        agegroups.stored_groups(con, store.paths(dataset, "events"))
+        if AGE_HI in entry.get("columns", {})
+        else None
+    )
+    agegroups.same_groups(path, dataset, held_groups, groups)
+    if (COUNT in entry.get("columns", {})) == counts:
         return
     held, given = (
         ("aggregated counts", "record-level events")
@@ -421,13 +484,16 @@ def load_population(
             [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in found],
             int(total),
         )
-    groups = sorted(
-        AgeGroup(lo, hi)
-        for lo, hi in con.execute(
-            "SELECT DISTINCT a.lo, a.hi FROM src JOIN ages a ON a.label = trim(src.age_group)"
+    first = {
+        AgeGroup(lo, hi): (label, int(row))
+        for lo, hi, label, row in con.execute(
+            "SELECT a.lo, a.hi, arg_min(trim(src.age_group), _row), min(_row) "
+            "FROM src JOIN ages a ON a.label = trim(src.age_group) GROUP BY ALL"
         ).fetchall()
-    )
-    _check_partition(path, groups)
+    }
+    # Groups may cover only the ages a measure needs (mothers 10-54), without gaps.
+    _check_age_scheme(path, first, "add rows for those ages, or merge the groups around them")
+    groups = sorted(first)
     note("writing")
     final_dir = store.root / "population" / dataset
     final_dir.mkdir(parents=True, exist_ok=True)

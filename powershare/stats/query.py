@@ -19,7 +19,7 @@ import numpy as np
 
 from . import perturbation, release
 from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, parse_age_groups
-from .compute import DEFAULT_AGE_GROUPS, compute, year_cells_of
+from .compute import DEFAULT_AGE_GROUPS, Computed, compute, year_cells_of
 from .cube import Axis, ratios
 from .engine import Source, base_population
 from .geography import CustomArea, Geography, load_current
@@ -133,6 +133,7 @@ def run_query(
         adjusted_hidden, rates_hidden = answer.adjusted_hidden, answer.rates_hidden
         release_meta = answer.meta
 
+    reasons = _with_notes(reasons, c, hidden, adjusted_hidden | rates_hidden)
     ref_index = _reference_index(query, c.axes, c.shape, geo)
     ratio = ratios(c.stats, ref_index, query.conf_level)
     headline_hidden = adjusted_hidden if is_rate else hidden
@@ -184,6 +185,19 @@ def run_query(
         "suppressed_cells": int(hidden[keep].sum()),
     }
     return Result(table, meta)
+
+
+def _with_notes(
+    reasons: np.ndarray, c: Computed, hidden: np.ndarray, adjusted_hidden: np.ndarray
+) -> np.ndarray:
+    """A shown cell without a rate says why (no population, or events in ages without
+    population for its adjusted rate); a hidden cell keeps its reason, and tells nothing more."""
+    if not c.notes.size:
+        return reasons
+    free = (reasons == "") & ~hidden
+    out = np.where(free & (c.notes != ""), c.notes, reasons)
+    adjusted = (out == "") & ~hidden & ~adjusted_hidden & (c.adjusted_notes != "")
+    return np.where(adjusted, c.adjusted_notes, out)
 
 
 def _check_row_cap(

@@ -6,7 +6,7 @@ path (reading the source as text, with row numbers) and documents what is checke
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from .codes import (
     RACE_CODES,
     SEX_CODES,
     AgeGroup,
+    ages_text,
 )
 
 EVENT_COLUMNS = ("year", "date", "geo", "age", "sex", "race", "cause", "count")
@@ -28,6 +29,11 @@ POPULATION_COLUMNS = ("year", "geo", "age_group", "sex", "race", "population")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
 CAUSE_PATTERN = r"[A-Z0-9][A-Z0-9._-]{0,15}"
+
+#: The column of age-group labels ("0", "1-4", "85+") in population files and in files of
+#: counts by age group; a label the loader can't read is refused with this reason.
+AGE_GROUP = "age_group"
+NOT_A_GROUP = "not an age group such as 0, 1-4, 85+"
 
 
 @dataclass(frozen=True)
@@ -68,13 +74,18 @@ def _in_list(values: Mapping[str, str] | tuple[str, ...]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _reader(path: Path, all_varchar: bool) -> str:
+def _reader(path: Path, all_varchar: bool, text: Sequence[str] = ()) -> str:
+    """The DuckDB table function reading a source; `text` names CSV columns read as text
+    whatever they look like (a sex column of F only is not a column of booleans)."""
     suffix = path.suffix.lower()
     p = str(path).replace("'", "''")
     if suffix in {".parquet", ".pq"}:
         return f"read_parquet('{p}')"
     if suffix in {".csv", ".txt", ".gz"} or path.name.endswith(".csv.gz"):
         extra = ", all_varchar=true" if all_varchar else ""
+        if text and not all_varchar:
+            types = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in text)
+            extra += f", types={{{types}}}"
         return f"read_csv('{p}', header=true{extra})"
     raise ValueError(f"{path.name}: only CSV and Parquet sources are supported")
 
@@ -138,8 +149,9 @@ def _report_errors(
 
 
 def _event_checks(cols: dict[str, str]) -> list[_Check]:
+    grouped = AGE_GROUP in cols
     checks = []
-    for c in ("geo", "sex", "race", "age"):
+    for c in ("geo", "sex", "race", AGE_GROUP if grouped else "age"):
         checks.append(_Check(c, "({v} IS NULL OR trim({v}) = '')", "missing"))
     if "year" in cols:
         checks.append(_Check("year", "({v} IS NULL OR trim({v}) = '')", "missing"))
@@ -184,13 +196,18 @@ def _event_checks(cols: dict[str, str]) -> list[_Check]:
                     "date is not in the row's year",
                 )
             )
+    if grouped:
+        checks.append(_Check(AGE_GROUP, "trim({v}) NOT IN (SELECT label FROM ages)", NOT_A_GROUP))
+    else:
+        checks += [
+            _Check(
+                "age",
+                "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''",
+                "not a whole number of years",
+            ),
+            _Check("age", "TRY_CAST({v} AS SMALLINT) NOT BETWEEN 0 AND 120", "age outside 0-120"),
+        ]
     checks += [
-        _Check(
-            "age",
-            "TRY_CAST({v} AS SMALLINT) IS NULL AND trim({v}) <> ''",
-            "not a whole number of years",
-        ),
-        _Check("age", "TRY_CAST({v} AS SMALLINT) NOT BETWEEN 0 AND 120", "age outside 0-120"),
         _Check(
             "sex",
             f"{{v}} NOT IN ({_in_list(SEX_CODES)})",
@@ -219,17 +236,38 @@ def _count_checks() -> list[_Check]:
     ]
 
 
-def _check_partition(path: Path, groups: list[AgeGroup]) -> None:
-    problem = None
-    if not groups or groups[0].lo != 0 or groups[-1].hi != 120:
-        problem = "age groups must start at 0 and end with an open group (e.g. 85+)"
-    for a, b in zip(groups, groups[1:], strict=False):
-        if b.lo != a.hi + 1:
-            problem = f"age groups {a.label} and {b.label} overlap or leave a gap"
-    if problem:
-        raise LoadError(
-            path, [RowError(0, "age_group", ",".join(g.label for g in groups), problem)], 1
-        )
+def _check_age_scheme(path: Path, found: Mapping[AgeGroup, tuple[str, int]], fix: str) -> None:
+    """A file's age groups (each with its label and first row) must not overlap or leave a
+    gap between them; they may cover only some ages. `fix` says how to fill a gap."""
+    errors = []
+    reach: tuple[AgeGroup, str, int] | None = None  # the group reaching the highest age so far
+    for group, (label, row) in sorted(found.items()):
+        if reach is not None:
+            held, held_label, held_row = reach
+            if group.lo <= held.hi:
+                errors.append(
+                    RowError(
+                        row,
+                        AGE_GROUP,
+                        label,
+                        f"age group {group.label} overlaps {held.label} ({held_label!r}, row "
+                        f"{held_row}): each age must fall in one group only",
+                    )
+                )
+            elif group.lo > held.hi + 1:
+                errors.append(
+                    RowError(
+                        row,
+                        AGE_GROUP,
+                        label,
+                        f"no age group holds {ages_text(held.hi + 1, group.lo - 1)}, between "
+                        f"{held.label} (row {held_row}) and {group.label}: {fix}",
+                    )
+                )
+        if reach is None or group.hi > reach[0].hi:
+            reach = (group, label, row)
+    if errors:
+        raise LoadError(path, errors, len(errors))
 
 
 def _population_checks() -> list[_Check]:
@@ -245,11 +283,7 @@ def _population_checks() -> list[_Check]:
             f"year outside {YEAR_MIN}-{YEAR_MAX}",
         ),
         _Check("geo", "{v} NOT IN (SELECT code FROM base_units)", "unknown geography code"),
-        _Check(
-            "age_group",
-            "trim({v}) NOT IN (SELECT label FROM ages)",
-            "not an age group such as 0, 1-4, 85+",
-        ),
+        _Check(AGE_GROUP, "trim({v}) NOT IN (SELECT label FROM ages)", NOT_A_GROUP),
         _Check(
             "sex",
             f"{{v}} NOT IN ({_in_list(POPULATION_SEX_CODES)})",

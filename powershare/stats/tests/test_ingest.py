@@ -142,7 +142,7 @@ def test_population_errors(tiny_store: Store, tmp_path: Path):
         load_population(tiny_store, write_csv(tmp_path / "p2.csv", header, good))
     # age groups that leave a gap
     gap = [(2022, "T1", ag, "F", "nh_white", 1) for ag in ("0-17", "20-64", "65+")]
-    with pytest.raises(LoadError, match="overlap or leave a gap"):
+    with pytest.raises(LoadError, match="no age group holds ages 18-19"):
         load_population(tiny_store, write_csv(tmp_path / "p3.csv", header, gap))
 
 
