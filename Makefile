@@ -70,6 +70,7 @@ bench: setup
 	$(PY) -m powershare.stats.bench
 	$(PY) -m powershare.stats.bench_release
 	$(PY) -m powershare.stats.bench_tauargus
+	$(PY) -m powershare.stats.bench_counts
 	TASKS_IMMEDIATE=true $(PY) -m data.bench
 	$(PY) -m data.bench_maps
 

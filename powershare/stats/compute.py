@@ -266,9 +266,20 @@ def population_notes(
         nbins = people.shape[-1]
         empty = ((people <= 0) & (np.broadcast_to(weights, people.shape) > 0)).reshape(-1, nbins)
         labels = [AgeGroup(a, b - 1).label for a, b in zip(fine, fine[1:], strict=False)]
-        for i in gaps:
-            ages = ", ".join(labels[b] for b in np.flatnonzero(empty[i]))
-            adjusted[i] = f"events in ages without population ({ages}): no age-adjusted rate"
+        # One note per pattern of empty groups (cells share a few), not one per cell.
+        if nbins <= 62:  # a pattern as the bits of one integer: a 1-D unique is quick
+            bits = empty[gaps].astype(np.int64) @ (np.int64(1) << np.arange(nbins, dtype=np.int64))
+            _, first, which = np.unique(bits, return_index=True, return_inverse=True)
+            patterns = empty[gaps][first]
+        else:
+            patterns, which = np.unique(empty[gaps], axis=0, return_inverse=True)
+        named = np.array([f"{label}, " for label in labels], dtype=object)
+        joined = (patterns.astype(object) * named).sum(axis=1)  # "0, 1-4, " per pattern
+        texts = np.array(
+            [f"events in ages without population ({j[:-2]}): no age-adjusted rate" for j in joined],
+            dtype=object,
+        )
+        adjusted[gaps] = texts[np.ravel(which)]
     return notes, adjusted
 
 

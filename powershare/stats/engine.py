@@ -306,12 +306,14 @@ def event_aggregate(
         if weight is not None:
             k = k * weight
         sums["kn"] = k.sum() % KEYS
-    total = t.count() if weight is None else weight.sum()
+    # (A sum of BIGINT is a HUGEINT in DuckDB, which arrives as Python decimals: ibis takes
+    # it for an int64, so only a cast to float makes DuckDB convert it.)
+    total = t.count() if weight is None else weight.sum().cast("float64")
     if measure.kind == "proportion":
         hit = measure.numerator_filter(t)
         if record_keys:
             sums["kd"], sums["kn"] = sums["kn"], hit.ifelse(k, 0).sum() % KEYS
-        n = hit.ifelse(1 if weight is None else weight, 0).sum()
+        n = hit.ifelse(1 if weight is None else weight, 0).sum().cast("float64")
         return t.group_by(keys).aggregate(n=n, d=total, **sums)
     return t.group_by(keys).aggregate(n=total, **sums)
 
