@@ -11,27 +11,25 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .geography import CustomArea, GeographyError, load_current, load_geography
+from .cli_geography import add_geography_commands
+from .geography import CustomArea, GeographyError, load_current
 from .ingest import LoadError, LoadReport, load_events, load_population
 from .measures import DEFAULT_MEASURES, Measure, get_measure
 from .policy import PolicyError, SuppressionPolicy
 from .query import Query, run_query
 from .store import Store
 
-if TYPE_CHECKING:
-    from . import boundaries
-
 SUBCOMMANDS = (
     "load-events",
     "load-population",
     "load-geography",
     "inspect-boundaries",
+    "load-indicators",
     "query",
     "protect",
     "audit",
@@ -126,66 +124,14 @@ def cmd_load_population(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def cmd_load_geography(args: argparse.Namespace, store: Store) -> int:
-    from .boundaries import LevelFile, build_package  # GDAL and PROJ only when needed
+def cmd_load_indicators(args: argparse.Namespace, store: Store) -> int:
+    from .indicators import load_indicators
 
-    source = Path(args.source)
-    if source.is_dir():
-        sha = load_geography(store, source)
-    else:
-        if not args.level or not args.code:
-            raise GeographyError(
-                f"{source.name} is a boundary file: say its level and code field "
-                "(--level tract --code GEOID); `inspect-boundaries` lists its fields"
-            )
-        files = [LevelFile(args.level, source, args.code, args.name, args.layer)]
-        files += [_also(spec) for spec in args.also]
-        prefixes = [_prefix(spec) for spec in args.prefix]
-        with tempfile.TemporaryDirectory(prefix="boundaries-") as tmp:
-            package = build_package(
-                files, Path(tmp), prefixes, args.crosswalk, args.repair, args.total or None
-            )
-            for line in package.notes:
-                print(f"note: {line}")
-            sha = load_geography(store, package.directory)
-    geo = load_current(store)
-    counts = ", ".join(f"{len(geo.codes(lv))} {lv}" for lv in geo.levels)
-    print(f"geography {sha[:16]}: {counts}")
-    return 0
-
-
-def _also(spec: str) -> boundaries.LevelFile:
-    """LEVEL=PATH[,CODE[,NAME[,LAYER]]] (CODE defaults to GEOID, NAME to NAME)."""
-    from .boundaries import LevelFile
-
-    level, _, rest = spec.partition("=")
-    parts = rest.split(",")
-    if not level or not parts[0]:
-        raise GeographyError(f"--also {spec!r} should look like county=counties.zip,GEOID,NAME")
-    code = parts[1] if len(parts) > 1 else "GEOID"
-    name = parts[2] if len(parts) > 2 else "NAME"
-    layer = parts[3] if len(parts) > 3 else None
-    return LevelFile(level.strip(), Path(parts[0]), code, name, layer)
-
-
-def _prefix(spec: str) -> boundaries.PrefixLevel:
-    from .boundaries import PrefixLevel
-
-    level, _, length = spec.partition(":")
-    if not level or not length.isdigit():
-        raise GeographyError(f"--prefix {spec!r} should look like county:5")
-    return PrefixLevel(level, int(length))
-
-
-def cmd_inspect_boundaries(args: argparse.Namespace, store: Store) -> int:
-    from .boundaries import inspect
-
-    for layer in inspect(args.file):
-        print(
-            f"layer {layer.name}: {layer.features} features, coordinate system {layer.crs or 'not declared'}"
+    with _progress(not args.quiet, f"loading {Path(args.file).name}") as note:
+        report = load_indicators(
+            store, args.file, dataset=args.dataset, max_errors=args.max_errors, progress=note
         )
-        for f in layer.fields:
-            print(f"  {f}: {', '.join(layer.sample.get(f, []))}")
+    _print_report(report)
     return 0
 
 
@@ -377,39 +323,15 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_load_population
     )
     p = sub.add_parser(
-        "load-geography",
-        help="load a geography package directory, or boundary files (zipped shapefile, "
-        "GeoJSON, TopoJSON)",
+        "load-indicators", help="load published indicators (a CSV in CDC PLACES layout)"
     )
-    p.add_argument("source", help="a package directory or the finest level's boundary file")
-    p.add_argument("--level", help="the boundary file's level, e.g. tract")
-    p.add_argument("--code", help="its code field, e.g. GEOID")
-    p.add_argument("--name", help="its name field, e.g. NAME (default: the code)")
-    p.add_argument("--layer", help="the layer, when the file holds several (TopoJSON objects)")
+    p.add_argument("file", help="CSV with PLACES's columns, as published")
+    p.add_argument("--dataset", required=True)
     p.add_argument(
-        "--also",
-        action="append",
-        default=[],
-        metavar="LEVEL=PATH[,CODE[,NAME[,LAYER]]]",
-        help="a coarser level's file; its codes start the finer codes (repeatable)",
+        "--max-errors", type=int, default=20, help="errors to list when a file is rejected"
     )
-    p.add_argument(
-        "--prefix",
-        action="append",
-        default=[],
-        metavar="LEVEL:LENGTH",
-        help="a coarser level from the codes' first LENGTH characters, e.g. county:5",
-    )
-    p.add_argument("--crosswalk", help="base_code,level,code,weight rows for areas that split")
-    p.add_argument("--repair", action="store_true", help="repair invalid polygons")
-    p.add_argument(
-        "--total", default="county", help="the level holding everything (default county; '' none)"
-    )
-    p.set_defaults(func=cmd_load_geography)
-
-    p = sub.add_parser("inspect-boundaries", help="list a boundary file's layers and fields")
-    p.add_argument("file")
-    p.set_defaults(func=cmd_inspect_boundaries)
+    p.set_defaults(func=cmd_load_indicators)
+    add_geography_commands(sub)
 
     p = sub.add_parser("query", help="compute a measure and write CSV, JSON or Parquet")
     p.add_argument("measure", help="a measure name (see describe) or one from --measures")

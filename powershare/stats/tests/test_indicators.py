@@ -145,3 +145,20 @@ def test_a_bad_file_is_refused_by_name_and_nothing_is_stored(
     assert (
         len(indicator_result(tiny_store, "places", "CASTHMA", "CrdPrv", level="tract").rows()) == 4
     )
+
+
+def test_the_cli_loads_a_places_file_and_names_a_bad_one(tiny_store: Store, tmp_path: Path, capsys):
+    from powershare.stats.cli import main
+
+    root = str(tiny_store.root)
+    good = write_places(tmp_path / "places.csv", tiny_places())
+    assert main(["--root", root, "-q", "load-indicators", str(good), "--dataset", "places"]) == 0
+    assert "indicators places: places.csv: 6 rows stored" in capsys.readouterr().out
+    rows = [{**tiny_places()[0], "Data_Value": "ten"}]
+    bad = write_places(tmp_path / "bad.csv", rows)
+    assert main(["--root", root, "-q", "load-indicators", str(bad), "--dataset", "places"]) == 1
+    err = capsys.readouterr().err
+    assert "rejected" in err and "'Data_Value'" in err and "not a number" in err
+    assert (
+        len(indicator_result(tiny_store, "places", "CASTHMA", "CrdPrv", level="tract").rows()) == 4
+    )
