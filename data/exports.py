@@ -1,50 +1,112 @@
-"""Downloads of a result: CSV and Excel carrying the suppression marks, the policy and the data
-version. Built from the presented cells, so a suppressed cell has no number in any format."""
+"""Downloads of a result: CSV, Excel, a zip (the CSV and a README) and the JSON twin, built from
+the presented cells, so a suppressed cell has no number in any format.
+
+The CSV is a plain table (one header row, one row per cell, nothing after it) that pandas, R and
+csvkit read without options; what the numbers are (measure, policy, sources, data version, the
+notes, what each column means) goes in the Excel "About" sheet, the zip's README and the JSON
+`meta`. Each row carries the area's code beside its name, the key that joins it to the shapes of
+its level (`/data/shapes/<level>.geojson`) in QGIS or R.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from data.present import Cell, explain_suppression
+from data.models import Measure
+from data.present import Cell, explain_suppression, measure_label
 from data.queries import Outcome, standard_population_label, stratum_label
 from powershare.exports import csv_response, safe_cell
+from powershare.stats import Result
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def header(outcome: Outcome) -> list[str]:
+def columns(outcome: Outcome) -> list[tuple[str, str]]:
+    """The table's columns in order, each with what it holds (the README and the About sheet)."""
+    spec = outcome.spec
+    if spec.is_custom:
+        code = _("The area's code; a custom area's code is the name it was given.")
+    else:
+        code = _(
+            "The area's code: the key that joins this table to the areas' shapes (the "
+            "“code” field of %(path)s) in QGIS or R."
+        ) % {"path": reverse("data:shapes_geojson", args=[spec.level])}
+    if spec.is_rate:
+        adjusted = _("The rate as if every area had the same age mix (%(standard)s).") % {
+            "standard": standard_line(outcome)
+        }
+    else:
+        adjusted = _("Empty: proportions are not age-adjusted.")
     return [
-        _("Area"),
-        *[stratum_label(s) for s in outcome.spec.by],
-        _("Count"),
-        _("Population"),
-        _("Rate"),
+        (_("Area"), _("The area's name.")),
+        (_("Area code"), code),
+        *[(stratum_label(s), _("The group the row counts; “All” is everyone.")) for s in spec.by],
+        (_("Count"), _("The number of events.")),
+        (
+            _("Population"),
+            _("The denominator: the residents, or for a proportion the events it is a share of."),
+        ),
+        (_("Rate"), _("The rate, in %(unit)s.") % {"unit": spec.measure.unit}),
         # "95% l" reads to xgettext as a format directive; these headers are never formatted.
         # xgettext:no-python-format
-        _("Rate, lower 95% limit"),
+        (_("Rate, lower 95% limit"), _lower(_("the rate"))),
         # xgettext:no-python-format
-        _("Rate, upper 95% limit"),
-        _("Age-adjusted rate"),
+        (_("Rate, upper 95% limit"), _upper(_("the rate"))),
+        (_("Age-adjusted rate"), adjusted),
         # xgettext:no-python-format
-        _("Age-adjusted, lower 95% limit"),
+        (_("Age-adjusted, lower 95% limit"), _lower(_("the age-adjusted rate"))),
         # xgettext:no-python-format
-        _("Age-adjusted, upper 95% limit"),
-        _("Rate ratio"),
-        _("Unreliable"),
-        _("Suppressed"),
-        _("Note"),
+        (_("Age-adjusted, upper 95% limit"), _upper(_("the age-adjusted rate"))),
+        (
+            _("Rate ratio"),
+            _(
+                "The rate divided by the reference's (the county, or White residents of the same "
+                "area): 1 is the same. Empty for the reference itself."
+            ),
+        ),
+        (
+            _("Unreliable"),
+            _("“yes” when the rate rests on fewer than 20 events or has a large relative error."),
+        ),
+        (
+            _("Suppressed"),
+            _("“yes” when the cell is hidden to protect privacy: its numbers are then empty."),
+        ),
+        (_("Note"), _("Why a cell is hidden, or a caution about it.")),
     ]
+
+
+def _lower(what: str) -> str:
+    return _("The lower limit of the %(level)s%% confidence interval of %(what)s.") % {
+        "level": 95,
+        "what": what,
+    }
+
+
+def _upper(what: str) -> str:
+    return _("The upper limit of the %(level)s%% confidence interval of %(what)s.") % {
+        "level": 95,
+        "what": what,
+    }
+
+
+def header(outcome: Outcome) -> list[str]:
+    return [name for name, _meaning in columns(outcome)]
 
 
 def _row(cell: Cell) -> list[Any]:
     if cell.suppressed:
         return [
             cell.area_name,
+            cell.area,
             *cell.strata,
             "",
             "",
@@ -67,6 +129,7 @@ def _row(cell: Cell) -> list[Any]:
     )
     return [
         cell.area_name,
+        cell.area,
         *cell.strata,
         raw["count"],
         raw["denominator"],
@@ -124,11 +187,93 @@ def provenance(outcome: Outcome) -> list[tuple[str, str]]:
     ]
 
 
+def notes(measure: Measure, meta: dict[str, Any], reasons: Iterable[str]) -> list[str]:
+    """What to know when reading the table: why cells are hidden (`reasons`, in words), what
+    unreliable means, the measure's description and the dataset's caveats."""
+    reasons = sorted(set(reasons))
+    lines = []
+    if reasons:
+        lines.append(
+            _(
+                "Hidden to protect privacy. When a number is very small, someone could work out "
+                "who it is about, so it is not shown anywhere."
+            )
+        )
+        lines += reasons
+    lines.append(
+        _(
+            "Unreliable: based on fewer than 20 events or with a large margin of error. The true "
+            "rate could be quite different."
+        )
+    )
+    if meta.get("release", {}).get("method") == "perturbation":
+        lines.append(
+            _(
+                "Every count carries a small noise that protects the people counted; totals are "
+                "perturbed on their own and need not add up."
+            )
+        )
+    lines += [text for text in (measure.description, measure.dataset.caveats) if text]
+    return lines
+
+
+def _notes(outcome: Outcome, cells: list[Cell]) -> list[str]:
+    meta = outcome.result.meta if outcome.result else {}
+    return notes(outcome.spec.measure, meta, (c.reason for c in cells if c.suppressed))
+
+
 def csv_export(outcome: Outcome, cells: list[Cell], filename: str) -> HttpResponse:
-    rows: list[list[Any]] = [_row(c) for c in cells]
-    rows.append([])
-    rows += [[f"# {label}", value] for label, value in provenance(outcome)]
-    return csv_response(filename, header(outcome), rows)
+    """A plain table: one header row, one row per cell; what it is goes in the zip's README."""
+    return csv_response(filename, header(outcome), (_row(c) for c in cells))
+
+
+def readme(outcome: Outcome, cells: list[Cell], csv_name: str) -> str:
+    """The README beside the CSV in the zip: what the numbers are, the notes, the columns."""
+    title = f"{measure_label(outcome.spec.measure)}, {outcome.spec.years_label}"
+    lines = [title, "=" * len(title), "", _("About these numbers"), ""]
+    lines += [f"{label}: {value}" for label, value in provenance(outcome)]
+    lines += ["", _("Notes"), ""]
+    lines += [f"- {text}" for text in _notes(outcome, cells)]
+    lines += ["", _("Columns of %(file)s") % {"file": csv_name}, ""]
+    lines += [f"{name}: {meaning}" for name, meaning in columns(outcome)]
+    return "\n".join(lines) + "\n"
+
+
+def zip_export(outcome: Outcome, cells: list[Cell], filename: str) -> HttpResponse:
+    """A zip of the CSV and a README.txt saying what it is, for analysis and GIS tools."""
+    stem = filename.removesuffix(".zip")
+    csv_name = f"{stem}.csv"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(csv_name, csv_export(outcome, cells, csv_name).content)
+        archive.writestr("README.txt", readme(outcome, cells, csv_name).encode())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def json_export(result: Result, measure: Measure) -> dict[str, Any]:
+    """The JSON twin of a result: the engine's meta with the dataset's source and the notes, and
+    rows (`area` is the area's code, beside `area_name`) where a suppressed cell keeps its labels
+    and reason only."""
+    rows = result.rows()
+    for row in rows:
+        if row.get("suppressed"):
+            row["denominator"] = None
+            row["suppression_note"] = explain_suppression(row.get("suppression_reason"))
+    dataset = measure.dataset
+    meta = {
+        **result.meta,
+        "source": {
+            "dataset": dataset.title,
+            "source": dataset.source or dataset.title,
+            "caveats": dataset.caveats,
+        },
+        "notes": notes(
+            measure, result.meta, (r["suppression_note"] for r in rows if r["suppressed"])
+        ),
+    }
+    return {"meta": meta, "rows": rows}
 
 
 def xlsx_export(outcome: Outcome, cells: list[Cell], filename: str) -> HttpResponse:
@@ -149,6 +294,13 @@ def xlsx_export(outcome: Outcome, cells: list[Cell], filename: str) -> HttpRespo
     about.append([])
     min_count = outcome.result.meta["policy"]["min_count"] if outcome.result else 11
     about.append([_("Marks"), explain_suppression(f"count below {min_count}")])
+    for text in _notes(outcome, cells):
+        about.append([_("Note"), safe_cell(text)])
+    about.append([])
+    about.append([_("Columns")])
+    about[about.max_row][0].font = Font(bold=True)
+    for name, meaning in columns(outcome):
+        about.append([safe_cell(name), safe_cell(meaning)])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

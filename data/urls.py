@@ -9,6 +9,7 @@ urlpatterns = [
     path("query.json", views.query_json, name="query_json"),
     path("query.csv", views.query_csv, name="query_csv"),
     path("query.xlsx", views.query_xlsx, name="query_xlsx"),
+    path("query.zip", views.query_zip, name="query_zip"),
     path("query/save/", views.save_query, name="save_query"),
     path("shapes/<slug:level>.json", views.shapes, name="shapes"),
     path("shapes/<slug:level>.geojson", views.shapes_geojson, name="shapes_geojson"),

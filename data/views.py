@@ -144,12 +144,8 @@ def query_json(request: HttpRequest) -> JsonResponse:
             ],
         }
         return JsonResponse(body, status=422)
-    data = outcome.result.to_json_obj()  # type: ignore[union-attr]
-    for row in data["rows"]:
-        if row.get("suppressed"):
-            row["denominator"] = None
-            row["suppression_note"] = present.explain_suppression(row.get("suppression_reason"))
-    return JsonResponse(data)
+    assert outcome.result is not None  # an outcome that is ok has its result
+    return JsonResponse(exports.json_export(outcome.result, outcome.spec.measure))
 
 
 def _filename(outcome: queries.Outcome, suffix: str) -> str:
@@ -157,22 +153,29 @@ def _filename(outcome: queries.Outcome, suffix: str) -> str:
     return f"{slugify(spec.measure.name)}-{min(spec.years)}-{max(spec.years)}-{spec.level}.{suffix}"
 
 
-def query_csv(request: HttpRequest) -> HttpResponse:
+def _download(request: HttpRequest, what: str, export: Any) -> HttpResponse:
+    """A download of the query in the GET parameters (`what` names the format, and the log's
+    entry); a refusal goes back to the query page, which says why."""
     form = _valid_form_or_404(request)
-    outcome = _run(request, form, "csv")
+    outcome = _run(request, form, what)
     if not outcome.ok:
         messages.error(request, outcome.refusal)
         return redirect(f"{reverse('data:query')}?{outcome.spec.querystring()}")
-    return exports.csv_export(outcome, present.cells(outcome), _filename(outcome, "csv"))
+    response: HttpResponse = export(outcome, present.cells(outcome), _filename(outcome, what))
+    return response
+
+
+def query_csv(request: HttpRequest) -> HttpResponse:
+    return _download(request, "csv", exports.csv_export)
 
 
 def query_xlsx(request: HttpRequest) -> HttpResponse:
-    form = _valid_form_or_404(request)
-    outcome = _run(request, form, "xlsx")
-    if not outcome.ok:
-        messages.error(request, outcome.refusal)
-        return redirect(f"{reverse('data:query')}?{outcome.spec.querystring()}")
-    return exports.xlsx_export(outcome, present.cells(outcome), _filename(outcome, "xlsx"))
+    return _download(request, "xlsx", exports.xlsx_export)
+
+
+def query_zip(request: HttpRequest) -> HttpResponse:
+    """The CSV with a README (policy, sources, data version, notes, columns) in one zip."""
+    return _download(request, "zip", exports.zip_export)
 
 
 def shapes(request: HttpRequest, level: str) -> JsonResponse:

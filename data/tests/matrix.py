@@ -60,6 +60,16 @@ ROWS: list[Row] = [
         label="internal",
     ),
     Row("data:query_csv", lambda c, r: [], _all("redirect"), data=PUBLIC_QUERY, label="public"),
+    Row("data:query_zip", lambda c, r: [], _all("redirect"), data=PUBLIC_QUERY, label="public"),
+    Row(
+        "data:query_zip",
+        lambda c, r: [],
+        _all(
+            "hidden", admin="redirect", liaison="redirect", analyst="redirect", partner_a="redirect"
+        ),
+        data=INTERNAL_QUERY,
+        label="internal",
+    ),
     Row(
         "data:query_xlsx",
         lambda c, r: [],

@@ -132,7 +132,8 @@ def test_a_partner_files_a_data_request_and_an_analyst_answers_with_a_saved_quer
     assert f"/data/saved/{saved.pk}/" in ask.delivered_links
     delivered = ask.files.get()
     text = delivered.file.read().decode("utf-8-sig")
-    assert "Suppressed" in text and "# Suppression policy" in text
+    # A plain table (the policy and sources are on the saved query's page and in its zip).
+    assert text.startswith("Area,Area code,") and "Suppressed" in text and "\n#" not in text
 
 
 def test_a_file_answer_must_confirm_the_policy(client: Any, cast: Any) -> None:

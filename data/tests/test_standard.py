@@ -3,9 +3,9 @@ standard; the link, the downloads, the saved query and the fact sheet all say wh
 
 from __future__ import annotations
 
-import csv
 import io
 import re
+import zipfile
 from html import unescape
 from typing import Any
 from urllib.parse import urlencode
@@ -31,9 +31,10 @@ def link_to_query(html: str) -> str:
     return unescape(found.group(1))
 
 
-def csv_notes(response: Any) -> dict[str, str]:
-    rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
-    return {r[0]: r[1] for r in rows if r and r[0].startswith("#")}
+def readme_lines(response: Any) -> dict[str, str]:
+    """The "Label: value" lines of the README in a query's zip download."""
+    readme = zipfile.ZipFile(io.BytesIO(response.content)).read("README.txt").decode()
+    return dict(line.split(": ", 1) for line in readme.splitlines() if ": " in line)
 
 
 def test_the_builder_offers_a_standard_and_uses_the_measures_own_by_default(
@@ -71,12 +72,8 @@ def test_an_organizer_adjusts_to_the_european_standard_and_everyone_can_see_it(
     assert "standard=esp2013" in link_to_query(html)
     assert "standard=esp2013" in html.split("Download CSV")[0].rsplit("href=", 1)[-1]
 
-    assert (
-        csv_notes(client.get(f"/data/query.csv?{query(standard='esp2013')}"))[
-            "# Standard population"
-        ]
-        == EUROPEAN
-    )
+    readme = readme_lines(client.get(f"/data/query.zip?{query(standard='esp2013')}"))
+    assert readme["Standard population"] == EUROPEAN
     book = load_workbook(
         io.BytesIO(client.get(f"/data/query.xlsx?{query(standard='esp2013')}").content)
     )
@@ -111,8 +108,8 @@ def test_proportions_ignore_the_standard(client: Any, catalog: dict) -> None:
     html = client.get(f"/data/query/?{preterm}").content.decode()
     assert "standard=" not in link_to_query(html)
     assert "same age mix" not in html
-    notes = csv_notes(client.get(f"/data/query.csv?{preterm}"))
-    assert notes["# Standard population"] == "None: proportions are not age-adjusted"
+    readme = readme_lines(client.get(f"/data/query.zip?{preterm}"))
+    assert readme["Standard population"] == "None: proportions are not age-adjusted"
 
 
 def test_an_unknown_standard_is_refused_by_name(client: Any, catalog: dict) -> None:

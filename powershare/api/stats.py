@@ -4,9 +4,10 @@
 ``data.queries.visible_measures(user)`` (internal measures only for staff and partners with a
 current agreement, and their queries are logged as the pages log them), the department's
 suppression policy from ``data.queries.policy()``, the engine from ``data.portal.run`` on the
-store at ``DATA_ROOT``. Suppressed cells come back as nulls with their reason. Custom areas need
-a token: every released custom area is remembered and narrows what may be released next, so
-anonymous callers don't get to spend that budget.
+store at ``DATA_ROOT``, the answer from ``data.exports.json_export`` (the JSON twin's). Suppressed
+cells come back as nulls with their reason. Custom areas need a token: every released custom area
+is remembered and narrows what may be released next, so anonymous callers don't get to spend that
+budget.
 """
 
 from __future__ import annotations
@@ -72,9 +73,19 @@ class StatsParams(Schema):
 
 
 class StatsOut(Schema):
-    meta: dict[str, Any] = Field(description="Query, measure, policy, data versions.")
+    meta: dict[str, Any] = Field(
+        description=(
+            "Query, measure, policy, data versions, `source` (the dataset, its source and "
+            "caveats) and `notes` (what to know when reading the table)."
+        )
+    )
     rows: list[dict[str, Any]] = Field(
-        description="One row per cell; suppressed cells have null values and a reason."
+        description=(
+            "One row per cell: `level`, `area` (the area's code, the key that joins the row to "
+            "`/data/shapes/<level>.geojson`), `area_name`, the strata, then the numbers; "
+            "suppressed cells have null values (the population too), a `suppression_reason` "
+            "and a `suppression_note` in words."
+        )
     )
 
 
@@ -111,7 +122,7 @@ def list_measures(request: HttpRequest) -> Any:
     summary="Counts and rates with suppression: the table a data page shows",
 )
 def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
-    from data import actions, portal
+    from data import actions, exports, portal
     from data.queries import agreement_for, visible_measures
 
     user = request.user
@@ -146,4 +157,4 @@ def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
         what="api",
         agreement=agreement_for(user, measure),
     )
-    return result.to_json_obj()
+    return exports.json_export(result, measure)

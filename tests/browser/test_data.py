@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import shutil
+import zipfile
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -126,19 +127,23 @@ def test_partner_builds_saves_and_prints_the_asthma_fact_sheet(
     expect(page.get_by_role("heading", level=1)).to_have_text("Eastside kids: asthma ED visits")
     expect(page.locator("main")).to_contain_text("Healthy Housing Ordinance")
 
-    # The CSV carries the marks and no number for a hidden cell.
+    # The CSV is one plain table that carries the marks and no number for a hidden cell.
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download CSV").click()
+        page.get_by_role("link", name="Download CSV", exact=True).click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
-    hidden = [
-        r for r in rows[1:] if len(r) == len(header) and r[header.index("Suppressed")] == "yes"
-    ]
+    assert header[:2] == ["Area", "Area code"]
+    assert all(len(r) == len(header) for r in rows[1:])
+    hidden = [r for r in rows[1:] if r[header.index("Suppressed")] == "yes"]
     assert hidden
     for row in hidden:
-        assert all(v == "" for v in row[2 : header.index("Suppressed")]), row
-    assert any(r and r[0] == "# Suppression policy" for r in rows)
+        assert all(v == "" for v in row[3 : header.index("Suppressed")]), row
+    # The policy is in the README beside the same CSV in the zip.
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download CSV with README (zip)").click()
+    with zipfile.ZipFile(info.value.path()) as archive:
+        assert "Suppression policy: counts below 11" in archive.read("README.txt").decode()
 
     # The fact sheet in Spanish, downloaded.
     with page.expect_download() as info:
