@@ -26,6 +26,7 @@ from data.policy_changes import update_policy  # noqa: F401  (the policy's apply
 from partners.models import Campaign, Organization
 from powershare.audit.log import diff, record, snapshot
 from powershare.forms import check_new_document
+from powershare.stats.indicators import indicators
 from powershare.visibility import Visibility, is_member_of
 from support import actions as support_actions
 from support.models import Ask
@@ -117,6 +118,9 @@ def refresh_dataset(*, dataset: Dataset) -> Dataset:
     dataset.version = summary.version
     dataset.years = summary.years
     dataset.levels = portal.levels()
+    if dataset.kind == Dataset.Kind.INDICATORS:  # the levels the publisher gives
+        found = {lv for i in indicators(portal.store(), dataset.name) for lv in i.levels}
+        dataset.levels = [lv for lv in portal.levels() if lv in found]
     if summary.loaded_at:
         dataset.data_updated = datetime.fromisoformat(summary.loaded_at)
     dataset.save(update_fields=["rows", "version", "years", "levels", "data_updated"])
@@ -127,10 +131,13 @@ def refresh_dataset(*, dataset: Dataset) -> Dataset:
 def create_measure(*, actor: User, **fields: Any) -> Measure:
     """Define a measure on a dataset (internal until published)."""
     require_analyst(actor)
+    related = fields.pop("related", None)
     measure = Measure(**fields)
     measure.full_clean()
     portal.engine_measure(measure)  # the engine's own checks (cause codes, ages)
     measure.save()
+    if related is not None:
+        measure.related.set(related)
     record(
         actor=actor,
         event="measure.created",
@@ -144,13 +151,21 @@ def create_measure(*, actor: User, **fields: Any) -> Measure:
 def update_measure(*, actor: User, measure: Measure, **fields: Any) -> Measure:
     """Change a measure's definition or status; a status change is logged on its own too."""
     require_analyst(actor)
+    related = fields.pop("related", None)
     before = snapshot(measure, MEASURE_FIELDS)
+    before_related = sorted(measure.related.values_list("name", flat=True))
     for name, value in fields.items():
         setattr(measure, name, value)
     measure.full_clean()
-    portal.engine_measure(measure)
+    if not measure.is_indicator:  # a published estimate is the publisher's, not the engine's
+        portal.engine_measure(measure)
     measure.save()
     changes = diff(before, snapshot(measure, MEASURE_FIELDS))
+    if related is not None:
+        measure.related.set(related)
+        after_related = sorted(measure.related.values_list("name", flat=True))
+        if after_related != before_related:
+            changes["related"] = [before_related, after_related]
     if "status" in changes:
         record(
             actor=actor,

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.template.loader import render_to_string
         from django.test import Client
 
-        from data import portal, present
+        from data import charts, portal
         from powershare.stats.cli import main as cli
 
         started = time.perf_counter()
@@ -94,15 +94,15 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         frame = portal.frame("tract")
         first = time.perf_counter() - started
-        palette = present.PALETTE
+        palette = charts.PALETTE
         shapes = [
-            present.MapShape(
+            charts.MapShape(
                 s.code, s.name, s.path, s.cx, s.cy, palette[i % 5], "#1b1b1b", "", False
             )
             for i, s in enumerate(frame.shapes)
         ]
-        scale_px, scale_label = present.scale_bar(frame.metres_per_unit)
-        chart = present.ChoroplethMap(shapes, [], False, scale_px=scale_px, scale_label=scale_label)
+        scale_px, scale_label = charts.scale_bar(frame.metres_per_unit)
+        chart = charts.ChoroplethMap(shapes, [], False, scale_px=scale_px, scale_label=scale_label)
         draws, downloads = [], []
         client = Client()
         size = 0

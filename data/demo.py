@@ -125,6 +125,38 @@ def _conditions(conditions: tuple[stats.Condition, ...]) -> str:
     return "\n".join(f"{c.column} {c.op} {c.value}" for c in conditions)
 
 
+def _load_places(analyst: Any) -> None:
+    """An indicator file in CDC PLACES layout (made-up values), its current asthma and
+    obesity estimates published, current asthma shown beside the county's own asthma visits."""
+    from data.indicators import sync_measures
+    from powershare.stats.indicators import load_indicators
+    from powershare.stats.synth_indicators import synthetic_places
+
+    dataset = actions.create_dataset(
+        actor=analyst,
+        name="places",
+        title="CDC PLACES (demo values)",
+        kind=Dataset.Kind.INDICATORS,
+        description="Model-based estimates of adult health outcomes and behaviors by census "
+        "tract and county, in the layout CDC publishes PLACES in.",
+        source="CDC PLACES layout; the values are synthetic, made up for this demo",
+        caveats="These are not CDC's estimates: the demo county is not a real place.",
+    )
+    store = stats.Store(settings.DATA_ROOT)
+    path = synthetic_places(stats.load_current(store), store.root / ".tmp-places.csv")
+    try:
+        load_indicators(store, path, dataset=dataset.name)
+    finally:
+        path.unlink(missing_ok=True)
+    actions.refresh_dataset(dataset=dataset)
+    for measure in sync_measures(dataset=dataset, actor=analyst):
+        if measure.indicator in ("CASTHMA", "OBESITY") and measure.value_type == "CrdPrv":
+            measure.status = Measure.Status.PUBLISHED
+            measure.save(update_fields=["status"])
+        if measure.indicator == "CASTHMA":
+            measure.related.add(Measure.objects.get(name="asthma_ed"))
+
+
 def build(builder: Any) -> None:
     analyst = builder.users["analyst"]
     partner = builder.users["partner"]
@@ -165,6 +197,8 @@ def build(builder: Any) -> None:
             description=engine.description,
             status=status,
         )
+
+    _load_places(analyst)
 
     # Protect every measure's release now, so that no page of the demo waits for it.
     from data.tasks import protect_release
@@ -262,7 +296,9 @@ def build(builder: Any) -> None:
         query_link="",
         at=builder.at(10),
     )
-    assert saved.pk and Measure.objects.count() == len(MEASURES)
+    assert saved.pk and Measure.objects.exclude(kind=Measure.Kind.INDICATOR).count() == len(
+        MEASURES
+    )
 
 
 def demo_params() -> dict[str, Any]:

@@ -45,6 +45,8 @@ def columns(outcome: Outcome) -> list[tuple[str, str]]:
         }
     else:
         adjusted = _("Empty: proportions are not age-adjusted.")
+    if spec.is_indicator:
+        return _published_columns(outcome, code)
     return [
         (_("Area"), _("The area's name.")),
         (_("Area code"), code),
@@ -81,6 +83,36 @@ def columns(outcome: Outcome) -> list[tuple[str, str]]:
             _("“yes” when the cell is hidden to protect privacy: its numbers are then empty."),
         ),
         (_("Note"), _("Why a cell is hidden, or a caution about it.")),
+    ]
+
+
+def _published_columns(outcome: Outcome, code: str) -> list[tuple[str, str]]:
+    """The same columns for published estimates: what they hold, or that they are empty."""
+    meta = outcome.result.meta if outcome.result else {}
+    empty = _("Empty: published estimates come without it.")
+    estimate = _("The publisher's estimate (%(type)s, %(unit)s), as published.") % {
+        "type": str(meta.get("value_type", "")).lower(),
+        "unit": meta.get("unit") or "%",
+    }
+    return [
+        (_("Area"), _("The area's name.")),
+        (_("Area code"), code),
+        (_("Count"), empty),
+        (_("Population"), _("The population the publisher gives for the area.")),
+        (_("Rate"), estimate),
+        # xgettext:no-python-format
+        (_("Rate, lower 95% limit"), _("The publisher's lower confidence limit (95%).")),
+        # xgettext:no-python-format
+        (_("Rate, upper 95% limit"), _("The publisher's upper confidence limit (95%).")),
+        (_("Age-adjusted rate"), empty),
+        # xgettext:no-python-format
+        (_("Age-adjusted, lower 95% limit"), empty),
+        # xgettext:no-python-format
+        (_("Age-adjusted, upper 95% limit"), empty),
+        (_("Rate ratio"), empty),
+        (_("Unreliable"), empty),
+        (_("Suppressed"), _("“yes” when the publisher withheld the estimate.")),
+        (_("Note"), _("The publisher's footnote.")),
     ]
 
 
@@ -125,7 +157,7 @@ def _row(cell: Cell) -> list[Any]:
     note = (
         _("Fewer than 20 events or a large relative error: read with care.")
         if cell.unreliable
-        else ""
+        else cell.note
     )
     return [
         cell.area_name,
@@ -161,6 +193,19 @@ def provenance(outcome: Outcome) -> list[tuple[str, str]]:
     policy = meta.get("policy", {})
     versions = meta.get("data_versions", {})
     measure = outcome.spec.measure
+    if outcome.spec.is_indicator:
+        return [
+            (_("Measure"), f"{measure.label} ({measure.unit})"),
+            (_("Year"), str(meta.get("year", ""))),
+            (_("Value type"), str(meta.get("value_type", ""))),
+            (_("Published by"), measure.dataset.source or measure.dataset.title),
+            (_("Survey or model"), str(meta.get("data_source") or "—")),
+            (
+                _("How the numbers are shown"),
+                _("As published, with the publisher's confidence limits; never recomputed."),
+            ),
+            (_("Data version"), str(meta.get("data_version", ""))),
+        ]
     return [
         (_("Measure"), f"{measure.label} ({measure.unit})"),
         (_("Years"), f"{min(outcome.spec.years)}–{max(outcome.spec.years)}"),
@@ -192,6 +237,10 @@ def notes(measure: Measure, meta: dict[str, Any], reasons: Iterable[str]) -> lis
     unreliable means, the measure's description and the dataset's caveats."""
     reasons = sorted(set(reasons))
     lines = []
+    if measure.is_indicator:
+        if reasons:
+            lines.append(_("Withheld by the publisher, for the reason in its footnote."))
+        return lines + [text for text in (measure.description, measure.dataset.caveats) if text]
     if reasons:
         lines.append(
             _(
@@ -292,8 +341,9 @@ def xlsx_export(outcome: Outcome, cells: list[Cell], filename: str) -> HttpRespo
     for label, value in provenance(outcome):
         about.append([label, safe_cell(value)])
     about.append([])
-    min_count = outcome.result.meta["policy"]["min_count"] if outcome.result else 11
-    about.append([_("Marks"), explain_suppression(f"count below {min_count}")])
+    policy = outcome.result.meta.get("policy") if outcome.result else None
+    if policy:  # published estimates come under the publisher's rules, not the policy
+        about.append([_("Marks"), explain_suppression(f"count below {policy['min_count']}")])
     for text in _notes(outcome, cells):
         about.append([_("Note"), safe_cell(text)])
     about.append([])

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from data import portal
+from data import indicators, portal
 from data.models import (
     DataAgreement,
     Dataset,
@@ -91,12 +91,20 @@ class QueryForm(Form):
         # Labels in the reader's language, chosen per request (not when the module loads).
         self.fields["measure"].label_from_instance = measure_label  # type: ignore[attr-defined]
         self.fields["by"].choices = [(s, stratum_label(s)) for s in STRATA_CHOICES]
-        loaded = sorted({y for m in measures for y in (m.dataset.years or [])}) or [
+        own = [m for m in measures if m.kind != Measure.Kind.INDICATOR]
+        loaded = sorted({y for m in own for y in (m.dataset.years or [])}) or [
             timezone.localdate().year
         ]
         self.blocks = complete_blocks(loaded, portal.engine_policy(policy))
         self.fields["years"].choices = [
             (block_value(b), block_label(b)) for b in reversed(self.blocks)
+        ]
+        # Published estimates come a year at a time, whatever the department's blocks.
+        blocks = {block_value(b) for b in self.blocks}
+        self.published_years = [y for y in indicators.years(measures) if str(y) not in blocks]
+        self.fields["years"].choices += [
+            (str(y), _("%(year)s (published estimates)") % {"year": y})
+            for y in reversed(self.published_years)
         ]
         if self.blocks:
             self.fields["years"].initial = block_value(self.blocks[-1])
@@ -114,6 +122,11 @@ class QueryForm(Form):
         # Before a geography is loaded the county is the only choice; the engine then says why.
         engine = portal.engine_policy(policy)
         levels = portal.released_levels(engine) or ["county"]
+        published = {
+            lv for m in measures if m.kind == Measure.Kind.INDICATOR for lv in m.dataset.levels
+        }
+        if published - set(levels):  # levels only published estimates are given for
+            levels = [lv for lv in portal.levels() if lv in published or lv in levels]
         self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels]
         # A protected release has no custom areas; perturbation releases them.
         self.custom_areas = engine.method in ("internal", "perturbation")
@@ -147,11 +160,15 @@ class QueryForm(Form):
     def spec(self) -> QuerySpec:
         data = self.cleaned_data
         measure = data["measure"]
-        block = next(b for b in self.blocks if block_value(b) == data["years"])
+        block = next((b for b in self.blocks if block_value(b) == data["years"]), None)
+        if block is None:  # a year of published estimates
+            block = (int(data["years"]), int(data["years"]))
         years = tuple(range(block[0], block[1] + 1))
         # The trend: this block and the ones before it, up to ten.
         earlier = [b for b in self.blocks if b[1] <= block[1]][-10:]
         trend_years = tuple(y for b in earlier for y in range(b[0], b[1] + 1))
+        if measure.kind == Measure.Kind.INDICATOR:
+            trend_years = ()
         by = tuple(s for s in STRATA_CHOICES if s in data.get("by", []))
         compare = data.get("compare") or "county"
         if compare.startswith("race=") and "race" not in by:
@@ -209,6 +226,21 @@ class DatasetForm(ModelForm):
             del self.fields["kind"]
 
 
+#: What defines a measure of the department's own data for the engine (not a published one).
+ENGINE_FIELDS = (
+    "dataset",
+    "kind",
+    "causes",
+    "age_min",
+    "age_max",
+    "sex",
+    "conditions",
+    "numerator_conditions",
+    "per",
+    "standard",
+)
+
+
 class MeasureForm(ModelForm):
     class Meta:
         model = Measure
@@ -231,8 +263,10 @@ class MeasureForm(ModelForm):
             "standard",
             "description",
             "status",
+            "related",
         ]
         widgets = {
+            "related": forms.CheckboxSelectMultiple,
             "conditions": forms.Textarea(attrs={"rows": 2}),
             "numerator_conditions": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -241,8 +275,15 @@ class MeasureForm(ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dataset"].queryset = Dataset.objects.filter(kind=Dataset.Kind.EVENTS)
+        self.fields["kind"].choices = [
+            c for c in self.fields["kind"].choices if c[0] != Measure.Kind.INDICATOR
+        ]
+        self.fields["related"].queryset = Measure.objects.exclude(pk=self.instance.pk)
         if self.instance.pk:
             del self.fields["name"]
+        if self.instance.is_indicator:  # the publisher defines it: only words and access here
+            for name in ENGINE_FIELDS:
+                del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -257,9 +298,9 @@ class MeasureForm(ModelForm):
                 )
         if data.get("kind") == Measure.Kind.PROPORTION and not data.get("numerator_conditions"):
             self.add_error("numerator_conditions", _("A proportion needs numerator conditions."))
-        if self.errors:
+        if self.errors or self.instance.is_indicator:
             return data
-        probe = Measure(**{k: v for k, v in data.items() if k != "dataset"})
+        probe = Measure(**{k: v for k, v in data.items() if k not in ("dataset", "related")})
         probe.name = data.get("name") or self.instance.name or "probe"
         probe.dataset = data.get("dataset") or Dataset(name="x")
         try:

@@ -17,6 +17,7 @@ SUFFIXES = {
     Dataset.Kind.EVENTS: (".csv", ".parquet"),
     Dataset.Kind.POPULATION: (".csv", ".parquet"),
     Dataset.Kind.GEOGRAPHY: (".zip", ".geojson", ".json", ".topojson"),
+    Dataset.Kind.INDICATORS: (".csv",),
 }
 LEVEL = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -83,6 +84,15 @@ class UploadForm(Form):
             self.fields["file"].label = _("Boundary file (zipped shapefile, GeoJSON or TopoJSON)")
             self.fields["file"].widget.attrs["accept"] = ",".join(self.suffixes)
         else:
+            if kind == Dataset.Kind.INDICATORS:
+                del self.fields["replace"]  # a new release of the file takes the old one's place
+                self.fields["file"].label = _("Indicator file (CSV in CDC PLACES layout)")
+                self.fields["file"].help_text = _(
+                    "Columns as PLACES publishes them: Year, StateAbbr, LocationName, "
+                    "LocationID, Measure, MeasureId, Data_Value_Type, Data_Value, "
+                    "Low_Confidence_Limit, High_Confidence_Limit, TotalPopulation, "
+                    "Data_Value_Footnote. Rows for areas outside this geography are left out."
+                )
             for name in (
                 "level",
                 "code_field",
@@ -98,6 +108,8 @@ class UploadForm(Form):
         upload = self.cleaned_data["file"]
         name = (upload.name or "").lower()
         if not name.endswith(self.suffixes):
+            if self.kind == Dataset.Kind.INDICATORS:
+                raise forms.ValidationError(_("Upload a .csv file."))
             if self.kind != Dataset.Kind.GEOGRAPHY:
                 raise forms.ValidationError(_("Upload a .csv or .parquet file."))
             raise forms.ValidationError(

@@ -34,6 +34,7 @@ class Dataset(models.Model):
         EVENTS = "events", _("Record-level events")
         POPULATION = "population", _("Population denominators")
         GEOGRAPHY = "geography", _("Boundaries (areas and their shapes)")
+        INDICATORS = "indicators", _("Published indicators (CDC PLACES layout)")
 
     name = models.CharField(
         _("name in the data store"),
@@ -83,6 +84,7 @@ class Measure(models.Model):
     class Kind(models.TextChoices):
         RATE = "rate", _("Rate per population")
         PROPORTION = "proportion", _("Proportion of events")
+        INDICATOR = "indicator", _("Published estimate (from an indicator file)")
 
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Published: everyone can query it")
@@ -158,6 +160,27 @@ class Measure(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.INTERNAL
     )
+    indicator = models.CharField(
+        _("published measure"),
+        max_length=40,
+        blank=True,
+        help_text=_("Published estimates: the file's MeasureId, e.g. CASTHMA."),
+    )
+    value_type = models.CharField(
+        _("published value type"),
+        max_length=40,
+        blank=True,
+        help_text=_("Published estimates: the file's DataValueTypeID, e.g. CrdPrv."),
+    )
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        verbose_name=_("shown beside"),
+        help_text=_(
+            "Measures on the same subject, shown side by side: the department's own data "
+            "beside a published estimate."
+        ),
+    )
     updated = models.DateTimeField(auto_now=True)
 
     objects = MeasureQuerySet.as_manager()
@@ -181,6 +204,10 @@ class Measure(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_indicator(self) -> bool:
+        return self.kind == self.Kind.INDICATOR
 
 
 class PolicySetting(models.Model):

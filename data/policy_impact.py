@@ -133,7 +133,10 @@ def published_queries(current: PolicySetting, proposed: PolicySetting) -> list[P
     """Every published query worth comparing, most published first: each published measure's
     table at each level (the current policy's latest block and strata), public saved queries,
     then the tables the proposed policy would release in their place."""
-    measures = list(Measure.objects.published().select_related("dataset"))
+    # Published estimates are the publisher's: no policy of ours changes them.
+    measures = list(
+        Measure.objects.published().exclude(kind=Measure.Kind.INDICATOR).select_related("dataset")
+    )
     levels_now, block_now, strata_now = _levels_blocks_strata(current, measures)
     levels_then, block_then, strata_then = _levels_blocks_strata(proposed, measures)
     levels = levels_now + [lv for lv in levels_then if lv not in levels_now]

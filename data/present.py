@@ -1,5 +1,5 @@
-"""How a result reads: table rows with plain-language marks, the headline sentence, and the
-geometry of the bar chart, the trend chart and the map (drawn as SVG by templates).
+"""How a result reads: table rows with plain-language marks and the headline sentence (the
+charts and the map are drawn from these rows by `data.charts`).
 
 A suppressed cell carries no number here at all: not its count, rate, interval, ratio or
 population. Templates, CSV, Excel and the fact sheet all read these rows.
@@ -42,10 +42,30 @@ def fmt_count(value: float | None) -> str:
     return fmt(value, 1)
 
 
+def explain_missing_rate(reason: str | None) -> str:
+    """Why a shown cell has no rate (the engine's note), in plain words ("" if it has one)."""
+    if not reason:
+        return ""
+    if reason == "events but no population: no rate":
+        return _("No rate: there are events but no population for this group.")
+    if reason == "no population: no rate":
+        return _("No rate: the population has no one in this group.")
+    match = re.match(r"events in ages without population \((.*)\): no age-adjusted rate", reason)
+    if match:
+        return _("No age-adjusted rate: the population has no one aged %(ages)s in this group.") % {
+            "ages": match.group(1)
+        }
+    return ""
+
+
 def explain_suppression(reason: str | None) -> str:
     """The engine's reason in plain words."""
     if not reason:
         return ""
+    if reason.startswith("published: "):  # a published estimate its publisher withheld
+        return _("Withheld by the publisher: %(footnote)s") % {
+            "footnote": reason.removeprefix("published: ")
+        }
     match = re.match(r"(count|population|denominator|complement) below (\d+)", reason)
     if match:
         what, n = match.group(1), match.group(2)
@@ -93,6 +113,7 @@ class Cell:
     ratio_ci: str = ""
     significant: bool = False
     unreliable: bool = False
+    note: str = ""  # why a shown cell has no rate
     is_total: bool = False
     is_reference_area: bool = False
     value: float | None = None  # the charted value (adjusted or crude)
@@ -118,6 +139,7 @@ def cells(outcome: Outcome, result: Any = None, by: tuple[str, ...] | None = Non
         return []
     by = outcome.spec.by if by is None else by
     adjusted = outcome.spec.adjusted and outcome.spec.measure.kind == "rate"
+    published = outcome.spec.measure.kind == "indicator"
     geo = portal.geography()
     county_codes = set(geo.codes(geo.levels[-1])) if geo else set()
     out = []
@@ -151,6 +173,11 @@ def cells(outcome: Outcome, result: Any = None, by: tuple[str, ...] | None = Non
                 cell.ratio_ci = f"{fmt(row['ratio_lower'], 2)}–{fmt(row['ratio_upper'], 2)}"
             cell.significant = bool(row.get("ratio_significant"))
         cell.unreliable = bool(row.get("unreliable"))
+        cell.note = "" if published else explain_missing_rate(row.get("suppression_reason"))
+        if published:  # the publisher's own text: never rounded or recomputed here
+            cell.rate = row["published_value"] or ""
+            if row.get("published_lower") and row.get("published_upper"):
+                cell.rate_ci = f"{row['published_lower']}–{row['published_upper']}"
         key = "adjusted" if adjusted and row.get("adjusted_rate") is not None else "rate"
         cell.value = row.get(f"{key}_rate" if key == "adjusted" else "rate")
         cell.lower = row.get(f"{key}_lower" if key == "adjusted" else "rate_lower")
@@ -177,6 +204,8 @@ def headline(outcome: Outcome, table: list[Cell]) -> str:
     cell = focus_cell(outcome, table)
     if cell is None or spec.compare != "county":
         return ""
+    if spec.measure.kind == "indicator":
+        return _published_headline(outcome, cell, table)
     subject = measure_subject(spec.measure)
     if cell.suppressed:
         return _("There are too few %(subject)s in %(area)s to show a number safely.") % {
@@ -226,289 +255,36 @@ def measure_label(measure: Any) -> str:
     return str(measure.label)
 
 
-# -- charts ------------------------------------------------------------------------------
-
-
-@dataclass
-class Bar:
-    label: str
-    y: float
-    width: float = 0
-    lo: float = 0
-    hi: float = 0
-    text: str = ""
-    suppressed: bool = False
-    unreliable: bool = False
-    reason: str = ""
-
-
-@dataclass
-class BarChart:
-    bars: list[Bar]
-    height: int
-    ref_x: float | None
-    ref_label: str
-    ticks: list[tuple[float, str]]
-    left: int = 170
-    width: int = 640
-    plot_width: int = 400
-
-
-def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1.0
-    exp = 10 ** math.floor(math.log10(value))
-    for m in (1, 2, 2.5, 5, 10):
-        if value <= m * exp:
-            return m * exp
-    return 10 * exp
-
-
-def bar_chart(outcome: Outcome, table: list[Cell]) -> BarChart | None:
-    """One bar per area (totals), or per stratum value when there is a single area."""
-    spec = outcome.spec
-    items = [c for c in table if c.is_total and not c.is_reference_area]
-    if len(items) <= 1 and spec.by:
-        area = items[0].area if items else None
-        items = [
-            c
-            for c in table
-            if not c.is_total
-            and all(v != "total" for v in c.strata_codes.values())
-            and (area is None or c.area == area)
-        ]
-    if not items:
-        return None
-    reference = next((c for c in table if c.is_total and c.is_reference_area), None)
-    values = [c.upper or c.value or 0 for c in items if not c.suppressed]
-    if reference and reference.value:
-        values.append(reference.value)
-    top = _nice_max(max(values, default=1))
-    chart = BarChart([], 0, None, "", [])
-    scale = chart.plot_width / top
-    row = 28
-    for i, c in enumerate(items):
-        label = c.area_name if c.is_total else " · ".join(c.strata)
-        if c.is_total is False and len(items) and items[0].area != c.area:
-            label = f"{c.area_name} · {label}"
-        bar = Bar(label=label, y=30 + i * row, suppressed=c.suppressed, reason=c.reason)
-        if not c.suppressed and c.value is not None:
-            bar.width = round(c.value * scale, 1)
-            bar.lo = round((c.lower or c.value) * scale, 1)
-            bar.hi = round((c.upper or c.value) * scale, 1)
-            bar.text = fmt(c.value) + (" *" if c.unreliable else "")
-            bar.unreliable = c.unreliable
-        chart.bars.append(bar)
-    chart.height = 30 + len(items) * row + 40
-    if reference and reference.value is not None:
-        chart.ref_x = round(reference.value * scale, 1)
-        chart.ref_label = _("County: %(value)s") % {"value": fmt(reference.value)}
-    chart.ticks = [(round(top * k / 4 * scale, 1), fmt(top * k / 4, 0)) for k in range(5)]
-    return chart
-
-
-@dataclass
-class Line:
-    label: str
-    points: list[tuple[float, float, str, str]]  # x, y, year, value text
-    path: str
-    dash: str
-    marker: str
-    gaps: list[str]
-    label_y: float = 0.0  # where the line's name is written, by its last point
-
-
-@dataclass
-class TrendChart:
-    lines: list[Line]
-    xticks: list[tuple[float, str]]
-    yticks: list[tuple[float, str]]
-    width: int = 640
-    height: int = 300
-
-
-def trend_chart(outcome: Outcome, table: list[Cell]) -> TrendChart | None:
-    """The focus area of `table` (the result's cells) and the county over the years or blocks
-    of years (a gap where one is suppressed)."""
-    if outcome.trend is None:
-        return None
-    focus = focus_cell(outcome, table)
-    table = cells(outcome, outcome.trend, by=("year",))
-    years = sorted({c.strata_codes["year"] for c in table if c.strata_codes["year"] != "total"})
-    if len(years) < 2:
-        return None
-    present_areas = {c.area for c in table}
-    wanted = [focus.area] if focus and focus.area in present_areas else []
-    wanted += sorted({c.area for c in table if c.is_reference_area} - set(wanted))
-    series = []
-    for code in wanted:
-        by_year = {c.strata_codes["year"]: c for c in table if c.area == code}
-        name = next(c.area_name for c in table if c.area == code)
-        series.append((name, by_year))
-    values = [
-        c.upper or c.value or 0
-        for _name, by_year in series
-        for y, c in by_year.items()
-        if y != "total" and not c.suppressed
-    ]
-    top = _nice_max(max(values, default=1))
-    left, right, top_pad, bottom = 60, 600, 20, 250
-    step = (right - left) / (len(years) - 1)
-    xs = {y: left + i * step for i, y in enumerate(years)}
-
-    def ypos(v: float) -> float:
-        return round(bottom - v / top * (bottom - top_pad), 1)
-
-    styles = [("", "circle"), ("6 4", "square")]
-    lines = []
-    for (name, by_year), (dash, marker) in zip(series, styles, strict=False):
-        points, segments, current, gaps = [], [], [], []
-        for y in years:
-            c = by_year.get(y)
-            if c is None or c.suppressed or c.value is None:
-                gaps.append(y)
-                if current:
-                    segments.append(current)
-                current = []
-                continue
-            pt = (round(xs[y], 1), ypos(c.value), y, fmt(c.value))
-            points.append(pt)
-            current.append(pt)
-        if current:
-            segments.append(current)
-        path = " ".join("M" + " L".join(f"{p[0]},{p[1]}" for p in seg) for seg in segments if seg)
-        lines.append(Line(name, points, path, dash, marker, gaps))
-    _place_labels([line for line in lines if line.points])
-    return TrendChart(
-        lines,
-        [(round(xs[y], 1), y) for y in years],
-        [(ypos(top * k / 4), fmt(top * k / 4, 0)) for k in range(5)],
-    )
-
-
-def _place_labels(lines: list[Line]) -> None:
-    """Names above their lines' last points; where two end close together, the lower line's
-    name goes below its point so the two don't overprint."""
-    for line in lines:
-        line.label_y = line.points[-1][1] - 10
-    if len(lines) == 2:
-        upper, lower = sorted(lines, key=lambda line: line.points[-1][1])
-        if lower.points[-1][1] - upper.points[-1][1] < 16:
-            lower.label_y = lower.points[-1][1] + 20
-
-
-# -- map ---------------------------------------------------------------------------------
-
-# A sequential palette (light to dark) that also differs in lightness for grey-scale print;
-# every shape also carries its value as text, so colour is never the only cue.
-PALETTE = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
-TEXT_ON = ["#1b1b1b", "#1b1b1b", "#1b1b1b", "#ffffff", "#ffffff"]
-
-
-@dataclass
-class MapShape:
-    code: str
-    name: str
-    path: str
-    cx: float
-    cy: float
-    fill: str
-    text_fill: str
-    text: str
-    suppressed: bool
-    selected: bool = True
-
-
-@dataclass
-class ChoroplethMap:
-    shapes: list[MapShape]
-    legend: list[tuple[str, str]]
-    show_labels: bool
-    width: int = portal.MAP_WIDTH
-    height: int = portal.MAP_HEIGHT
-    scale_px: float = 0.0  # a scale bar this long, in viewBox units (0: none)
-    scale_label: str = ""
-
-    @property
-    def scale_end(self) -> float:
-        """Where the scale bar, drawn from x = 10, ends."""
-        return round(10 + self.scale_px, 1)
-
-
-def scale_bar(metres_per_unit: float | None, longest: float = 120) -> tuple[float, str]:
-    """The longest round distance (1, 2 or 5 times a power of ten) whose bar fits in
-    `longest` viewBox units, as (length, label)."""
-    if not metres_per_unit:
-        return 0.0, ""
-    fits = longest * metres_per_unit
-    step = 10 ** math.floor(math.log10(fits))
-    metres = max(m * step for m in (1, 2, 5) if m * step <= fits)
-    label = f"{fmt(metres / 1000)} km" if metres >= 1000 else f"{fmt(metres)} m"
-    return round(metres / metres_per_unit, 1), label
-
-
-def choropleth(outcome: Outcome, table: list[Cell]) -> ChoroplethMap | None:
-    """Shapes of the queried level filled by class of the value, with values as labels."""
-    spec = outcome.spec
-    totals = {c.area: c for c in table if c.is_total and not c.is_reference_area}
-    if not totals:
-        return None
-    if spec.is_custom:
-        level = spec.units[0].partition(":")[0] if spec.units else "neighborhood"
-        area_cell = next(iter(totals.values()))
-        chosen = {u.partition(":")[2] for u in spec.units if u.startswith(level + ":")}
-        by_code = {code: area_cell for code in chosen}
-    else:
-        level = spec.level
-        by_code = totals
-    frame = portal.frame(level)
-    shapes = frame.shapes
-    if not shapes:
-        return None
-    values = sorted({c.value for c in by_code.values() if not c.suppressed and c.value is not None})
-    breaks = _breaks(values)
-    out = []
-    for s in shapes:
-        c = by_code.get(s.code)
-        if c is None:
-            out.append(
-                MapShape(s.code, s.name, s.path, s.cx, s.cy, "#f0f0f0", "#1b1b1b", "", False, False)
-            )
-            continue
-        if c.suppressed or c.value is None:
-            out.append(
-                MapShape(
-                    s.code,
-                    s.name,
-                    s.path,
-                    s.cx,
-                    s.cy,
-                    "url(#ps-hatch)",
-                    "#1b1b1b",
-                    _("hidden"),
-                    True,
-                )
-            )
-            continue
-        k = sum(1 for b in breaks if c.value > b)
-        out.append(
-            MapShape(
-                s.code, s.name, s.path, s.cx, s.cy, PALETTE[k], TEXT_ON[k], fmt(c.value), False
-            )
+def _published_headline(outcome: Outcome, cell: Cell, table: list[Cell]) -> str:
+    """The focus area's published estimate beside the county's, as the publisher gives them
+    (no ratio or test of our own: the estimates are not ours to recompute)."""
+    meta = outcome.result.meta if outcome.result else {}
+    subject = measure_subject(outcome.spec.measure)
+    if cell.suppressed:
+        return _("%(publisher)s withheld the estimate of %(subject)s for %(area)s.") % {
+            "publisher": outcome.spec.measure.dataset.source or _("The publisher"),
+            "subject": subject.lower(),
+            "area": cell.area_name,
+        }
+    county = next((c for c in table if c.is_reference_area and not c.suppressed), None)
+    values = {
+        "subject": subject,
+        "area": cell.area_name,
+        "value": f"{cell.rate}{meta.get('unit') or ''}",
+        "ci": cell.rate_ci,
+        "type": str(meta.get("value_type", "")).lower(),
+        "year": meta.get("year", ""),
+    }
+    if county is None:
+        return (
+            _("%(subject)s in %(area)s: %(value)s (%(type)s, %(year)s; 95%% CI %(ci)s).") % values
         )
-    legend = []
-    lower = values[0] if values else 0
-    for k, b in enumerate([*breaks, values[-1] if values else 0]):
-        if values:
-            legend.append((PALETTE[k], f"{fmt(lower)}–{fmt(b)}"))
-        lower = b
-    scale_px, scale_label = scale_bar(frame.metres_per_unit)
-    return ChoroplethMap(out, legend, len(shapes) <= 24, scale_px=scale_px, scale_label=scale_label)
-
-
-def _breaks(values: list[float], classes: int = 5) -> list[float]:
-    """Upper bounds of the first classes-1 classes (quantiles of the values shown)."""
-    if len(values) < 2:
-        return []
-    n = min(classes, len(values))
-    return [values[min(len(values) - 1, round(len(values) * k / n) - 1)] for k in range(1, n)]
+    values["county"] = f"{county.rate}{meta.get('unit') or ''}"
+    values["county_name"] = county.area_name
+    return (
+        _(
+            "%(subject)s in %(area)s: %(value)s (95%% CI %(ci)s); %(county_name)s: "
+            "%(county)s (%(type)s, %(year)s)."
+        )
+        % values
+    )

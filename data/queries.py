@@ -57,6 +57,12 @@ def visible_measures(user: Any) -> QuerySet[Measure]:
     return measures.filter(q).distinct()
 
 
+def shown_beside(user: Any, measure: Measure) -> list[Measure]:
+    """The measures on the same subject that ``user`` may query (our data beside a
+    published estimate), by label."""
+    return list(visible_measures(user).filter(related=measure).order_by("label"))
+
+
 def agreement_for(user: Any, measure: Measure) -> DataAgreement | None:
     """The agreement under which ``user`` reads an internal measure (None: public or staff)."""
     if measure.is_public or is_staff(user):
@@ -131,6 +137,10 @@ class QuerySpec:
         return self.measure.kind == Measure.Kind.RATE
 
     @property
+    def is_indicator(self) -> bool:
+        return self.measure.kind == Measure.Kind.INDICATOR
+
+    @property
     def standard_name(self) -> str:
         """The standard population that adjusts the rates ("" for proportions: never adjusted)."""
         if not self.is_rate:
@@ -183,6 +193,8 @@ def policy() -> stats.SuppressionPolicy:
 
 def run_spec(spec: QuerySpec, *, engine_policy: stats.SuppressionPolicy | None = None) -> Outcome:
     """Run a portal query under the department's policy; a refusal comes with suggestions."""
+    if spec.measure.kind == Measure.Kind.INDICATOR:
+        return _run_indicator(spec)
     engine_policy = engine_policy or policy()
     measure = portal.engine_measure(spec.measure)
     outcome = Outcome(spec)
@@ -213,6 +225,29 @@ def run_spec(spec: QuerySpec, *, engine_policy: stats.SuppressionPolicy | None =
     if outcome.refusal:
         outcome.suggestions = suggestions(spec)
     return outcome
+
+
+def _run_indicator(spec: QuerySpec) -> Outcome:
+    """A published indicator's estimates: as published, never recomputed or re-suppressed."""
+    from data import indicators
+
+    outcome = Outcome(spec)
+    try:
+        outcome.result = indicators.run(spec)
+    except (ValueError, KeyError, FileNotFoundError) as error:
+        outcome.result = None
+        outcome.refusal = _("These published estimates don't answer this query.")
+        outcome.detail = str(error).strip("'\"")
+        outcome.suggestions = suggestions(spec)
+        return outcome
+    if not any(r["area"] not in _reference_codes(outcome.result) for r in outcome.result.rows()):
+        outcome.refusal = _("The file has no estimates for this geography.")
+    return outcome
+
+
+def _reference_codes(result: stats.Result) -> set[str]:
+    reference = result.meta.get("reference")
+    return {r["area"] for r in result.rows() if reference and r["level"] == reference}
 
 
 def suggestions(spec: QuerySpec) -> list[tuple[str, str]]:

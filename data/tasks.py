@@ -21,7 +21,8 @@ def protect_release() -> int:
     from data.models import Measure
     from data.queries import policy
 
-    return len(portal.protect(list(Measure.objects.select_related("dataset")), policy()))
+    measures = Measure.objects.exclude(kind=Measure.Kind.INDICATOR).select_related("dataset")
+    return len(portal.protect(list(measures), policy()))
 
 
 @task()

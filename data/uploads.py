@@ -21,9 +21,11 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from data import portal
 from data.actions import refresh_dataset, require_analyst
+from data.indicators import sync_measures
 from data.models import Dataset, Upload
 from powershare import stats
 from powershare.audit.log import record
+from powershare.stats.indicators import load_indicators
 
 #: What a boundary upload's options hold (the upload form's fields).
 BOUNDARY_OPTIONS = ("level", "code_field", "name_field", "layer", "prefixes", "repair", "total")
@@ -113,11 +115,10 @@ def run_upload(*, upload_id: int) -> Upload:
             item.message = _load_boundaries(store, staged, item, progress)
             item.status = Upload.Status.DONE
         else:
-            load = (
-                stats.load_population
-                if item.dataset.kind == Dataset.Kind.POPULATION
-                else stats.load_events
-            )
+            load = {
+                Dataset.Kind.POPULATION: stats.load_population,
+                Dataset.Kind.INDICATORS: load_indicators,
+            }.get(item.dataset.kind, stats.load_events)
             report = load(
                 store, staged, dataset=item.dataset.name, replace=item.replace, progress=progress
             )
@@ -130,6 +131,14 @@ def run_upload(*, upload_id: int) -> Upload:
                 % {"rows": f"{report.rows:,}"}
             )
         refresh_dataset(dataset=item.dataset)
+        if item.dataset.kind == Dataset.Kind.INDICATORS and item.status == Upload.Status.DONE:
+            new = sync_measures(dataset=item.dataset, actor=item.created_by)
+            if new:
+                item.message += " " + ngettext(
+                    "%(n)s new published measure is in the catalog, internal until you publish it.",
+                    "%(n)s new published measures are in the catalog, internal until you publish them.",
+                    len(new),
+                ) % {"n": len(new)}
     except stats.LoadError as error:
         item.status = Upload.Status.FAILED
         item.errors = [

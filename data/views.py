@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from data import actions, exports, portal, present, queries
+from data import actions, charts, exports, portal, present, queries
 from data.forms import QueryForm, SaveQueryForm
 from data.models import Measure, PolicySetting, SavedQuery
 from powershare.filters import choice_filter, read_param
@@ -29,7 +29,8 @@ from powershare.visibility import can_edit, get_visible_or_404
 def index(request: HttpRequest) -> HttpResponse:
     measures = queries.visible_measures(request.user)
     context = {
-        "measures": measures,
+        "measures": measures.exclude(kind=Measure.Kind.INDICATOR),
+        "published": measures.filter(kind=Measure.Kind.INDICATOR),
         "datasets": queries.datasets(),
         "saved": queries.saved_queries(request.user)[:5] if request.user.is_authenticated else [],
         "is_analyst": queries.is_analyst(request.user),
@@ -79,15 +80,20 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
         table=table,
         strata_labels=[queries.stratum_label(s) for s in outcome.spec.by],
         headline=present.headline(outcome, table),
-        bars=present.bar_chart(outcome, table),
-        trend=present.trend_chart(outcome, table),
-        map=present.choropleth(outcome, table),
+        bars=charts.bar_chart(outcome, table),
+        trend=charts.trend_chart(outcome, table),
+        map=charts.choropleth(outcome, table),
         provenance=exports.provenance(outcome),
         suppressed_count=sum(1 for c in table if c.suppressed),
         unreliable_count=sum(1 for c in table if c.unreliable),
         reasons=sorted({c.reason for c in table if c.suppressed}),
         is_rate=outcome.spec.measure.kind == "rate",
-        years_label=outcome.spec.years_label,
+        published=outcome.spec.is_indicator,
+        years_label=(
+            str(outcome.result.meta.get("year"))
+            if outcome.spec.is_indicator and outcome.result
+            else outcome.spec.years_label
+        ),
         level_label=queries.level_label(outcome.spec.level),
         perturbed=release_meta.get("method") == "perturbation",
         max_noise=release_meta.get("perturbation", {}).get("max_noise"),
@@ -108,6 +114,7 @@ def query(request: HttpRequest) -> HttpResponse:
         "form": form,
         "picker": portal.shapes("neighborhood"),
         "save_form": SaveQueryForm(user=request.user) if request.user.is_authenticated else None,
+        "beside": queries.shown_beside(request.user, outcome.spec.measure) if outcome else [],
         **result_context(outcome),
     }
     template = "data/includes/result.html" if request.htmx else "data/query.html"

@@ -155,7 +155,11 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "data/measure_detail.html",
-        {"measure": item, "is_analyst": queries.is_analyst(request.user)},
+        {
+            "measure": item,
+            "is_analyst": queries.is_analyst(request.user),
+            "beside": queries.shown_beside(request.user, item),
+        },
     )
 
 

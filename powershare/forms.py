@@ -73,6 +73,10 @@ class USWDSMixin:
                 (c for kind, c in WIDGET_CLASSES.items() if type(widget) is kind), "usa-input"
             )
             widget.attrs.setdefault("class", css)
+            if type(widget) is forms.CheckboxSelectMultiple:
+                # Django's own template puts the input's class on the list's <div> too, and
+                # USWDS moves every `usa-checkbox__input` out of sight: each box with its label.
+                widget.template_name = "includes/widgets/checkboxes.html"
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"

@@ -13,7 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from data import portal
-from data.present import PALETTE, TEXT_ON, ChoroplethMap, MapShape, _breaks, fmt_count
+from data.charts import PALETTE, TEXT_ON, ChoroplethMap, MapShape, _breaks
+from data.present import fmt_count
 from partners.models import Campaign
 from regulatory.models import CommentPeriod, Complaint, ComplaintEvent, RegulatoryAction
 from regulatory.rules import can_handle

@@ -174,7 +174,7 @@ def test_links_from_before_the_years_field_still_work(client: Any, catalog: dict
 
 
 def test_trend_names_dont_overprint_when_the_lines_end_together() -> None:
-    from data.present import Line, _place_labels
+    from data.charts import Line, _place_labels
 
     area = Line("Eastside", [(60, 120, "2015", "1"), (600, 151, "2020", "1")], "", "", "", [])
     county = Line("County", [(60, 118, "2015", "1"), (600, 144, "2020", "1")], "", "", "", [])
@@ -183,3 +183,33 @@ def test_trend_names_dont_overprint_when_the_lines_end_together() -> None:
     apart = Line("Far", [(600, 40, "2020", "1")], "", "", "", [])
     _place_labels([apart, Line("Near", [(600, 200, "2020", "1")], "", "", "", [])])
     assert apart.label_y == 30  # above its point, as usual
+
+
+def test_a_shown_cell_without_a_rate_says_why_in_the_table(client: Any, catalog: dict) -> None:
+    # The engine marks a shown cell whose group has events but no population: the table's
+    # notes say so in words, instead of leaving the rate blank without a reason.
+    import pyarrow as pa
+    from django.template.loader import render_to_string
+
+    from data import queries, views
+    from data.forms import QueryForm
+    from data.models import PolicySetting
+    from data.tests.conftest import demo_params
+
+    form = QueryForm(
+        demo_params(), measures=queries.visible_measures(None), policy=PolicySetting.current()
+    )
+    assert form.is_valid(), form.errors
+    outcome = queries.run_spec(form.spec())
+    table = outcome.result.table
+    rows = table.to_pylist()
+    k = next(i for i, r in enumerate(rows) if not r["suppressed"] and r["count"])
+    rows[k].update(rate=None, rate_lower=None, rate_upper=None, adjusted_rate=None)
+    rows[k]["suppression_reason"] = "events but no population: no rate"
+    outcome.result = type(outcome.result)(
+        pa.Table.from_pylist(rows, table.schema), outcome.result.meta
+    )
+    html = render_to_string("data/includes/result.html", views.result_context(outcome))
+    row = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
+    noted = [r for r in row if "No rate: there are events but no population" in r]
+    assert len(noted) == 1 and rows[k]["area_name"] in noted[0]

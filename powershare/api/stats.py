@@ -131,6 +131,16 @@ def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
     measure = visible_measures(user).filter(name=params.measure).first()
     if measure is None:
         raise ApiError(400, f"measure: no measure {params.measure[:64]!r} that you can query.")
+    if measure.is_indicator:
+        result = _published(measure, params)
+        actions.log_query(
+            user=user,
+            measure=measure,
+            params=params.dict(),
+            what="api",
+            agreement=agreement_for(user, measure),
+        )
+        return exports.json_export(result, measure)
     try:
         areas = tuple(CustomArea.parse(spec) for spec in params.area)
         years = _years(params.years)
@@ -158,3 +168,28 @@ def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
         agreement=agreement_for(user, measure),
     )
     return exports.json_export(result, measure)
+
+
+def _published(measure: Any, params: StatsParams) -> Any:
+    """A published indicator's estimates, as the data pages give them: its level and the
+    latest published year among `years`, the county after them unless `reference=none`."""
+    from data import indicators
+    from data.queries import QuerySpec
+
+    if params.area or params.units or params.by or params.age_groups:
+        raise ApiError(
+            400,
+            "Published estimates are one number per area of the publisher's: no custom areas, "
+            "units, breakdowns or age groups.",
+        )
+    try:
+        spec = QuerySpec(
+            measure=measure,
+            years=_years(params.years),
+            level=params.level,
+            compare="none" if params.reference == "none" else "county",
+        )
+        return indicators.run(spec)
+    except (ValueError, KeyError) as error:
+        message = error.args[0] if error.args else str(error)
+        raise ApiError(400, str(message)) from None

@@ -420,7 +420,7 @@ def indicator_result(
         elif name == "suppression_reason":
             cols[name] = pa.array(
                 [
-                    ("published: " + (r[7] or "withheld")) if w else None
+                    ("published: " + (r[7] or "no reason given")) if w else None
                     for r, w in zip(rows, withheld, strict=True)
                 ],
                 pa.string(),
@@ -439,7 +439,7 @@ def indicator_result(
         "value_type": ind.value_type,
         "value_type_id": value_type_id,
         "unit": ind.unit,
-        "source": ind.source,
+        "data_source": ind.source,
         "year": year,
         "level": level,
         "reference": reference,

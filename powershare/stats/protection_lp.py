@@ -139,8 +139,10 @@ class Confined:
         values: np.ndarray,
         cost: np.ndarray,
         allowed: np.ndarray | None = None,
+        regions: bool = True,
     ) -> None:
         self.structure = structure
+        self.regions = regions
         self.values = values
         self.cost = np.asarray(cost, dtype=float).copy()
         self.allowed = np.ones(values.size, bool) if allowed is None else allowed.copy()
@@ -161,7 +163,8 @@ class Confined:
     def try_solve(self, p: int, need: float, up: bool) -> np.ndarray | None:
         """The cheapest change found (over every cell of the cube) that moves p by `need`,
         inside p's region when one there does; None when none can."""
-        for key in (*self.structure.regions_of(p), None):
+        keys = self.structure.regions_of(p) if self.regions else []
+        for key in (*keys, None):
             part = self._part(key)
             if part is None or not part.has(p):
                 continue

@@ -60,7 +60,7 @@ def test_a_places_file_loads_as_published(tiny_store: Store, tmp_path: Path):
     assert rows["T4"]["suppressed"] and rows["T4"]["rate"] is None
     assert SUPPRESSED in rows["T4"]["suppression_reason"]
     assert rows["X"]["area_name"] == "Tiny County"
-    assert result.meta["source"] == "BRFSS" and result.meta["year"] == 2022
+    assert result.meta["data_source"] == "BRFSS" and result.meta["year"] == 2022
     assert result.meta["value_type"] == "Crude prevalence"
     # Read back by pandas as any analyst would: one row per area, the codes kept.
     frame = pd.read_csv(io.BytesIO(result.to_csv()), dtype={"area": str})
