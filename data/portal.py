@@ -246,7 +246,9 @@ def frame(level: str) -> Frame:
         if key in _shape_cache:
             return _shape_cache[key]
     geo = geography()
-    path = geo.shapes(level) if geo else None
+    # A level the geography lacks (a real county's boundaries have no neighborhoods) has
+    # no shapes, rather than an error.
+    path = geo.shapes(level) if geo and level in geo.levels else None
     result = Frame([], None)
     if geo and path and Path(path).exists():
         result = _project(json.loads(Path(path).read_text()), geo, level)
