@@ -16,10 +16,11 @@ earlier patterns. Once every sensitive cell has had its two programs, an attacke
 the shown cells and knows every equation can place each sensitive cell anywhere in an
 interval at least `lower + upper` wide (`powershare.stats.audit` checks this independently).
 
-The clean-up's programs look inside p's region first: the branch of the area hierarchy p
-sits in (a tract's neighborhood, then its district) with the branch's own top row held
-still, which keeps every equation of the cube true at a fraction of its size; the program
-over the whole cube runs only when no region serves (`protection_lp.Confined`). Each program
+Each program looks inside p's region first: the branch of the area hierarchy p sits in (a
+tract's neighborhood, then its district) with the branch's own top row held still, which
+keeps every equation of the cube true at a fraction of its size; the program over the whole
+cube runs when no region serves (`protection_lp.Confined`), and in the first pass also when
+the region's change would hide new cells. Each program
 is kept from one cell to the next: only p's bounds and the costs of newly hidden cells
 change, so HiGHS re-solves from the previous basis.
 """
@@ -142,11 +143,10 @@ def protect(
                 hidden[cells] = True
         if missing:  # no hypercube moves p far enough: spread the change (linear program)
             if model is None:
-                # The whole cube's program: a region's cheapest change is often dearer than
-                # one that reuses cells hidden elsewhere (on the demo's cube with sex, looking
-                # in regions first hid 7% more). The clean-up, which only needs some change
-                # among hidden cells, looks in regions first.
-                model = Confined(structure, values, cost, regions=False)
+                # A region's change is taken only when it hides nothing new: a region's
+                # cheapest change is often dearer than one that reuses cells hidden elsewhere
+                # (taking it anyway hid 7% more on the demo's cube with sex).
+                model = Confined(structure, values, cost, free_regions=True)
             model.set_cost(np.flatnonzero(hidden), HIDDEN_COST)
             for up in missing:
                 if (int(p), up) in witnesses:  # the change the other way serves this way too

@@ -128,8 +128,10 @@ class Confined:
     neighborhood, then its district), each with its own top row held still: a change there
     keeps every equation of the cube true, and its program is a fraction of the cube's
     size. Only when no change inside any region can move the cell far enough does the
-    program over the whole cube run. `allowed` limits the cells that may change at
-    all (the clean-up: hidden cells only). Costs and held cells are kept here and passed to
+    program over the whole cube run; with `free_regions`, also when the region's change
+    would move a cell not yet hidden (one costing more than HIDDEN_COST), since the whole
+    cube may find one that hides less. `allowed` limits the cells that may change at all
+    (the clean-up: hidden cells only). Costs and held cells are kept here and passed to
     each program when it next runs.
     """
 
@@ -139,10 +141,10 @@ class Confined:
         values: np.ndarray,
         cost: np.ndarray,
         allowed: np.ndarray | None = None,
-        regions: bool = True,
+        free_regions: bool = False,
     ) -> None:
         self.structure = structure
-        self.regions = regions
+        self.free_regions = free_regions
         self.values = values
         self.cost = np.asarray(cost, dtype=float).copy()
         self.allowed = np.ones(values.size, bool) if allowed is None else allowed.copy()
@@ -163,8 +165,7 @@ class Confined:
     def try_solve(self, p: int, need: float, up: bool) -> np.ndarray | None:
         """The cheapest change found (over every cell of the cube) that moves p by `need`,
         inside p's region when one there does; None when none can."""
-        keys = self.structure.regions_of(p) if self.regions else []
-        for key in (*keys, None):
+        for key in (*self.structure.regions_of(p), None):
             part = self._part(key)
             if part is None or not part.has(p):
                 continue
@@ -173,8 +174,13 @@ class Confined:
                 self.whole += 1
             else:
                 self.regional += 1
-            if change is not None:
-                return change
+            if change is None:
+                continue
+            if key is not None and self.free_regions:
+                moved = np.flatnonzero(np.abs(change) > 1e-9)
+                if (self.cost[moved] > HIDDEN_COST).any():
+                    continue  # it hides more cells: the whole cube may need fewer
+            return change
         return None
 
     def _part(self, key: int | None) -> _Part | None:

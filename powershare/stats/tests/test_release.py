@@ -17,7 +17,7 @@ from powershare.stats import CustomArea, PolicyError, Query, SuppressionPolicy, 
 from powershare.stats.attack import Knowledge, intervals
 from powershare.stats.audit import audit_measure
 from powershare.stats.protect import Hierarchy, Structure, protect
-from powershare.stats.protection_lp import Confined
+from powershare.stats.protection_lp import HIDDEN_COST, Confined
 
 YEARS = tuple(range(2020, 2025))
 LEVELS = ("neighborhood", "council_district", "county")
@@ -264,3 +264,26 @@ def test_a_change_found_in_a_region_stays_in_its_branch_and_keeps_every_total():
     assert structure.regions_of(q) == []
     assert programs.try_solve(q, 7.0, up=False) is not None
     assert programs.whole == 1
+
+
+def test_the_first_pass_takes_a_regions_change_only_when_it_hides_nothing_new():
+    codes = [f"t{i}" for i in range(6)] + ["n0", "n1", "d0", "county"]
+    parent = [6, 6, 6, 7, 7, 7, 8, 8, 9, -1]
+    axes = (
+        Hierarchy("area", tuple(codes), tuple(parent)),
+        Hierarchy.flat("race", ["r0", "r1", "r2"], "T"),
+    )
+    structure = Structure(axes)
+    inner = np.random.default_rng(4).poisson(20.0, size=(6, 3)).astype(float)
+    values = np.asarray(structure.membership() @ inner.ravel())
+    p = int(np.ravel_multi_index((1, 0), structure.shape))  # t1 in n0
+    programs = Confined(structure, values, np.ones(values.size), free_regions=True)
+    first = programs.try_solve(p, 5.0, up=True)
+    assert first is not None
+    assert structure.regions_of(p) == [6, 8]  # n0, then d0
+    # Both regions' changes hid new cells, so the whole cube's program ran too.
+    assert (programs.regional, programs.whole) == (2, 1)
+    # Once the cells of that change are hidden, the region's change serves on its own.
+    programs.set_cost(np.flatnonzero(np.abs(first) > 1e-9), HIDDEN_COST)
+    again = programs.try_solve(p, 5.0, up=True)
+    assert again is not None and (programs.regional, programs.whole) == (3, 1)
