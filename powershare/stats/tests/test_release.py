@@ -251,7 +251,7 @@ def test_a_change_found_in_a_region_stays_in_its_branch_and_keeps_every_total():
     tract, race = 4, 2  # t4 lies in n1, which lies in d0
     p = int(np.ravel_multi_index((tract, race), structure.shape))
     assert structure.regions_of(p) == [13, 16]
-    programs = Confined(structure, values, cost)
+    programs = Confined(structure, values, cost, regions=True)
     change = programs.try_solve(p, 7.0, up=True)
     assert change is not None and change[p] >= 7.0 - 1e-9
     assert np.abs(structure.equations() @ change).max() < 1e-9  # every total still adds up
@@ -277,7 +277,7 @@ def test_the_first_pass_takes_a_regions_change_only_when_it_hides_nothing_new():
     inner = np.random.default_rng(4).poisson(20.0, size=(6, 3)).astype(float)
     values = np.asarray(structure.membership() @ inner.ravel())
     p = int(np.ravel_multi_index((1, 0), structure.shape))  # t1 in n0
-    programs = Confined(structure, values, np.ones(values.size), free_regions=True)
+    programs = Confined(structure, values, np.ones(values.size), free_regions=True, regions=True)
     first = programs.try_solve(p, 5.0, up=True)
     assert first is not None
     assert structure.regions_of(p) == [6, 8]  # n0, then d0
