@@ -122,7 +122,7 @@ class Program:
 
 
 #: The smallest cube whose programs look inside regions first.
-REGION_MIN_CELLS = 2_000
+REGION_MIN_CELLS = 1_500
 
 
 class Confined:
@@ -152,7 +152,8 @@ class Confined:
         self.free_regions = free_regions
         # On a small cube the whole cube's program is quick, and a region's costs more in
         # setting up than it saves (the random 756-cell cubes: 0.13 s with, 0.09 s without;
-        # the demo's 2,592-cell tracts+ cube: 44 s with, 75 s without).
+        # the demo's 1,728-cell cube with sex: 166 s with, 225 s without; its 2,592-cell
+        # tracts+ cube: 44 s with, 75 s without).
         self.regions = structure.size >= REGION_MIN_CELLS if regions is None else regions
         self.values = values
         self.cost = np.asarray(cost, dtype=float).copy()
