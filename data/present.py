@@ -262,7 +262,7 @@ def _published_headline(outcome: Outcome, cell: Cell, table: list[Cell]) -> str:
     subject = measure_subject(outcome.spec.measure)
     if cell.suppressed:
         return _("%(publisher)s withheld the estimate of %(subject)s for %(area)s.") % {
-            "publisher": outcome.spec.measure.dataset.source or _("The publisher"),
+            "publisher": outcome.spec.measure.dataset.title or _("The publisher"),
             "subject": subject.lower(),
             "area": cell.area_name,
         }
