@@ -17,13 +17,16 @@ See docs/stats.md for columns, codes, policy fields and methods.
 from .codes import RACE_CODES, SEX_CODES, AgeGroup, parse_age_groups
 from .engine import QueryTimeout, Source
 from .geography import CustomArea, Geography, GeographyError, load_current, load_geography
-from .ingest import LoadError, LoadReport, RowError, load_events, load_population
+from .ingest import load_events
+from .loading import LoadReport
 from .measures import DEFAULT_MEASURES, Condition, Measure, get_measure
 from .policy import PolicyError, ReleaseRegistry, SuppressionPolicy
+from .population import load_population
 from .query import Query, run_query
 from .result import Result
 from .standards import STANDARDS, StandardPopulation, get_standard
 from .store import Store
+from .validation import LoadError, RowError
 
 __all__ = [
     "DEFAULT_MEASURES",

@@ -98,7 +98,8 @@ def step_read_csv(directory: Path) -> dict:
 def step_ingest(directory: Path) -> dict:
     """The engine's validating loader on the same CSV, into a fresh store."""
     from .geography import load_geography
-    from .ingest import load_events, load_population
+    from .ingest import load_events
+    from .population import load_population
     from .store import Store
 
     root = directory / "store"

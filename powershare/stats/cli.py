@@ -18,11 +18,14 @@ from typing import Any
 
 from .cli_geography import add_geography_commands
 from .geography import CustomArea, GeographyError, load_current
-from .ingest import LoadError, LoadReport, load_events, load_population
+from .ingest import load_events
+from .loading import LoadReport
 from .measures import DEFAULT_MEASURES, Measure, get_measure
 from .policy import PolicyError, SuppressionPolicy
+from .population import load_population
 from .query import Query, run_query
 from .store import Store
+from .validation import LoadError
 
 SUBCOMMANDS = (
     "load-events",

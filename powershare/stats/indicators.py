@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 
 from .geography import Geography, load_current
-from .ingest import LoadReport, Progress, _already_loaded, _commit, _connect, _hash_async
+from .loading import LoadReport, Progress, _already_loaded, _commit, _connect, _hash_async
 from .result import VALUE_COLUMNS, Result
 from .store import Store
 from .validation import LoadError, RowError, _quote, _reader, _source_columns

@@ -1,4 +1,5 @@
-"""Loading events and population from CSV or Parquet: validated whole, stored atomically.
+"""Loading events from CSV or Parquet (population: `population.py`): validated whole,
+stored atomically.
 
 The fast path converts the source to a typed Parquet file next to its final place in one
 DuckDB pass, then checks every rule with one vectorized query over it. Only when a rule
@@ -11,14 +12,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -38,139 +35,34 @@ from .codes import (
     AgeGroup,
 )
 from .geography import load_current
-from .store import Store, fsync_dir, fsync_file, sha256_file
+from .loading import (
+    LoadReport,
+    Progress,
+    _already_loaded,
+    _commit,
+    _connect,
+    _hash_async,
+    _no_rows,
+    _whole_file_errors,
+)
+from .store import Store
 from .validation import (
     AGE_GROUP,
     CAUSE_PATTERN,
     EVENT_COLUMNS,
-    POPULATION_COLUMNS,
     YEAR_MAX,
     YEAR_MIN,
     LoadError,
     RowError,
-    _Check,
     _check_age_scheme,
     _event_checks,
     _in_list,
-    _population_checks,
     _quote,
     _reader,
     _report_errors,
     _resolve,
     _source_columns,
 )
-
-Progress = Callable[[str], None]
-
-MEMORY_LIMIT = "1500MB"
-
-
-@dataclass(frozen=True)
-class LoadReport:
-    """What a load did: rows stored, the checksum, and whether it was a no-op re-load."""
-
-    dataset: str
-    kind: str
-    source: str
-    sha256: str
-    rows: int
-    unchanged: bool
-    seconds: float
-    columns: dict[str, str] = field(default_factory=dict)
-
-
-def _connect(store: Store) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
-    # Bounded memory: the sort of a large file spills to the store's own temp directory.
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = '{store.root / '.tmp'}'")
-    con.execute("SET enable_progress_bar = false")
-    return con
-
-
-def _hash_async(path: Path) -> tuple[threading.Thread, list[str]]:
-    box: list[str] = []
-    thread = threading.Thread(target=lambda: box.append(sha256_file(path)), daemon=True)
-    thread.start()
-    return thread, box
-
-
-def _already_loaded(store: Store, dataset: str, sha: str) -> int | None:
-    data = store.manifest()["datasets"].get(dataset)
-    for f in (data or {}).get("files", []):
-        if f["sha256"] == sha:
-            return int(f["rows"])
-    return None
-
-
-def _commit(
-    store: Store,
-    kind: str,
-    dataset: str,
-    tmp: Path,
-    sha: str,
-    rows: int,
-    source: Path,
-    columns: dict[str, str],
-    replace: bool,
-) -> None:
-    final_dir = store.root / kind / dataset
-    final = final_dir / f"{sha[:16]}.parquet"
-    fsync_file(tmp)
-    os.replace(tmp, final)
-    fsync_dir(final_dir)
-    manifest = store.manifest()
-    entry = manifest["datasets"].get(dataset)
-    if entry and entry["kind"] != kind:
-        raise ValueError(f"dataset {dataset!r} already exists as {entry['kind']}")
-    old_files = entry["files"] if entry and not replace else []
-    record = {
-        "path": str(final.relative_to(store.root)),
-        "sha256": sha,
-        "rows": rows,
-        "source": source.name,
-        "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    manifest["datasets"][dataset] = {
-        "kind": kind,
-        "files": [*old_files, record],
-        "columns": columns,
-    }
-    store.write_manifest(manifest)
-    if entry and replace:  # the manifest no longer names them: remove the replaced files
-        for f in entry["files"]:
-            if f["path"] != record["path"]:
-                with contextlib.suppress(FileNotFoundError):
-                    (store.root / f["path"]).unlink()
-
-
-def _whole_file_errors(load: Callable[..., LoadReport]) -> Callable[..., LoadReport]:
-    """Turn a file the reader cannot parse at all (not UTF-8, a line too long, no rows)
-    into a LoadError that names the file and says why, like any other rejected file."""
-
-    def wrapped(store: Store, source: str | os.PathLike[str], **kwargs: Any) -> LoadReport:
-        try:
-            return load(store, source, **kwargs)
-        except duckdb.Error as error:
-            raise LoadError(Path(source), [RowError(0, "", None, _unreadable(error))], 1) from None
-
-    wrapped.__doc__, wrapped.__name__ = load.__doc__, load.__name__
-    return wrapped
-
-
-def _unreadable(error: duckdb.Error) -> str:
-    text = str(error)
-    if "unicode" in text.lower() or "utf-8" in text.lower() or "utf8" in text.lower():
-        return "the file is not UTF-8 text; save it as a UTF-8 CSV and load it again"
-    if "line size" in text.lower() or "maximum line" in text.lower():
-        return "a line is longer than the reader accepts; is this really a CSV of records?"
-    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
-    return f"the file could not be read as a table ({first[:200]})"
-
-
-def _no_rows(path: Path) -> LoadError:
-    return LoadError(path, [RowError(0, "", None, "the file has a header but no data rows")], 1)
 
 
 class _AgeLabels(Exception):
@@ -405,152 +297,3 @@ def _same_shape(
         "dataset of its own, or replace the dataset's data"
     )
     raise LoadError(path, [RowError(0, COUNT, "", reason)], 1)
-
-
-@_whole_file_errors
-def load_population(
-    store: Store,
-    source: str | os.PathLike[str],
-    *,
-    dataset: str = "population",
-    mapping: Mapping[str, str] | None = None,
-    replace: bool = False,
-    max_errors: int = 20,
-    progress: Progress | None = None,
-) -> LoadReport:
-    """Validate and store population denominators (geo x year x age group x sex x race)."""
-    start = time.perf_counter()
-    path = Path(source)
-    note = progress or (lambda _msg: None)
-    geo = load_current(store)
-    con = _connect(store)
-    con.register("base_units", pa.table({"code": geo.base_codes}))
-    cols = _resolve(
-        _source_columns(con, path), mapping, POPULATION_COLUMNS, set(POPULATION_COLUMNS)
-    )
-    sha = sha256_file(path)
-    if not replace and (rows := _already_loaded(store, dataset, sha)) is not None:
-        return LoadReport(
-            dataset, "population", path.name, sha, rows, True, time.perf_counter() - start
-        )
-    note("reading")
-    con.execute(
-        "CREATE TEMP TABLE src AS SELECT row_number() OVER () AS _row, "
-        + ", ".join(f"CAST({_quote(s)} AS VARCHAR) AS {_quote(t)}" for t, s in cols.items())
-        + f" FROM {_reader(path, True)}"
-    )
-    labels = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT trim(age_group) FROM src WHERE age_group IS NOT NULL"
-        ).fetchall()
-    ]
-    parsed = {}
-    for label in labels:
-        with contextlib.suppress(ValueError):
-            parsed[label] = AgeGroup.parse(label)
-    con.register(
-        "ages",
-        pa.table(
-            {
-                "label": list(parsed),
-                "lo": [g.lo for g in parsed.values()],
-                "hi": [g.hi for g in parsed.values()],
-            }
-        ),
-    )
-    checks = _population_checks()
-    parts = [
-        f"SELECT _row, {i} AS _k, {_quote(c.column)} AS value FROM src WHERE "
-        + c.condition.replace("{v}", _quote(c.column))
-        for i, c in enumerate(checks)
-    ]
-    # duplicates: the second and later rows of a key are errors
-    parts.append(
-        f"SELECT _row, {len(checks)} AS _k, geo AS value FROM (SELECT _row, geo, row_number() OVER "
-        "(PARTITION BY year, geo, trim(age_group), sex, race ORDER BY _row) AS n FROM src) WHERE n > 1"
-    )
-    checks.append(
-        _Check("geo", "", "duplicate row for this year, geography, age group, sex and race")
-    )
-    union = " UNION ALL ".join(parts)
-    total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]  # type: ignore[index]
-    if total:
-        found = con.execute(
-            f"SELECT * FROM ({union}) ORDER BY _row, _k LIMIT {int(max_errors)}"
-        ).fetchall()
-        raise LoadError(
-            path,
-            [RowError(int(r), checks[k].column, v, checks[k].reason) for r, k, v in found],
-            int(total),
-        )
-    first = {
-        AgeGroup(lo, hi): (label, int(row))
-        for lo, hi, label, row in con.execute(
-            "SELECT a.lo, a.hi, arg_min(trim(src.age_group), _row), min(_row) "
-            "FROM src JOIN ages a ON a.label = trim(src.age_group) GROUP BY ALL"
-        ).fetchall()
-    }
-    # Groups may cover only the ages a measure needs (mothers 10-54), without gaps.
-    _check_age_scheme(path, first, "add rows for those ages, or merge the groups around them")
-    groups = sorted(first)
-    note("writing")
-    final_dir = store.root / "population" / dataset
-    final_dir.mkdir(parents=True, exist_ok=True)
-    tmp = final_dir / f".{uuid.uuid4().hex}.parquet.tmp"
-    try:
-        con.execute(
-            "COPY (SELECT CAST(year AS SMALLINT) AS year, geo, CAST(a.lo AS SMALLINT) AS age_lo, "
-            "CAST(a.hi AS SMALLINT) AS age_hi, sex, race, CAST(population AS DOUBLE) AS population "
-            f"FROM src JOIN ages a ON a.label = trim(src.age_group) ORDER BY year, geo, _row) TO '{tmp}' (FORMAT parquet)"
-        )
-        n_rows = con.execute("SELECT count(*) FROM src").fetchone()[0]  # type: ignore[index]
-        if not n_rows:
-            raise _no_rows(path)
-        with store.lock():
-            _check_existing(store, dataset, con, tmp, groups, replace)
-            _commit(
-                store,
-                "population",
-                dataset,
-                tmp,
-                sha,
-                int(n_rows),
-                path,
-                {"age_groups": ",".join(g.label for g in groups)},
-                replace,
-            )
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        con.close()
-    return LoadReport(
-        dataset, "population", path.name, sha, int(n_rows), False, time.perf_counter() - start
-    )
-
-
-def _check_existing(
-    store: Store,
-    dataset: str,
-    con: duckdb.DuckDBPyConnection,
-    tmp: Path,
-    groups: list[AgeGroup],
-    replace: bool,
-) -> None:
-    if replace:
-        return
-    try:
-        info = store.dataset(dataset, "population")
-    except KeyError:
-        return
-    have = info.columns.get("age_groups")
-    new = ",".join(g.label for g in groups)
-    if have and have != new:
-        raise ValueError(f"{dataset}: age groups {new} differ from the loaded {have}; use replace")
-    files = ", ".join(f"'{store.root / f.path}'" for f in info.files)
-    overlap = con.execute(
-        f"SELECT DISTINCT year FROM read_parquet('{tmp}') INTERSECT SELECT DISTINCT year FROM read_parquet([{files}])"
-    ).fetchall()
-    if overlap:
-        years = ", ".join(str(y[0]) for y in sorted(overlap))
-        raise ValueError(f"{dataset}: years {years} are already loaded; use replace to reload them")

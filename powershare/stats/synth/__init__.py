@@ -42,8 +42,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..geography import load_geography
-from ..ingest import load_events, load_population
+from ..ingest import load_events
 from ..measures import DEFAULT_MEASURES, Measure
+from ..population import load_population
 from ..store import Store
 from .geo import make_grid, write_geography
 from .people import (
