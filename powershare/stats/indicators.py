@@ -326,17 +326,22 @@ def indicators(store: Store, dataset: str) -> list[Indicator]:
     con = _connect(store)
     try:
         con.register("t", _table(store, dataset))
-        rows = con.execute(
-            """
-            SELECT measure_id, any_value(measure), value_type_id, any_value(value_type),
-                   any_value(unit), coalesce(any_value(source), ''),
-                   coalesce(any_value(category), ''),
-                   list(DISTINCT year ORDER BY year), list(DISTINCT level)
-            FROM t GROUP BY measure_id, value_type_id ORDER BY measure_id, value_type_id
-            """
-        ).fetchall()
+        return _indicators_in(con, dataset)
     finally:
         con.close()
+
+
+def _indicators_in(con: Any, dataset: str) -> list[Indicator]:
+    """The measures of the dataset's table, registered as `t` on `con`."""
+    rows = con.execute(
+        """
+        SELECT measure_id, any_value(measure), value_type_id, any_value(value_type),
+               any_value(unit), coalesce(any_value(source), ''),
+               coalesce(any_value(category), ''),
+               list(DISTINCT year ORDER BY year), list(DISTINCT level)
+        FROM t GROUP BY measure_id, value_type_id ORDER BY measure_id, value_type_id
+        """
+    ).fetchall()
     return [
         Indicator(dataset, r[0], r[1], r[2], r[3], r[4] or "", r[5], r[6], tuple(r[7]), tuple(r[8]))
         for r in rows
@@ -368,7 +373,7 @@ def indicator_result(
         con.register("t", table)
         chosen = [
             i
-            for i in indicators(store, dataset)
+            for i in _indicators_in(con, dataset)
             if (i.measure_id, i.value_type_id) == (measure_id, value_type_id)
         ]
         if not chosen:
