@@ -240,14 +240,10 @@ def _run_indicator(spec: QuerySpec) -> Outcome:
         outcome.detail = str(error).strip("'\"")
         outcome.suggestions = suggestions(spec)
         return outcome
-    if not any(r["area"] not in _reference_codes(outcome.result) for r in outcome.result.rows()):
+    # No estimate at the level asked for (the county's own row alone is no table).
+    if not any(r["level"] == spec.level for r in outcome.result.rows()):
         outcome.refusal = _("The file has no estimates for this geography.")
     return outcome
-
-
-def _reference_codes(result: stats.Result) -> set[str]:
-    reference = result.meta.get("reference")
-    return {r["area"] for r in result.rows() if reference and r["level"] == reference}
 
 
 def suggestions(spec: QuerySpec) -> list[tuple[str, str]]:

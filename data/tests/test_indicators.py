@@ -231,3 +231,13 @@ def test_every_download_and_the_api_carry_the_published_numbers(
         refused.status_code == 400
         and "no custom areas, units, breakdowns" in refused.content.decode()
     )
+
+
+def test_the_countys_own_estimate_is_a_table_too(
+    client: Any, cast: Any, catalog: dict, tmp_path: Path
+) -> None:
+    measure = loaded(client, cast, tmp_path)
+    page = client.get("/data/query/", query(measure, level="county")).content.decode()
+    assert "don&#x27;t answer this query" not in page and "no estimates for this" not in page
+    county = portal.geography().name("county", portal.geography().codes("county")[0])
+    assert county in page and "ps-result-table" in page
