@@ -76,22 +76,15 @@ def run(spec: QuerySpec) -> stats.Result:
         raise ValueError(
             _("Published estimates come as one number per area; they have no breakdown by group.")
         )
-    s = portal.store()
-    found = [
-        i
-        for i in published.indicators(s, measure.dataset.name)
-        if (i.measure_id, i.value_type_id) == (measure.indicator, measure.value_type)
-    ]
-    years = [y for y in spec.years if found and y in found[0].years]
     levels = portal.levels()
     reference = levels[-1] if spec.compare == "county" and levels else None
     return published.indicator_result(
-        s,
+        portal.store(),
         measure.dataset.name,
         measure.indicator,
         measure.value_type,
         level=spec.level,
-        year=max(years) if years else max(spec.years),
+        years=spec.years,
         reference=reference,
     )
 

@@ -19,6 +19,7 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -355,10 +356,11 @@ def indicator_result(
     value_type_id: str,
     *,
     level: str,
-    year: int | None = None,
+    years: Sequence[int] | None = None,
     reference: str | None = None,
 ) -> Result:
-    """The published estimates at `level` for one year (the latest when None), with the
+    """The published estimates at `level` for the latest published year among `years` (of
+    all when None), with the
     reference level's rows after them (`reference`, e.g. the county), as a `Result` whose
     `rate` columns hold the estimates and whose `suppressed` rows are those the publisher
     withheld (the reason is the publisher's footnote).
@@ -383,11 +385,13 @@ def indicator_result(
             raise ValueError(
                 f"{ind.measure} is published for {', '.join(ind.levels)}, not for {level}"
             )
-        year = max(ind.years) if year is None else year
-        if year not in ind.years:
+        found = [y for y in ind.years if years is None or y in years]
+        if not found:
+            asked = "-".join(sorted({str(min(years or ())), str(max(years or ()))}))
             raise ValueError(
-                f"{ind.measure} is published for {', '.join(map(str, ind.years))}, not {year}"
+                f"{ind.measure} is published for {', '.join(map(str, ind.years))}, not {asked}"
             )
+        year = max(found)
         levels = [level] + ([reference] if reference and reference != level else [])
         rows = con.execute(
             f"""

@@ -78,7 +78,7 @@ def test_what_the_file_lacks_is_named(tiny_store: Store, tmp_path: Path):
     path = write_places(tmp_path / "places.csv", tiny_places())
     load_indicators(tiny_store, path, dataset="places")
     with pytest.raises(ValueError, match="published for 2022, not 2019"):
-        indicator_result(tiny_store, "places", "CASTHMA", "CrdPrv", level="tract", year=2019)
+        indicator_result(tiny_store, "places", "CASTHMA", "CrdPrv", level="tract", years=(2019,))
     with pytest.raises(ValueError, match="not for neighborhood"):
         indicator_result(tiny_store, "places", "CASTHMA", "CrdPrv", level="neighborhood")
     with pytest.raises(ValueError, match="no OBESITY"):
