@@ -16,10 +16,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from accounts.models import DepartmentRole, User
 from data import portal
-from data.models import PolicyChange, PolicySetting, PolicyVersion
+from data.models import Measure, PolicyChange, PolicySetting, PolicyVersion
 from powershare.audit.log import diff, record, snapshot
 from powershare.mail import send_to_users
 
@@ -144,8 +145,6 @@ def propose_policy_change(*, actor: User, reason: str, **fields: Any) -> PolicyC
         changes={"fields": changes, "reason": reason},
     )
     _notify_admins(change, actor=actor)
-    from data.tasks import preview_policy_change
-
     transaction.on_commit(lambda: preview_policy_change.enqueue(change.pk))
     return change
 
@@ -197,8 +196,6 @@ def approve_policy_change(*, actor: User, change: PolicyChange, note: str = "") 
         changes={"version": change.version.number, "note": change.decision_note},
     )
     _notify_proposer(change, actor=actor)
-    from data.tasks import protect_release
-
     transaction.on_commit(lambda: protect_release.enqueue())
     return change
 
@@ -254,6 +251,23 @@ def run_preview(*, change_id: int) -> PolicyChange:
     return change
 
 
+@task()
+def preview_policy_change(change_id: int) -> str:
+    """Compare the published queries under the current and a proposed policy; returns how
+    the comparison ended (a background task)."""
+    return run_preview(change_id=change_id).preview_status
+
+
+@task()
+def protect_release() -> int:
+    """Protect every measure's release cubes under the department's policy; returns how many
+    (a background task, after an approved change or a load)."""
+    from data.queries import policy
+
+    measures = Measure.objects.exclude(kind=Measure.Kind.INDICATOR).select_related("dataset")
+    return len(portal.protect(list(measures), policy()))
+
+
 @transaction.atomic
 def refresh_preview(*, actor: User, change: PolicyChange) -> PolicyChange:
     """Compare again (the data or the published measures may have changed)."""
@@ -261,8 +275,6 @@ def refresh_preview(*, actor: User, change: PolicyChange) -> PolicyChange:
     change = _locked_pending(change)
     change.preview_status = PolicyChange.Preview.QUEUED
     change.save(update_fields=["preview_status"])
-    from data.tasks import preview_policy_change
-
     transaction.on_commit(lambda: preview_policy_change.enqueue(change.pk))
     return change
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import task
 
 from accounts.models import User
 from data import portal
@@ -78,8 +79,6 @@ def start_upload(
         target=dataset,
         changes={"file": item.filename, "size": item.size, "replace": replace, **item.options},
     )
-    from data.tasks import load_upload
-
     transaction.on_commit(lambda: load_upload.enqueue(item.pk))
     return item
 
@@ -172,6 +171,12 @@ def run_upload(*, upload_id: int) -> Upload:
         },
     )
     return item
+
+
+@task()
+def load_upload(upload_id: int) -> str:
+    """Validate and load one staged upload; returns its final status (a background task)."""
+    return run_upload(upload_id=upload_id).status
 
 
 def _load_boundaries(store: stats.Store, staged: Path, item: Upload, progress: Any) -> str:
