@@ -54,9 +54,8 @@ def _member_orgs(user: Any) -> models.QuerySet:
 
 
 def _liaison_orgs(user: Any) -> models.QuerySet:
-    from partners.models import Partnership
-
-    return Partnership.objects.filter(liaisons=user).values("cpbo_id")
+    # Through the user's side of Partnership.liaisons: partners.models imports this module.
+    return user.liaison_for.values("cpbo_id")
 
 
 def visible_q(user: Any, owner: str = "organization") -> Q:
@@ -74,9 +73,7 @@ def visible_q(user: Any, owner: str = "organization") -> Q:
 def is_liaison_for(user: Any, org_id: int | None) -> bool:
     if org_id is None or not getattr(user, "is_department", False):
         return False
-    from partners.models import Partnership
-
-    return Partnership.objects.filter(liaisons=user, cpbo_id=org_id).exists()
+    return user.liaison_for.filter(cpbo_id=org_id).exists()
 
 
 def is_member_of(user: Any, org_id: int | None) -> bool:
