@@ -133,14 +133,14 @@ def _app_modules() -> list[Any]:
 
 
 def _mount() -> None:
-    from powershare.api import stats, webhooks
+    from powershare.api import stats, webhook_routes
 
     for module in _app_modules():
         router = getattr(module, "router", None)
         if router is not None:
             api.add_router(getattr(module, "PREFIX", ""), router)
     api.add_router("", stats.router)
-    api.add_router("", webhooks.router)
+    api.add_router("", webhook_routes.router)
 
 
 _mount()

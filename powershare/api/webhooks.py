@@ -10,7 +10,8 @@ between attempts. Where tasks run at once (``TASKS_IMMEDIATE``) nothing can wait
 ``manage.py retry_webhooks`` makes the attempts that are due (:func:`retry_due`). The body is
 signed with the webhook's secret (HMAC-SHA256 over ``<timestamp>.<body>``), so the receiver can
 check it came from us, unaltered and recent. Creating and deleting a webhook are actions
-(``powershare.api.actions``), written to the audit log.
+(``powershare.api.actions``), written to the audit log; the endpoints that call them are
+``powershare.api.webhook_routes``.
 """
 
 from __future__ import annotations
@@ -30,16 +31,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend, task
-from ninja import Field, Path, Router, Schema, Status
 
-from powershare.api import queries, transport
-from powershare.api.auth import ApiError
+from powershare.api import transport
 from powershare.api.models import Webhook, WebhookDelivery
-from powershare.api.schemas import MAX_ID, choice, responses
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +46,6 @@ EVENTS = {
 }
 MAX_WEBHOOKS = 10
 USER_AGENT = "Powershare-Webhooks/1"
-
-router = Router(tags=["webhooks"])
 
 
 # Signing ------------------------------------------------------------------------------------
@@ -300,96 +295,3 @@ def retry_due(now: datetime | None = None) -> list[WebhookDelivery]:
         deliver(delivery)
         attempted.append(delivery)
     return attempted
-
-
-# Managing webhooks through the API ----------------------------------------------------------
-
-
-class WebhookIn(Schema):
-    url: str = Field(max_length=500, description="Where to POST; https in production.")
-    events: list[str] = Field(min_length=1, max_length=len(EVENTS), description="Event names.")
-
-
-class WebhookOut(Schema):
-    id: int
-    url: str
-    events: list[str]
-    active: bool
-    created: datetime
-
-
-class WebhookCreated(WebhookOut):
-    secret: str = Field(description="Signs every delivery; shown only now.")
-
-
-class DeliveryOut(Schema):
-    id: int
-    event: str
-    status: choice(WebhookDelivery.Status)
-    attempts: int
-    last_status_code: int | None
-    last_error: str
-    next_attempt_at: datetime | None
-    created: datetime
-    delivered_at: datetime | None
-    payload: dict[str, Any]
-
-
-def _signed_in(request: HttpRequest) -> Any:
-    if not request.user.is_authenticated:
-        raise ApiError(401, "Webhooks need a token.")
-    return request.user
-
-
-def _own(request: HttpRequest, webhook_id: int) -> Webhook:
-    hook = queries.own_webhook(_signed_in(request), webhook_id)
-    if hook is None:
-        raise ApiError(404, "Not found.")
-    return hook
-
-
-@router.get(
-    "/webhooks",
-    response=responses(list[WebhookOut]),
-    url_name="webhooks",
-    summary="Your webhooks",
-)
-def list_webhooks(request: HttpRequest) -> Any:
-    return list(queries.webhooks_of(_signed_in(request)))
-
-
-@router.post(
-    "/webhooks",
-    response=responses(WebhookCreated, 201, write=True),
-    url_name="webhook_create",
-    summary="Subscribe a URL to events",
-)
-def create_webhook(request: HttpRequest, payload: WebhookIn) -> Any:
-    from powershare.api import actions  # it imports this module
-
-    user = _signed_in(request)
-    hook = actions.create_webhook(actor=user, url=payload.url, events=payload.events)
-    return Status(201, hook)
-
-
-@router.delete(
-    "/webhooks/{webhook_id}",
-    response=responses(None, 204, write=True),
-    url_name="webhook",
-    summary="Stop a webhook",
-)
-def delete_webhook(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    from powershare.api import actions  # it imports this module
-
-    actions.delete_webhook(actor=_signed_in(request), webhook=_own(request, webhook_id))
-    return Status(204, None)
-
-
-@router.get(
-    "/webhooks/{webhook_id}/deliveries",
-    response=responses(list[DeliveryOut]),
-    url_name="webhook_deliveries",
-    summary="A webhook's delivery log, newest first (the last 100)",
-)
-def list_deliveries(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
-    return list(queries.recent_deliveries(_own(request, webhook_id)))
