@@ -1,9 +1,8 @@
-"""Pages of the regulatory module: authorities, actions for campaigns, complaints from the
-community, patterns and comment periods. Thin: parse, check, call, render."""
+"""Complaints from the community: filing, triage, inspections, violations, closing, messages
+and files; retaliation reported against complainants; the patterns complaints make."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,11 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from icalendar import Calendar, Event
 
 from powershare.decorators import department_required
 from powershare.exports import csv_response
@@ -25,11 +22,7 @@ from powershare.pagination import paginate, query_without_page
 from powershare.visibility import can_view, get_visible_or_404
 from regulatory import actions, queries, rules
 from regulatory.forms import (
-    ActionFilterForm,
-    ActionForm,
-    AuthorityForm,
     CloseForm,
-    CommentPeriodForm,
     ComplaintFilterForm,
     ComplaintForm,
     CorrectedForm,
@@ -43,228 +36,13 @@ from regulatory.forms import (
     ViolationForm,
 )
 from regulatory.models import (
-    Authority,
-    CommentPeriod,
     Complaint,
     ComplaintFile,
     Inspection,
-    RegulatoryAction,
     Retaliation,
     Violation,
 )
-
-
-def _status(form: Any) -> int:
-    return 400 if form.errors else 200
-
-
-def index(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context: dict[str, Any] = {
-        "periods": queries.upcoming_periods(user)[:5],
-        "actions": queries.visible_actions(user)[:5],
-        "authority_count": Authority.objects.count(),
-    }
-    if user.is_authenticated and (user.is_department or user.is_partner):
-        complaints = Complaint.objects.visible_to(user)
-        context["open_complaints"] = complaints.filter(status__in=Complaint.OPEN_STATUSES).count()
-        context["recent_complaints"] = complaints.select_related("organization")[:5]
-        if user.is_department:
-            context["mine"] = complaints.filter(
-                assigned_inspector=user, status__in=Complaint.OPEN_STATUSES
-            )[:10]
-            context["untriaged"] = complaints.filter(status=Complaint.Status.RECEIVED).count()
-            context["open_retaliations"] = Retaliation.objects.filter(
-                status=Retaliation.Status.OPEN
-            ).count()
-    return render(request, "regulatory/index.html", context)
-
-
-# Authorities ----------------------------------------------------------------------------------
-
-
-def authority_list(request: HttpRequest) -> HttpResponse:
-    authorities = Authority.objects.select_related("unit")
-    kind = read_param(request.GET, "kind", choice_filter(_("Kind"), Authority.Kind))
-    if kind:
-        authorities = authorities.filter(kind=kind)
-    return render(
-        request,
-        "regulatory/authority_list.html",
-        {"authorities": authorities, "kinds": Authority.Kind.choices, "kind": kind},
-    )
-
-
-def authority_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    authority = get_object_or_404(Authority.objects.select_related("unit"), pk=pk)
-    context = {
-        "authority": authority,
-        "actions": queries.visible_actions(request.user).filter(authority=authority),
-        "periods": CommentPeriod.objects.visible_to(request.user).filter(authority=authority),
-    }
-    return render(request, "regulatory/authority_detail.html", context)
-
-
-def _authority_form(request: HttpRequest, authority: Authority | None) -> HttpResponse:
-    form = AuthorityForm(request.POST or None, instance=authority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_authority(
-                actor=request.user,
-                authority=Authority.objects.get(pk=authority.pk) if authority else None,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            apply_action_errors(form, error)
-        else:
-            messages.success(request, _("Authority saved."))
-            return redirect(saved)
-    return render(
-        request,
-        "regulatory/form.html",
-        {
-            "form": form,
-            "title": _("Edit authority") if authority else _("New authority"),
-            "cancel": authority.get_absolute_url()
-            if authority
-            else reverse("regulatory:authorities"),
-        },
-        status=_status(form),
-    )
-
-
-@department_required
-def authority_new(request: HttpRequest) -> HttpResponse:
-    return _authority_form(request, None)
-
-
-@department_required
-def authority_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _authority_form(request, get_object_or_404(Authority, pk=pk))
-
-
-# Actions for campaigns -------------------------------------------------------------------------
-
-
-def action_list(request: HttpRequest) -> HttpResponse:
-    form = ActionFilterForm(request.GET)
-    page = paginate(request, queries.search_actions(request.user, form.filters()))
-    context = {
-        "form": form,
-        "page": page,
-        "actions": page.object_list,
-        "query": query_without_page(request),
-    }
-    return render(request, "regulatory/action_list.html", context)
-
-
-def action_export(request: HttpRequest) -> HttpResponse:
-    filters = ActionFilterForm(request.GET).filters()
-    header = [
-        _("Title"),
-        _("Authority"),
-        _("Status"),
-        _("Campaigns"),
-        _("Started"),
-        _("Next key date"),
-        _("Completed"),
-        _("Violations found"),
-        _("Orders issued"),
-        _("Fines (USD)"),
-        _("Outcome"),
-        _("Visibility"),
-    ]
-    rows = (
-        [
-            a.title,
-            a.authority.name,
-            a.get_status_display(),
-            "; ".join(c.title for c in queries.visible_campaigns_of(request.user, a)),
-            a.started or "",
-            a.next_date or "",
-            a.completed or "",
-            a.violations_found,
-            a.orders_issued,
-            a.fines,
-            a.outcome,
-            a.get_visibility_display(),
-        ]
-        for a in queries.search_actions(request.user, filters)
-    )
-    return csv_response("regulatory-actions.csv", header, rows)
-
-
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_visible_or_404(
-        RegulatoryAction.objects.select_related("authority", "authority__unit"), request.user, pk=pk
-    )
-    from support.models import Ask
-
-    context = {
-        "action": action,
-        "campaigns": queries.visible_campaigns_of(request.user, action),
-        "asks": Ask.objects.visible_to(request.user).filter(pk__in=action.asks.values("pk")),
-        "periods": CommentPeriod.objects.visible_to(request.user).filter(action=action),
-    }
-    return render(request, "regulatory/action_detail.html", context)
-
-
-def _action_form(request: HttpRequest, action: RegulatoryAction | None) -> HttpResponse:
-    form = ActionForm(request.POST or None, instance=action, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        campaigns, asks = list(data.pop("campaigns")), list(data.pop("asks"))
-        if action:
-            # Links the editor cannot see are kept as they are.
-            from partners.models import Campaign
-            from support.models import Ask
-
-            campaigns += list(
-                action.campaigns.exclude(
-                    pk__in=Campaign.objects.visible_to(request.user).values("pk")
-                )
-            )
-            asks += list(
-                action.asks.exclude(pk__in=Ask.objects.visible_to(request.user).values("pk"))
-            )
-        try:
-            saved = actions.save_action(
-                actor=request.user,
-                action=RegulatoryAction.objects.get(pk=action.pk) if action else None,
-                campaigns=campaigns,
-                asks=asks,
-                **data,
-            )
-        except ValidationError as error:
-            apply_action_errors(form, error)
-        else:
-            messages.success(request, _("Regulatory action saved."))
-            return redirect(saved)
-    return render(
-        request,
-        "regulatory/form.html",
-        {
-            "form": form,
-            "title": _("Edit regulatory action") if action else _("New regulatory action"),
-            "cancel": action.get_absolute_url() if action else reverse("regulatory:actions"),
-        },
-        status=_status(form),
-    )
-
-
-@department_required
-def action_new(request: HttpRequest) -> HttpResponse:
-    return _action_form(request, None)
-
-
-@department_required
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action_form(
-        request, get_visible_or_404(RegulatoryAction.objects.all(), request.user, pk=pk)
-    )
-
-
-# Complaints ------------------------------------------------------------------------------------
+from regulatory.views.common import form_status
 
 
 def _get_complaint(request: HttpRequest, pk: int) -> Complaint:
@@ -362,7 +140,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 _("The complaint was sent to the department. You can follow its status here."),
             )
             return redirect(complaint)
-    return render(request, "regulatory/complaint_form.html", {"form": form}, status=_status(form))
+    return render(
+        request, "regulatory/complaint_form.html", {"form": form}, status=form_status(form)
+    )
 
 
 def _complaint_page(
@@ -528,7 +308,7 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "regulatory/complaint_close.html",
         {"form": form, "complaint": complaint},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -565,9 +345,6 @@ def complaint_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=stored.name)
 
 
-# Retaliation -----------------------------------------------------------------------------------
-
-
 @login_required
 def retaliation_new(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _get_complaint(request, pk)
@@ -588,7 +365,7 @@ def retaliation_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "regulatory/retaliation_form.html",
         {"form": form, "complaint": complaint},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -649,9 +426,6 @@ def retaliation_update(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(retaliation)
 
 
-# Patterns --------------------------------------------------------------------------------------
-
-
 @login_required
 def patterns(request: HttpRequest) -> HttpResponse:
     """Complaints by building owner and by neighborhood, month by month: the complaints the user
@@ -677,117 +451,3 @@ def patterns(request: HttpRequest) -> HttpResponse:
         "hood_map": queries.neighborhood_map(complaints, months),
     }
     return render(request, "regulatory/patterns.html", context)
-
-
-# Comment periods -------------------------------------------------------------------------------
-
-
-def comment_period_list(request: HttpRequest) -> HttpResponse:
-    periods = CommentPeriod.objects.visible_to(request.user).select_related("authority")
-    show = read_param(request.GET, "show", choice_filter(_("Show"), [("past", _("Past ones"))]))
-    if show != "past":
-        periods = periods.filter(closes__gte=timezone.localdate())
-    else:
-        periods = periods.filter(closes__lt=timezone.localdate()).order_by("-closes")
-    page = paginate(request, periods)
-    return render(
-        request,
-        "regulatory/comment_period_list.html",
-        {
-            "page": page,
-            "periods": page.object_list,
-            "show": show,
-            "query": query_without_page(request),
-        },
-    )
-
-
-def comment_period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_visible_or_404(
-        CommentPeriod.objects.select_related("authority", "action"), request.user, pk=pk
-    )
-    action_visible = (
-        period.action_id is not None
-        and queries.visible_actions(request.user).filter(pk=period.action_id).exists()
-    )
-    return render(
-        request,
-        "regulatory/comment_period_detail.html",
-        {"period": period, "action_visible": action_visible},
-    )
-
-
-def _period_form(request: HttpRequest, period: CommentPeriod | None) -> HttpResponse:
-    form = CommentPeriodForm(request.POST or None, instance=period, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_comment_period(
-                actor=request.user,
-                period=CommentPeriod.objects.get(pk=period.pk) if period else None,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            apply_action_errors(form, error)
-        else:
-            messages.success(request, _("Comment period saved."))
-            return redirect(saved)
-    return render(
-        request,
-        "regulatory/form.html",
-        {
-            "form": form,
-            "title": _("Edit comment period") if period else _("New comment period"),
-            "cancel": period.get_absolute_url()
-            if period
-            else reverse("regulatory:comment_periods"),
-        },
-        status=_status(form),
-    )
-
-
-@department_required
-def comment_period_new(request: HttpRequest) -> HttpResponse:
-    return _period_form(request, None)
-
-
-@department_required
-def comment_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _period_form(
-        request, get_visible_or_404(CommentPeriod.objects.all(), request.user, pk=pk)
-    )
-
-
-def comment_periods_ics(request: HttpRequest) -> HttpResponse:
-    """Public comment periods and hearings as an iCalendar feed (public ones only: calendar
-    programs fetch it without signing in)."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Powershare//Comment periods//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("Comment periods and hearings"))
-    host = request.get_host()
-    for period in CommentPeriod.objects.filter(visibility="public").order_by("closes"):
-        url = request.build_absolute_uri(period.get_absolute_url())
-        event = Event()
-        event.add("uid", f"comment-period-{period.pk}@{host}")
-        event.add("summary", _("Comments close: %(title)s") % {"title": period.title})
-        event.add("dtstart", period.closes)
-        event.add("dtstamp", period.updated)
-        event.add(
-            "description", f"{period.description}\n\n{period.how_to_comment}\n\n{url}".strip()
-        )
-        event.add("url", url)
-        calendar.add_component(event)
-        if period.hearing_at:
-            hearing = Event()
-            hearing.add("uid", f"hearing-{period.pk}@{host}")
-            hearing.add("summary", _("Hearing: %(title)s") % {"title": period.title})
-            hearing.add("dtstart", period.hearing_at)
-            hearing.add("dtend", period.hearing_at + timedelta(hours=2))
-            hearing.add("dtstamp", period.updated)
-            if period.location:
-                hearing.add("location", period.location)
-            hearing.add("url", url)
-            calendar.add_component(hearing)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="comment-periods.ics"'
-    return response
