@@ -1,5 +1,5 @@
-"""The regulatory module's home page and its authorities: the agencies that inspect, permit
-and enforce."""
+"""The regulatory module's home page and the department's authorities: the legal powers it
+holds (an inspection program, a permit, an order)."""
 
 from __future__ import annotations
 

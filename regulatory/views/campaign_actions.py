@@ -1,5 +1,5 @@
-"""Actions for campaigns: the regulatory levers (permits, rules, enforcement) a campaign
-pulls, their list, export, detail and form."""
+"""Actions for campaigns: the department using an authority where a campaign needs it; their
+list, export, detail and form."""
 
 from __future__ import annotations
 

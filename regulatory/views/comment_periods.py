@@ -1,5 +1,5 @@
-"""Comment periods: public windows to comment on a permit or rule, their pages and their
-iCalendar feed."""
+"""Comment periods: open rulemakings and permit hearings where partners can mobilize
+testimony; their pages and their iCalendar feed."""
 
 from __future__ import annotations
 
