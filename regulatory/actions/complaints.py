@@ -1,5 +1,6 @@
-"""Every change of state in the regulatory module. Each runs in a transaction and writes the
-audit log; the complainant's identity never goes into the log."""
+"""Complaints from the community, from filing to closing: triage, inspections, violations,
+updates to the complainant and retaliation reports. The complainant's identity never goes
+into the audit log."""
 
 from __future__ import annotations
 
@@ -20,20 +21,20 @@ from partners.models import Campaign, Organization
 from powershare.audit.log import diff, record, snapshot
 from powershare.forms import check_document
 from powershare.visibility import is_member_of
+from regulatory.actions.common import require_staff
 from regulatory.models import (
-    Authority,
-    CommentPeriod,
     Complaint,
     ComplaintEvent,
     ComplaintFile,
     Inspection,
-    RegulatoryAction,
     Retaliation,
     Violation,
 )
 from regulatory.rules import can_handle, can_report_retaliation
 
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_email")
+
+
 COMPLAINT_AUDIT_FIELDS = [
     "organization_id",
     "campaign_id",
@@ -47,116 +48,12 @@ COMPLAINT_AUDIT_FIELDS = [
     "assigned_inspector_id",
     "resolution",
 ]
+
+
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
+
+
 MAX_FILES = 10
-
-
-def _staff_only(actor: User) -> None:
-    if not actor.is_department:
-        raise PermissionDenied
-
-
-# Authorities ----------------------------------------------------------------------------------
-
-AUTHORITY_FIELDS = [
-    "name",
-    "kind",
-    "legal_basis",
-    "unit_id",
-    "can_require",
-    "typical_timeline",
-    "description",
-]
-
-
-@transaction.atomic
-def save_authority(*, actor: User, authority: Authority | None = None, **fields: Any) -> Authority:
-    """Create or change one of the department's legal authorities."""
-    _staff_only(actor)
-    creating = authority is None
-    authority = authority or Authority()
-    before = {} if creating else snapshot(authority, AUTHORITY_FIELDS)
-    for name, value in fields.items():
-        setattr(authority, name, value)
-    authority.full_clean()
-    authority.save()
-    after = snapshot(authority, AUTHORITY_FIELDS)
-    record(
-        actor=actor,
-        event="authority.created" if creating else "authority.updated",
-        target=authority,
-        changes=after if creating else diff(before, after),
-    )
-    return authority
-
-
-# Actions for campaigns -------------------------------------------------------------------------
-
-ACTION_FIELDS = [
-    "title",
-    "authority_id",
-    "description",
-    "status",
-    "started",
-    "next_date",
-    "next_date_label",
-    "completed",
-    "violations_found",
-    "orders_issued",
-    "fines",
-    "outcome",
-    "visibility",
-]
-
-
-@transaction.atomic
-def save_action(
-    *,
-    actor: User,
-    action: RegulatoryAction | None = None,
-    campaigns: Sequence[Campaign] | None = None,
-    asks: Sequence[Any] | None = None,
-    at: Any = None,
-    **fields: Any,
-) -> RegulatoryAction:
-    """Create or change a regulatory action, with the campaigns and asks it serves."""
-    _staff_only(actor)
-    creating = action is None
-    action = action or RegulatoryAction()
-    before = {} if creating else snapshot(action, ACTION_FIELDS)
-    for name, value in fields.items():
-        setattr(action, name, value)
-    if creating and at:
-        action.created = at
-    if action.completed and action.started and action.completed < action.started:
-        raise ValidationError({"completed": _("An action cannot be completed before it started.")})
-    action.full_clean()
-    action.save()
-    changes: dict[str, Any] = (
-        snapshot(action, ACTION_FIELDS)
-        if creating
-        else diff(before, snapshot(action, ACTION_FIELDS))
-    )
-    for name, values in (("campaigns", campaigns), ("asks", asks)):
-        if values is None:
-            continue
-        manager = getattr(action, name)
-        old = sorted(manager.values_list("pk", flat=True))
-        manager.set(values)
-        new = sorted(manager.values_list("pk", flat=True))
-        if old != new:
-            changes[name] = [old, new]
-    if creating or changes:
-        record(
-            actor=actor,
-            event="regulatory_action.created" if creating else "regulatory_action.updated",
-            target=action,
-            changes=changes,
-        )
-    return action
-
-
-# Complaints -----------------------------------------------------------------------------------
 
 
 def _check_files(files: Sequence[UploadedFile], *, photos_only: bool) -> None:
@@ -280,7 +177,7 @@ def triage_complaint(
     at: Any = None,
 ) -> Complaint:
     """Staff take the complaint on: assign an inspector, note what happens next."""
-    _staff_only(actor)
+    require_staff(actor)
     if not complaint.is_open:
         raise ValidationError(_("This complaint is closed."))
     if inspector is not None and not inspector.is_department:
@@ -314,7 +211,7 @@ def schedule_inspection(
     at: Any = None,
 ) -> Inspection:
     """Schedule an inspection; the complaint moves to Inspection."""
-    _staff_only(actor)
+    require_staff(actor)
     if not complaint.is_open:
         raise ValidationError(_("This complaint is closed."))
     inspection = Inspection.objects.create(
@@ -343,7 +240,7 @@ def record_inspection(
     *, actor: User, inspection: Inspection, inspected_on: date, findings: str, at: Any = None
 ) -> Inspection:
     """Record what an inspection found."""
-    _staff_only(actor)
+    require_staff(actor)
     inspection.inspected_on = inspected_on
     inspection.findings = findings
     inspection.save()
@@ -365,7 +262,7 @@ def record_inspection(
 @transaction.atomic
 def add_violation(*, actor: User, complaint: Complaint, at: Any = None, **fields: Any) -> Violation:
     """Record a violation found and the corrective action required."""
-    _staff_only(actor)
+    require_staff(actor)
     if not complaint.is_open:
         raise ValidationError(_("This complaint is closed."))
     violation = Violation(complaint=complaint, **fields)
@@ -392,7 +289,7 @@ def correct_violation(
     *, actor: User, violation: Violation, corrected_on: date, at: Any = None
 ) -> Violation:
     """Mark a violation corrected."""
-    _staff_only(actor)
+    require_staff(actor)
     violation.corrected_on = corrected_on
     violation.save(update_fields=["corrected_on"])
     _event(
@@ -422,7 +319,7 @@ def close_complaint(
     at: Any = None,
 ) -> Complaint:
     """Close a case with its evidence: what was done, whether the resident confirmed the fix, photos."""
-    _staff_only(actor)
+    require_staff(actor)
     if not complaint.is_open:
         raise ValidationError(_("This complaint is already closed."))
     if resolution not in Complaint.Resolution.values:
@@ -511,7 +408,7 @@ def update_retaliation(
     *, actor: User, retaliation: Retaliation, status: str, response: str
 ) -> Retaliation:
     """Staff move a retaliation report along and say what they did."""
-    _staff_only(actor)
+    require_staff(actor)
     if status not in Retaliation.Status.values:
         raise ValidationError({"status": _("Choose a status.")})
     before = snapshot(retaliation, ["status", "response"])
@@ -532,46 +429,3 @@ def update_retaliation(
         changes={"retaliation": retaliation.pk, **changes},
     )
     return retaliation
-
-
-# Comment periods ------------------------------------------------------------------------------
-
-PERIOD_FIELDS = [
-    "title",
-    "kind",
-    "authority_id",
-    "action_id",
-    "description",
-    "opens",
-    "closes",
-    "hearing_at",
-    "location",
-    "how_to_comment",
-    "link",
-    "visibility",
-]
-
-
-@transaction.atomic
-def save_comment_period(
-    *, actor: User, period: CommentPeriod | None = None, **fields: Any
-) -> CommentPeriod:
-    """Create or change a comment period or hearing."""
-    _staff_only(actor)
-    creating = period is None
-    period = period or CommentPeriod()
-    before = {} if creating else snapshot(period, PERIOD_FIELDS)
-    for name, value in fields.items():
-        setattr(period, name, value)
-    if period.opens and period.closes and period.closes < period.opens:
-        raise ValidationError({"closes": _("Comments must close on or after the day they open.")})
-    period.full_clean()
-    period.save()
-    after = snapshot(period, PERIOD_FIELDS)
-    record(
-        actor=actor,
-        event="comment_period.created" if creating else "comment_period.updated",
-        target=period,
-        changes=after if creating else diff(before, after),
-    )
-    return period
