@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from grants import notifications, rules
-from grants.actions.common import _save
+from grants.actions.common import save_fields
 from grants.models import (
     Application,
     ApplicationDocument,
@@ -111,7 +111,7 @@ def save_application(
                 % {"low": cycle.award_min, "high": cycle.award_max}
             }
         )
-    changes = _save(application, fields)
+    changes = save_fields(application, fields)
     if changes:
         record(actor=actor, event="grants.application_saved", target=application, changes=changes)
     return application
@@ -240,7 +240,7 @@ def screen_application(
         and eligibility == "ineligible"
     ):
         raise ValidationError(_("Reviewers have already scored this application."))
-    changes = _save(
+    changes = save_fields(
         application,
         {
             "eligibility": eligibility,

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from grants import notifications
-from grants.actions.common import _save
+from grants.actions.common import save_fields
 from grants.models import (
     Application,
     ApprovalStep,
@@ -212,7 +212,7 @@ def update_award(
             transaction.on_commit(lambda: storage.delete(old))
         award.agreement.save(agreement.name or "agreement", agreement, save=False)
         fields["agreement"] = award.agreement
-    changes = _save(award, fields)
+    changes = save_fields(award, fields)
     record(actor=actor, event="grants.award_updated", target=award, changes=changes)
     return award
 
@@ -246,7 +246,7 @@ def record_payment(*, actor: User, payment: Payment, paid_on: date, reference: s
         raise PermissionDenied
     if payment.paid_on:
         raise ValidationError(_("This installment is already marked paid."))
-    changes = _save(payment, {"paid_on": paid_on, "reference": reference.strip()})
+    changes = save_fields(payment, {"paid_on": paid_on, "reference": reference.strip()})
     record(actor=actor, event="grants.payment_made", target=payment.award, changes=changes)
     return payment
 
@@ -277,6 +277,6 @@ def submit_report(
     fields.update(
         language=actor.language or "en", submitted_at=at or timezone.now(), submitted_by=actor
     )
-    changes = _save(report, fields)
+    changes = save_fields(report, fields)
     record(actor=actor, event="grants.report_submitted", target=report.award, changes=changes)
     return report

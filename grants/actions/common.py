@@ -8,7 +8,8 @@ from typing import Any
 from powershare.audit.log import diff, snapshot
 
 
-def _save(instance: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
+def save_fields(instance: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set ``fields`` on ``instance``, validate and save it; the changes, for the audit log."""
     before = snapshot(instance)
     for name, value in fields.items():
         setattr(instance, name, value)

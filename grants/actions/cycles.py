@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from grants.actions.common import _save
+from grants.actions.common import save_fields
 from grants.models import (
     Criterion,
     Cycle,
@@ -40,7 +40,7 @@ def create_program(*, actor: User, **fields: Any) -> Program:
 @transaction.atomic
 def update_program(*, actor: User, program: Program, **fields: Any) -> Program:
     """Change a program's description, restrictions or approval chain."""
-    changes = _save(program, fields)
+    changes = save_fields(program, fields)
     if changes:
         record(actor=actor, event="grants.program_updated", target=program, changes=changes)
     return program
@@ -59,7 +59,7 @@ def create_cycle(*, actor: User, program: Program, **fields: Any) -> Cycle:
 @transaction.atomic
 def update_cycle(*, actor: User, cycle: Cycle, **fields: Any) -> Cycle:
     """Change a cycle's call, dates, money or review numbers."""
-    changes = _save(cycle, fields)
+    changes = save_fields(cycle, fields)
     if changes:
         record(actor=actor, event="grants.cycle_updated", target=cycle, changes=changes)
     return cycle
