@@ -1,10 +1,9 @@
-"""Every change of state in the internal foundation. Each runs in a transaction and writes the
-audit log, except that answers to an assessment are logged without who gave them."""
+"""Assessments: instruments written as an outline of domains and questions, revised as new
+versions; rounds opened and closed; answers, logged without who gave them."""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,30 +15,19 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from foundation.models import (
-    Activity,
     Answer,
-    AskClassification,
-    Commitment,
     Domain,
     Instrument,
     Question,
-    Resource,
     Response,
-    Risk,
     Round,
 )
 from powershare.audit.log import diff, record, snapshot
-from support.models import Ask
 
 MAX_SCALE = 10
+
+
 Outline = list[tuple[str, list[str]]]
-
-
-class LobbyingWarning(ValidationError):
-    """A resource that may not pay for lobbying was chosen for lobbying; confirm to go on."""
-
-
-# Instruments ---------------------------------------------------------------------------------
 
 
 def parse_outline(text: str) -> Outline:
@@ -196,9 +184,6 @@ def revise_instrument(
     return instrument
 
 
-# Rounds and answers ---------------------------------------------------------------------------
-
-
 @transaction.atomic
 def open_round(
     *, actor: User, instrument: Instrument, title: str, opens: date, closes: date
@@ -275,258 +260,3 @@ def submit_response(
     )
     record(actor=None, event="round.response_received", target=round, changes={})
     return response
-
-
-# Risk register --------------------------------------------------------------------------------
-
-RISK_FIELDS = [
-    "title",
-    "category",
-    "description",
-    "likelihood",
-    "impact",
-    "owner_id",
-    "mitigations",
-    "review_date",
-    "status",
-]
-
-
-def _set_links(risk: Risk, m2m: dict[str, Any] | None) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for name, values in (m2m or {}).items():
-        manager = getattr(risk, name)
-        old = sorted(manager.values_list("pk", flat=True))
-        manager.set(values)
-        new = sorted(manager.values_list("pk", flat=True))
-        if old != new:
-            changes[name] = [old, new]
-    return changes
-
-
-@transaction.atomic
-def create_risk(
-    *, actor: User, m2m: dict[str, Any] | None = None, at: Any = None, **fields: Any
-) -> Risk:
-    """Add a risk to the register, with the campaigns and partnerships it concerns."""
-    risk = Risk(**fields)
-    if at:
-        risk.created = at
-    risk.full_clean()
-    risk.save()
-    _set_links(risk, m2m)
-    record(actor=actor, event="risk.created", target=risk, changes=snapshot(risk, RISK_FIELDS))
-    return risk
-
-
-@transaction.atomic
-def update_risk(
-    *, actor: User, risk: Risk, m2m: dict[str, Any] | None = None, **fields: Any
-) -> Risk:
-    """Change a risk (its rating, owner, mitigations, review date, links)."""
-    before = snapshot(risk, RISK_FIELDS)
-    for name, value in fields.items():
-        setattr(risk, name, value)
-    risk.full_clean()
-    risk.save()
-    changes: dict[str, Any] = diff(before, snapshot(risk, RISK_FIELDS))
-    changes.update(_set_links(risk, m2m))
-    if changes:
-        record(actor=actor, event="risk.updated", target=risk, changes=changes)
-    return risk
-
-
-@transaction.atomic
-def delete_risk(*, actor: User, risk: Risk) -> None:
-    """Remove a risk; the audit log keeps what it was."""
-    record(actor=actor, event="risk.deleted", target=risk, changes=snapshot(risk, RISK_FIELDS))
-    risk.delete()
-
-
-# Resources ------------------------------------------------------------------------------------
-
-RESOURCE_FIELDS = [
-    "kind",
-    "name",
-    "source",
-    "description",
-    "amount",
-    "unit",
-    "period_start",
-    "period_end",
-    "restrictions",
-    "bars_lobbying",
-    "hatch_act",
-    "active",
-]
-
-
-@transaction.atomic
-def create_resource(*, actor: User, **fields: Any) -> Resource:
-    """Add a funding source, staff time or in-kind resource to the inventory."""
-    resource = Resource(**fields)
-    resource.full_clean()
-    resource.save()
-    record(
-        actor=actor,
-        event="resource.created",
-        target=resource,
-        changes=snapshot(resource, RESOURCE_FIELDS),
-    )
-    return resource
-
-
-@transaction.atomic
-def update_resource(*, actor: User, resource: Resource, **fields: Any) -> Resource:
-    """Change a resource; its amount may not drop below what is already committed."""
-    before = snapshot(resource, RESOURCE_FIELDS)
-    for name, value in fields.items():
-        setattr(resource, name, value)
-    resource.full_clean()
-    if resource.amount < resource.committed():
-        raise ValidationError(
-            {
-                "amount": _("%(committed)s is already committed; the amount cannot be less.")
-                % {"committed": resource.committed()}
-            }
-        )
-    resource.save()
-    changes = diff(before, snapshot(resource, RESOURCE_FIELDS))
-    if changes:
-        record(actor=actor, event="resource.updated", target=resource, changes=changes)
-    return resource
-
-
-@transaction.atomic
-def add_commitment(
-    *,
-    actor: User,
-    resource: Resource,
-    amount: Decimal,
-    description: str,
-    ask: Ask | None = None,
-    on: date | None = None,
-) -> Commitment:
-    """Commit part of a resource to an ask, a grant or anything described. Over-committing is
-    refused: the page must never show more promised than there is."""
-    locked = Resource.objects.select_for_update().get(pk=resource.pk)
-    if amount <= 0:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
-    available = locked.amount - locked.committed()
-    if amount > available:
-        raise ValidationError(
-            {
-                "amount": _("Only %(available)s is still available from %(resource)s.")
-                % {"available": available, "resource": locked.name}
-            }
-        )
-    commitment = Commitment.objects.create(
-        resource=locked,
-        amount=amount,
-        description=description,
-        ask=ask,
-        committed_on=on or timezone.localdate(),
-        created_by=actor,
-    )
-    record(
-        actor=actor,
-        event="resource.committed",
-        target=locked,
-        changes={
-            "commitment": snapshot(commitment, ["amount", "description", "ask_id", "committed_on"])
-        },
-    )
-    return commitment
-
-
-@transaction.atomic
-def delete_commitment(*, actor: User, commitment: Commitment) -> None:
-    """Release a commitment, making its amount available again."""
-    record(
-        actor=actor,
-        event="resource.commitment_released",
-        target=commitment.resource,
-        changes={
-            "commitment": snapshot(commitment, ["amount", "description", "ask_id", "committed_on"])
-        },
-    )
-    commitment.delete()
-
-
-# Compliance check on support ------------------------------------------------------------------
-
-
-def needs_classification(ask: Ask) -> bool:
-    """Asks for testimony, regulatory action, convening or funding must be classified."""
-    return ask.kind in AskClassification.ASK_KINDS
-
-
-@transaction.atomic
-def classify_ask(
-    *,
-    actor: User,
-    ask: Ask,
-    activity: str,
-    resource: Resource | None,
-    amount: Decimal | None = None,
-    note: str = "",
-    acknowledge_lobbying_warning: bool = False,
-    at: Any = None,
-) -> AskClassification:
-    """Classify the activity of supporting an ask and what pays for it.
-
-    Partisan election activity is refused outright. Lobbying paid by a resource that may not pay
-    for lobbying raises :class:`LobbyingWarning` unless the warning was acknowledged. With an
-    amount, part of the resource is committed to the ask."""
-    if not actor.is_department or not Ask.objects.visible_to(actor).filter(pk=ask.pk).exists():
-        raise PermissionDenied
-    if not needs_classification(ask):
-        raise ValidationError(
-            _("Only asks for testimony, regulatory action, convening or funding are classified.")
-        )
-    if activity == Activity.PARTISAN:
-        raise ValidationError(
-            {
-                "activity": _(
-                    "Partisan election activity cannot be recorded as department work. Staff may "
-                    "not support it on work time or with department resources."
-                )
-            }
-        )
-    if activity not in Activity.values:
-        raise ValidationError({"activity": _("Choose a kind of activity.")})
-    warned = bool(resource and resource.bars_lobbying and activity == Activity.LOBBYING)
-    if warned and not acknowledge_lobbying_warning:
-        raise LobbyingWarning(
-            _(
-                "%(resource)s may not pay for lobbying, grassroots lobbying included. Choose "
-                "another resource, or confirm that you have checked this with counsel."
-            )
-            % {"resource": resource.name if resource else ""}
-        )
-    commitment = None
-    if amount:
-        if resource is None:
-            raise ValidationError({"amount": _("Choose the resource the amount comes from.")})
-        commitment = add_commitment(
-            actor=actor, resource=resource, amount=amount, description=ask.title, ask=ask
-        )
-    classification = AskClassification.objects.create(
-        ask=ask,
-        activity=activity,
-        resource=resource,
-        commitment=commitment,
-        note=note,
-        lobbying_warning_acknowledged=warned,
-        classified_by=actor,
-        at=at or timezone.now(),
-    )
-    record(
-        actor=actor,
-        event="ask.classified",
-        target=ask,
-        changes=snapshot(
-            classification, ["activity", "resource_id", "note", "lobbying_warning_acknowledged"]
-        ),
-    )
-    return classification
