@@ -14,14 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from foundation.models import (
-    Answer,
-    Domain,
-    Instrument,
-    Question,
-    Response,
-    Round,
-)
+from foundation.models import Answer, Domain, Instrument, Question, Response, Round
 from powershare.audit.log import diff, record, snapshot
 
 MAX_SCALE = 10

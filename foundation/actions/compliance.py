@@ -13,11 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from foundation.actions.resources import add_commitment
-from foundation.models import (
-    Activity,
-    AskClassification,
-    Resource,
-)
+from foundation.models import Activity, AskClassification, Resource
 from powershare.audit.log import record, snapshot
 from support.models import Ask
 

@@ -12,10 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from foundation.models import (
-    Commitment,
-    Resource,
-)
+from foundation.models import Commitment, Resource
 from powershare.audit.log import diff, record, snapshot
 from support.models import Ask
 

@@ -7,9 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
-from foundation.models import (
-    Risk,
-)
+from foundation.models import Risk
 from powershare.audit.log import diff, record, snapshot
 
 RISK_FIELDS = [

@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from foundation import actions, queries
-from foundation.forms import (
-    AnswerForm,
-    InstrumentForm,
-    RoundForm,
-)
+from foundation.forms import AnswerForm, InstrumentForm, RoundForm
 from foundation.models import MIN_RESPONDENTS, Instrument, Risk, Round
 from powershare.decorators import department_admin_required, department_required
 from powershare.exports import csv_response

@@ -10,10 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from foundation import actions, queries
-from foundation.forms import (
-    ClassificationFilterForm,
-    ClassificationForm,
-)
+from foundation.forms import ClassificationFilterForm, ClassificationForm
 from powershare.decorators import department_required
 from powershare.exports import csv_response
 from powershare.forms import apply_action_errors

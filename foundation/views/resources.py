@@ -10,11 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from foundation import actions, queries
-from foundation.forms import (
-    CommitmentForm,
-    ResourceFilterForm,
-    ResourceForm,
-)
+from foundation.forms import CommitmentForm, ResourceFilterForm, ResourceForm
 from foundation.models import Commitment, Resource
 from foundation.views.common import audit_history
 from powershare.decorators import department_admin_required, department_required

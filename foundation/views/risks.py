@@ -11,10 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from foundation import actions, queries
-from foundation.forms import (
-    RiskFilterForm,
-    RiskForm,
-)
+from foundation.forms import RiskFilterForm, RiskForm
 from foundation.models import Risk
 from foundation.views.common import audit_history
 from powershare.decorators import department_admin_required, department_required

@@ -18,15 +18,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from grants import notifications
 from grants.actions.common import save_fields
-from grants.models import (
-    Application,
-    ApprovalStep,
-    Award,
-    Cycle,
-    Decision,
-    Payment,
-    Report,
-)
+from grants.models import Application, ApprovalStep, Award, Cycle, Decision, Payment, Report
 from powershare.audit.log import diff, record, snapshot
 from powershare.forms import check_document
 

@@ -11,13 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from grants.actions.common import save_fields
-from grants.models import (
-    Criterion,
-    Cycle,
-    Program,
-    Question,
-    RequiredDocument,
-)
+from grants.models import Criterion, Cycle, Program, Question, RequiredDocument
 from powershare.audit.log import record, snapshot
 
 ITEM_MODELS: dict[str, type[Question] | type[RequiredDocument] | type[Criterion]] = {

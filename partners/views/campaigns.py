@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import actions, queries
-from partners.forms import (
-    CampaignFilterForm,
-    CampaignForm,
-    MilestoneForm,
-)
+from partners.forms import CampaignFilterForm, CampaignForm, MilestoneForm
 from partners.models import Campaign, IssueArea, Milestone
 from powershare.exports import csv_response
 from powershare.pagination import paginate, query_without_page

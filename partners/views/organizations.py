@@ -19,11 +19,7 @@ from partners.forms import (
     OrganizationForm,
 )
 from partners.models import Campaign, IssueArea, Organization, Person
-from partners.rules import (
-    can_manage_members,
-    can_see_contact,
-    contact_value,
-)
+from partners.rules import can_manage_members, can_see_contact, contact_value
 from powershare.decorators import department_required
 from powershare.exports import csv_response
 from powershare.pagination import paginate, query_without_page

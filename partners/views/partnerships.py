@@ -20,9 +20,7 @@ from partners.forms import (
     RatingForm,
 )
 from partners.models import Partnership
-from partners.rules import (
-    can_rate_partnership,
-)
+from partners.rules import can_rate_partnership
 from powershare.decorators import department_required
 from powershare.pagination import paginate, query_without_page
 

@@ -12,15 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partners import actions, queries
-from partners.forms import (
-    NotDuplicateForm,
-    PersonFilterForm,
-    PersonForm,
-)
+from partners.forms import NotDuplicateForm, PersonFilterForm, PersonForm
 from partners.models import Organization, Person
-from partners.rules import (
-    can_see_contact,
-)
+from partners.rules import can_see_contact
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import can_edit, get_editable_or_403, get_visible_or_404
 

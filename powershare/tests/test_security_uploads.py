@@ -17,11 +17,7 @@ from django.test import Client
 from partners.models import Agreement
 from powershare.stats import LoadError, Store, load_events
 from powershare.testing import make_ask, make_campaign
-from powershare.tests.upload_corpus import (
-    document_corpus,
-    stored_files,
-    zip_bomb,
-)
+from powershare.tests.upload_corpus import document_corpus, stored_files, zip_bomb
 from support.models import AskEvent, AskFile
 
 EVENT_HEADER = "date,geo,age,sex,race,cause\n"

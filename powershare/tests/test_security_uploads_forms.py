@@ -13,10 +13,7 @@ from django.test import Client
 
 from grants.tests.conftest import cycle, program  # noqa: F401
 from powershare.testing import image_bytes, make_ask, make_campaign, pdf_bytes
-from powershare.tests.upload_corpus import (
-    document_corpus,
-    stored_files,
-)
+from powershare.tests.upload_corpus import document_corpus, stored_files
 from support.models import AskEvent, AskFile
 
 PDF = pdf_bytes()

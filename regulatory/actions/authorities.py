@@ -10,9 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from powershare.audit.log import diff, record, snapshot
 from regulatory.actions.common import require_staff
-from regulatory.models import (
-    Authority,
-)
+from regulatory.models import Authority
 
 AUTHORITY_FIELDS = [
     "name",

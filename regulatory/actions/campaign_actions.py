@@ -14,9 +14,7 @@ from accounts.models import User
 from partners.models import Campaign
 from powershare.audit.log import diff, record, snapshot
 from regulatory.actions.common import require_staff
-from regulatory.models import (
-    RegulatoryAction,
-)
+from regulatory.models import RegulatoryAction
 
 ACTION_FIELDS = [
     "title",

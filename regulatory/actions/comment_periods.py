@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from powershare.audit.log import diff, record, snapshot
 from regulatory.actions.common import require_staff
-from regulatory.models import (
-    CommentPeriod,
-)
+from regulatory.models import CommentPeriod
 
 PERIOD_FIELDS = [
     "title",

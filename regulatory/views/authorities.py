@@ -16,15 +16,8 @@ from powershare.decorators import department_required
 from powershare.filters import choice_filter, read_param
 from powershare.forms import apply_action_errors
 from regulatory import actions, queries
-from regulatory.forms import (
-    AuthorityForm,
-)
-from regulatory.models import (
-    Authority,
-    CommentPeriod,
-    Complaint,
-    Retaliation,
-)
+from regulatory.forms import AuthorityForm
+from regulatory.models import Authority, CommentPeriod, Complaint, Retaliation
 from regulatory.views.common import form_status
 
 

@@ -16,14 +16,8 @@ from powershare.forms import apply_action_errors
 from powershare.pagination import paginate, query_without_page
 from powershare.visibility import get_visible_or_404
 from regulatory import actions, queries
-from regulatory.forms import (
-    ActionFilterForm,
-    ActionForm,
-)
-from regulatory.models import (
-    CommentPeriod,
-    RegulatoryAction,
-)
+from regulatory.forms import ActionFilterForm, ActionForm
+from regulatory.models import CommentPeriod, RegulatoryAction
 from regulatory.views.common import form_status
 
 

@@ -35,13 +35,7 @@ from regulatory.forms import (
     TriageForm,
     ViolationForm,
 )
-from regulatory.models import (
-    Complaint,
-    ComplaintFile,
-    Inspection,
-    Retaliation,
-    Violation,
-)
+from regulatory.models import Complaint, ComplaintFile, Inspection, Retaliation, Violation
 from regulatory.views.common import form_status
 
 
