@@ -1,8 +1,9 @@
 """Webhooks: signed POSTs to a subscriber's URL when something happens to a record they may see.
 
 Events so far: ``ask.status_changed`` (from ``support.actions.change_status``) and
-``recommendation.response_created`` (for ``accountability`` to emit, see docs/api.md). Another
-app adds an event by naming it in ``EVENTS`` and calling :func:`emit` after its commit.
+``recommendation.response_created`` (from ``accountability.webhooks``). Another app adds an event
+by naming it in ``EVENTS`` and calling :func:`emit` from its own code after its commit: this
+module knows no app beyond the core (``support``).
 
 Each delivery is logged (``WebhookDelivery``) and sent by a background task; a failed attempt
 is retried ``WEBHOOK_MAX_ATTEMPTS`` times in all, waiting ``WEBHOOK_BACKOFF_SECONDS`` × 2ⁿ
@@ -121,50 +122,10 @@ def _ask_status_changed(sender: Any, ask: Any, event: Any, **kwargs: Any) -> Non
     emit("ask.status_changed", payload_for)
 
 
-def _response_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    # A response becomes news when it is published: created published, or published later.
-    fields = kwargs.get("update_fields")
-    if instance.published is None or not (created or (fields and "published" in fields)):
-        return
-    response_id = instance.pk
-
-    def payload_for(owner: Any) -> dict[str, Any] | None:
-        from accountability.api import RecommendationOut, recommendation_out
-        from accountability.models import Recommendation, Response
-
-        response = Response.objects.filter(pk=response_id).first()
-        if response is None:
-            return None
-        visible = Recommendation.objects.visible_to(owner).filter(pk=response.recommendation_id)
-        recommendation = visible.select_related("addressed_to").first()
-        if recommendation is None:
-            return None
-        return {
-            "recommendation": RecommendationOut.model_validate(
-                recommendation_out(None, recommendation, user=owner)
-            ).model_dump(mode="json"),
-            "response": {
-                "id": response.pk,
-                "decision": response.decision,
-                "rationale": response.rationale,
-                "published": response.published,
-            },
-        }
-
-    transaction.on_commit(lambda: emit("recommendation.response_created", payload_for))
-
-
 def connect_signals() -> None:
-    from django.db.models.signals import post_save
-
     from support.actions import ask_status_changed
 
     ask_status_changed.connect(_ask_status_changed, dispatch_uid="api.webhooks.ask_status")
-    try:
-        from accountability.models import Response
-    except ImportError:  # the accountability module is optional for the API
-        return
-    post_save.connect(_response_saved, sender=Response, dispatch_uid="api.webhooks.response")
 
 
 # Delivering ---------------------------------------------------------------------------------
