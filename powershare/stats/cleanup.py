@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from powershare.stats.protection_lp import HIDDEN_COST, Confined, protected_ways
+from powershare.stats.hypercube import Hypercubes
+from powershare.stats.protection_lp import HIDDEN_COST, protected_ways
 from powershare.stats.structure import Structure
+from powershare.stats.subtables import programs
 
 #: The clean-up's linear programs, at most, per sensitive cell (the dearest secondary cells
 #: are tried first, so a large cube spends them where they save the most).
@@ -39,51 +41,74 @@ def clean(
     keeps its interval. The programs here have the hidden cells only:
     a shown cell cannot change.
     """
-    program = Confined(structure, values, cost, allowed=hidden)
+    program = programs(structure, values, cost, allowed=hidden)
+    cubes = Hypercubes(structure, values, lower, upper)
     program.set_cost(np.flatnonzero(primary), HIDDEN_COST)
+    hidden = hidden.copy()
+    checks = 0
+    # Every change found so far (each keeps every equation true and no cell below zero), by
+    # the sensitive cells and ways it protects: one that uses only cells still hidden
+    # serves again as a witness without a program.
+    pool: list[np.ndarray] = []
+    serves: dict[tuple[int, bool], list[int]] = {}
 
-    def witness(p: int, up: bool) -> dict[tuple[int, bool], set[int]] | None:
-        """New witnesses: of p that way, and of whatever else the change protects."""
-        need = float(upper[p] if up else lower[p])
-        change = program.try_solve(p, need, up)
+    def keep(cells: np.ndarray, keys: list[tuple[int, bool]]) -> None:
+        pool.append(cells)
+        for key in keys:
+            serves.setdefault(key, []).append(len(pool) - 1)
+
+    def witness(p: int, up: bool) -> np.ndarray | None:
+        """A change of hidden cells only that moves p by its protection that way: one
+        found before if any still serves, else a new program's (kept for later)."""
+        nonlocal checks
+        for k in reversed(serves.get((p, up), [])):
+            if hidden[pool[k]].all():
+                return pool[k]
+        change = cubes.hidden_change(p, up, hidden)
+        if change is None:
+            checks += 1
+            change = program.try_solve(p, float(upper[p] if up else lower[p]), up)
         if change is None:
             return None
         used = np.flatnonzero(np.abs(change) > 1e-9)
-        out = {
-            key: set(used.tolist())
-            for key in protected_ways(change, used, values, primary, lower, upper)
-        }
-        out[(p, up)] = set(used.tolist())
-        return out
+        keep(used, [*protected_ways(change, used, values, primary, lower, upper), (p, up)])
+        return used
 
-    found = {key: set(w.tolist()) for key, w in witnesses.items()}
-    checks = 0
+    for key, cells in witnesses.items():
+        keep(cells, [key])
+    found = {key: cells for key, cells in witnesses.items()}
     for sensitive in np.flatnonzero(primary):
         for way, need in ((True, upper[sensitive]), (False, lower[sensitive])):
             if need > 0 and (int(sensitive), way) not in found:
                 w = witness(int(sensitive), way)
-                checks += 1
                 if w is None:
                     raise RuntimeError(f"cell {sensitive} is not protected before the clean-up")
-                found.update({key: used for key, used in w.items() if key not in found})
-    hidden = hidden.copy()
+                found[(int(sensitive), way)] = w
     secondary = np.flatnonzero(hidden & ~primary)
     budget = checks + CLEAN_UP_BUDGET * int(primary.sum())
+    lines = abs(structure.equations()).tocsr()
+    lines_of = lines.tocsc()
     for c in secondary[np.argsort(-cost[secondary], kind="stable")]:
         if checks >= budget:
             break
+        # An equation left with one hidden sensitive cell gives that cell away: keep c.
+        through = lines[lines_of.indices[lines_of.indptr[c] : lines_of.indptr[c + 1]]]
+        alone = through[np.asarray(through @ hidden).ravel() == 2]
+        if alone.size and (alone @ (hidden & primary)).any():
+            continue
+        hidden[c] = False
         program.restrict(np.array([c]))
-        replaced: dict[tuple[int, bool], set[int]] = {}
-        for (p, up), used in found.items():
-            if int(c) in used and (p, up) not in replaced:
-                w = witness(p, up)
-                checks += 1
-                if w is None:
-                    break
-                replaced.update(w)
+        replaced: dict[tuple[int, bool], np.ndarray] = {}
+        for key, used in found.items():
+            if hidden[used].all():
+                continue
+            w = witness(*key)
+            if w is None:
+                break
+            replaced[key] = w
         else:
-            hidden[c] = False
             found.update(replaced)
             continue
+        hidden[c] = True
         program.release(np.array([c]))
     return hidden, checks

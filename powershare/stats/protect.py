@@ -16,13 +16,11 @@ earlier patterns. Once every sensitive cell has had its two programs, an attacke
 the shown cells and knows every equation can place each sensitive cell anywhere in an
 interval at least `lower + upper` wide (`powershare.stats.audit` checks this independently).
 
-Each program looks inside p's region first: the branch of the area hierarchy p sits in (a
-tract's neighborhood, then its district) with the branch's own top row held still, which
-keeps every equation of the cube true at a fraction of its size; the program over the whole
-cube runs when no region serves (`protection_lp.Confined`), and in the first pass also when
-the region's change would hide new cells. Each program
-is kept from one cell to the next: only p's bounds and the costs of newly hidden cells
-change, so HiGHS re-solves from the previous basis.
+A change that moves p is looked for first among hypercubes of cells already hidden (no
+program needed), then put together from the small programs of the cube's subtables along
+its area hierarchy (`powershare.stats.subtables`), and over the whole cube only when the
+pieces don't fit (`protection_lp.Confined`). Each program is kept from one cell to the
+next: only bounds and costs change, so HiGHS re-solves from the previous basis.
 """
 
 from __future__ import annotations
@@ -33,8 +31,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from powershare.stats.cleanup import clean as clean_up
+from powershare.stats.hypercube import Hypercubes, _hidden_line, _line_price
 from powershare.stats.protection_lp import HIDDEN_COST, Confined, protected_ways
 from powershare.stats.structure import Hierarchy, Structure
+from powershare.stats.subtables import Subtables
+from powershare.stats.subtables import programs as programs_for
 
 __all__ = ["Hierarchy", "Protection", "Structure", "default_cost", "protect", "protection_levels"]
 
@@ -105,53 +106,49 @@ def protect(
         return Protection(hidden, primary, time.perf_counter() - started, 0)
     cost = default_cost(structure, values) if cost is None else np.asarray(cost, float)
     lower, upper = protection_levels(values, width)
-    moves = [_AxisMoves(axis) for axis in structure.axes]
-    strides = np.array([int(np.prod(structure.shape[i + 1 :])) for i in range(len(moves))])
+    cubes = Hypercubes(structure, values, lower, upper)
     # Inner cells first: their hypercubes are the smallest, and margins then reuse them.
     order = np.flatnonzero(primary)
     order = order[np.lexsort((values[order], structure.margin_order()[order]))]
     searched = programs = 0
-    model: Confined | None = None
+    model: Confined | Subtables | None = None
     witnesses: dict[tuple[int, bool], np.ndarray] = {}  # the changes that protect p, one way
     for cell in order:
         p = int(cell)
-        coords = np.unravel_index(p, structure.shape)
-        options = [m.of(int(c)) for m, c in zip(moves, coords, strict=True)]
-        # Each change along p's own line: its cells, hidden or not, its price.
-        lines = [
-            _line(cells, int(p), int(c), int(stride))
-            for (cells, _), c, stride in zip(options, coords, strides, strict=True)
-        ]
-        covered = [np.flatnonzero(_hidden_line(line, hidden)) for line in lines]
         if method == "lp":  # each way, unless an earlier change already moves p that far
-            missing = [up for up in (True, False) if (int(p), up) not in witnesses]
-        elif all(k.size for k in covered):  # hypercubes of hidden cells only
-            found, _, _ = _best(options, covered, strides, values, hidden, cost, p, lower, upper)
-            searched += 1
-            if found is not None and found[1] == 0:
-                continue
-        if method != "lp":
+            missing = [up for up in (True, False) if (p, up) not in witnesses]
+            for up in list(missing):  # or a hypercube of hidden cells does
+                change = cubes.hidden_change(p, up, hidden)
+                if change is not None:
+                    missing.remove(up)
+                    cells = np.flatnonzero(change)
+                    for key in protected_ways(change, cells, values, primary, lower, upper):
+                        witnesses.setdefault(key, cells)
+        else:
+            options, lines = cubes.around(p)
+            # Each change along p's own line: its cells, hidden or not, its price.
+            covered = [np.flatnonzero(_hidden_line(line, hidden)) for line in lines]
+            if all(k.size for k in covered):  # hypercubes of hidden cells only
+                found, _, _ = cubes.best(options, covered, hidden, cost, p)
+                searched += 1
+                if found is not None and found[1] == 0:
+                    continue
             cheapest = [
                 np.argsort(_line_price(line, hidden, cost), kind="stable")[:CHOICES]
                 for line in lines
             ]
-            found, picks, missing = _best(
-                options, cheapest, strides, values, hidden, cost, p, lower, upper
-            )
+            found, picks, missing = cubes.best(options, cheapest, hidden, cost, p)
             searched += 1
             for cells in picks:
                 hidden[cells] = True
         if missing:  # no hypercube moves p far enough: spread the change (linear program)
             if model is None:
-                # A region's change is taken only when it hides nothing new: a region's
-                # cheapest change is often dearer than one that reuses cells hidden elsewhere
-                # (taking it anyway hid 7% more on the demo's cube with sex).
-                model = Confined(structure, values, cost, free_regions=True)
+                model = programs_for(structure, values, cost)
             model.set_cost(np.flatnonzero(hidden), HIDDEN_COST)
             for up in missing:
                 if (int(p), up) in witnesses:  # the change the other way serves this way too
                     continue
-                change = model.try_solve(int(p), float(upper[p] if up else lower[p]), up)
+                change = model.try_solve(p, float(upper[p] if up else lower[p]), up)
                 if change is None:
                     raise RuntimeError(f"protection program for cell {p} is infeasible")
                 programs += 1
@@ -168,129 +165,7 @@ def protect(
     out.stats["programs"] = programs
     out.stats["before_clean_up"] = found_secondary
     if model is not None:
-        out.stats["in_regions"], out.stats["whole_cube"] = model.regional, model.whole
+        out.stats["whole_cube"] = model.whole
+    if isinstance(model, Subtables):
+        out.stats["subtables"] = model.pieces
     return out
-
-
-def _line(cells: np.ndarray, p: int, c: int, stride: int) -> np.ndarray:
-    """The flat cells of each change along one axis, the other coordinates being p's."""
-    return np.where(cells >= 0, p + (cells - c) * stride, -1)
-
-
-def _hidden_line(line: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    return np.all((line < 0) | hidden[np.where(line >= 0, line, 0)], axis=1)
-
-
-def _line_price(line: np.ndarray, hidden: np.ndarray, cost: np.ndarray) -> np.ndarray:
-    at = np.where(line >= 0, line, 0)
-    return np.where((line >= 0) & ~hidden[at], cost[at], 0.0).sum(axis=1)
-
-
-def _best(
-    options: list[tuple[np.ndarray, np.ndarray]],
-    chosen: list[np.ndarray],
-    strides: np.ndarray,
-    values: np.ndarray,
-    hidden: np.ndarray,
-    cost: np.ndarray,
-    p: int,
-    lower: np.ndarray,
-    upper: np.ndarray,
-) -> tuple[tuple[int, float] | None, list[np.ndarray], list[bool]]:
-    """The cheapest hypercube (or pair, one per direction) among the chosen changes, and
-    the directions (True: up) that none of them can serve."""
-    cells, signs = _hypercubes(
-        [(c[k], s[k]) for (c, s), k in zip(options, chosen, strict=True)], strides
-    )
-    valid = cells >= 0
-    at = np.where(valid, cells, 0)
-    v = values[at]
-    # Moving p up by `upper` takes its -1 cells down by as much; down by `lower`, the +1s.
-    up_ok = np.all(~valid | (signs > 0) | (v >= upper[p]), axis=1) | (upper[p] <= 0)
-    down_ok = np.all(~valid | (signs < 0) | (at == p) | (v >= lower[p]), axis=1) | (lower[p] <= 0)
-    price = np.where(valid & ~hidden[at], cost[at], 0.0).sum(axis=1)
-    both = np.where(up_ok & down_ok, price, np.inf)
-    if np.isfinite(both.min()):
-        k = int(np.argmin(both))
-        return (k, float(both[k])), [cells[k][valid[k]]], []
-    picks, missing = [], []
-    for up, ok in ((True, up_ok), (False, down_ok)):
-        each = np.where(ok, price, np.inf)
-        if not np.isfinite(each.min()):
-            missing.append(up)
-            continue
-        k = int(np.argmin(each))
-        picks.append(cells[k][valid[k]])
-    return None, picks, missing
-
-
-class _AxisMoves:
-    """The smallest changes along one hierarchy that keep its sums true, by code.
-
-    Changing a leaf l by +1 changes l and each of its ancestors by +1; changing it against
-    another leaf l' (l' by -1) cancels from their lowest common ancestor up. A change with
-    code c non-zero starts from a leaf under c and either goes to the top or against a leaf
-    elsewhere.
-    """
-
-    def __init__(self, axis: Hierarchy) -> None:
-        self.parent = axis.parent
-        n = len(axis.codes)
-        has_child = np.zeros(n, dtype=bool)
-        for p in axis.parent:
-            if p >= 0:
-                has_child[p] = True
-        self.leaves = [i for i in range(n) if not has_child[i]]
-        self.chains = {leaf: self._chain(leaf) for leaf in self.leaves}
-        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def _chain(self, i: int) -> list[int]:
-        out = [i]
-        while self.parent[out[-1]] >= 0:
-            out.append(self.parent[out[-1]])
-        return out
-
-    def of(self, c: int) -> tuple[np.ndarray, np.ndarray]:
-        """(cells, signs), each (options, longest), -1/0 padded; c has sign +1 in each."""
-        if c in self._cache:
-            return self._cache[c]
-        under = [leaf for leaf in self.leaves if c in self.chains[leaf]]
-        options: list[tuple[list[int], list[int]]] = []
-        for leaf in under:
-            up = self.chains[leaf]
-            options.append((up, [1] * len(up)))
-            for other in self.leaves:
-                if other in under:
-                    continue
-                down = self.chains[other]
-                common = set(up) & set(down)
-                a = [i for i in up if i not in common]
-                b = [i for i in down if i not in common]
-                options.append((a + b, [1] * len(a) + [-1] * len(b)))
-        width = max(len(o[0]) for o in options)
-        cells = np.full((len(options), width), -1, dtype=np.int64)
-        signs = np.zeros((len(options), width), dtype=np.int8)
-        for k, (idx, sg) in enumerate(options):
-            cells[k, : len(idx)] = idx
-            signs[k, : len(sg)] = sg
-        self._cache[c] = (cells, signs)
-        return cells, signs
-
-
-def _hypercubes(
-    per_axis: list[tuple[np.ndarray, np.ndarray]], strides: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every product of one change per axis: flat cell indices (-1 padded) and signs."""
-    d = len(per_axis)
-    flat: np.ndarray = np.zeros((1,) * (2 * d), dtype=np.int64)
-    sign: np.ndarray = np.ones((1,) * (2 * d), dtype=np.int8)
-    valid: np.ndarray = np.ones((1,) * (2 * d), dtype=bool)
-    for a, (cells, signs) in enumerate(per_axis):
-        shape = [1] * (2 * d)
-        shape[a], shape[d + a] = cells.shape
-        flat = flat + np.where(cells >= 0, cells, 0).reshape(shape) * strides[a]
-        sign = sign * signs.reshape(shape)
-        valid = valid & (cells >= 0).reshape(shape)
-    n_cubes = int(np.prod(flat.shape[:d]))
-    flat = np.where(valid, flat, -1).reshape(n_cubes, -1)
-    return flat, sign.reshape(n_cubes, -1)

@@ -121,22 +121,13 @@ class Program:
         return x[:n] - x[n:]
 
 
-#: The smallest cube whose programs look inside regions first.
-REGION_MIN_CELLS = 1_500
-
-
 class Confined:
-    """Protection programs over a cube that look for each change inside a region first.
+    """The protection program over the whole cube, with the costs and held cells that each
+    solve passes on to it.
 
-    A sensitive cell's regions are the branches of the area hierarchy it sits in (a tract's
-    neighborhood, then its district), each with its own top row held still: a change there
-    keeps every equation of the cube true, and its program is a fraction of the cube's
-    size. Only when no change inside any region can move the cell far enough does the
-    program over the whole cube run; with `free_regions`, also when the region's change
-    would move a cell not yet hidden (one costing more than HIDDEN_COST), since the whole
-    cube may find one that hides less. `allowed` limits the cells that may change at all
-    (the clean-up: hidden cells only). Costs and held cells are kept here and passed to
-    each program when it next runs.
+    `allowed` limits the cells that may change at all (the clean-up: hidden cells only).
+    Costs and held cells are kept here and given to the program when it next runs, so it
+    re-solves from its last basis.
     """
 
     def __init__(
@@ -145,23 +136,14 @@ class Confined:
         values: np.ndarray,
         cost: np.ndarray,
         allowed: np.ndarray | None = None,
-        free_regions: bool = False,
-        regions: bool | None = None,
     ) -> None:
         self.structure = structure
-        self.free_regions = free_regions
-        # On a small cube the whole cube's program is quick, and a region's costs more in
-        # setting up than it saves (the random 756-cell cubes: 0.13 s with, 0.09 s without;
-        # the demo's 1,728-cell cube with sex: 166 s with, 225 s without; its 2,592-cell
-        # tracts+ cube: 44 s with, 75 s without).
-        self.regions = structure.size >= REGION_MIN_CELLS if regions is None else regions
         self.values = values
         self.cost = np.asarray(cost, dtype=float).copy()
         self.allowed = np.ones(values.size, bool) if allowed is None else allowed.copy()
         self.still = np.zeros(values.size, dtype=bool)  # cells held still for now
-        self._equations = structure.equations()
-        self._programs: dict[int | None, _Part | None] = {}
-        self.regional = self.whole = 0  # programs run, by kind
+        self._program: _Part | None = None
+        self.whole = 0  # programs run
 
     def set_cost(self, cells: np.ndarray, value: float) -> None:
         self.cost[cells] = value
@@ -173,42 +155,23 @@ class Confined:
         self.still[cells] = False
 
     def try_solve(self, p: int, need: float, up: bool) -> np.ndarray | None:
-        """The cheapest change found (over every cell of the cube) that moves p by `need`,
-        inside p's region when one there does; None when none can."""
-        keys = self.structure.regions_of(p) if self.regions else []
-        for key in (*keys, None):
-            part = self._part(key)
-            if part is None or not part.has(p):
-                continue
-            change = part.solve(p, need, up, self.cost, self.still)
-            if key is None:
-                self.whole += 1
-            else:
-                self.regional += 1
-            if change is None:
-                continue
-            if key is not None and self.free_regions:
-                moved = np.flatnonzero(np.abs(change) > 1e-9)
-                if (self.cost[moved] > HIDDEN_COST).any():
-                    continue  # it hides more cells: the whole cube may need fewer
-            return change
-        return None
-
-    def _part(self, key: int | None) -> _Part | None:
-        if key not in self._programs:
-            if key is None:
-                cells, held = np.flatnonzero(self.allowed), np.zeros(0, dtype=np.int64)
-            else:
-                cells, held = self.structure.region(key)
-                cells = cells[self.allowed[cells]]
-            self._programs[key] = (
-                _Part(self._equations, self.values, cells, held) if cells.size else None
-            )
-        return self._programs[key]
+        """The cheapest change of the cube's cells that moves p by `need` that way; None
+        when none can."""
+        if self._program is None:
+            cells = np.flatnonzero(self.allowed)
+            if not cells.size:
+                return None
+            equations = self.structure.equations()
+            self._program = _Part(equations, self.values, cells, np.zeros(0, dtype=np.int64))
+        if not self._program.has(p):
+            return None
+        self.whole += 1
+        return self._program.solve(p, need, up, self.cost, self.still)
 
 
 class _Part:
-    """One program of a `Confined` set: the cells it may change, the ones it always holds."""
+    """A program over some of the cube's cells: the cells it may change, the ones it always
+    holds."""
 
     def __init__(
         self, equations: sparse.csr_matrix, values: np.ndarray, cells: np.ndarray, held: np.ndarray

@@ -117,42 +117,9 @@ class Structure:
 
     @cached_property
     def region_axis(self) -> int | None:
-        """The axis whose branches make regions: the deepest, when it has levels between its
-        leaves and its root (the area: tracts under neighborhoods under districts)."""
+        """The axis that cuts the cube into subtables (`powershare.stats.subtables`): the
+        deepest, when it has levels between its leaves and its root (the area: tracts under
+        neighborhoods under districts)."""
         depths = [int(a.depth().max()) for a in self.axes]
         deepest = int(np.argmax(depths))
         return deepest if depths[deepest] >= 2 else None
-
-    def regions_of(self, cell: int) -> list[int]:
-        """The codes whose branches hold the cell, smallest first: on the region axis, the
-        cell's parent, its parent's parent, and so on below the root (whose branch is the
-        whole cube)."""
-        k = self.region_axis
-        if k is None:
-            return []
-        parent = self.axes[k].parent
-        out = []
-        above = parent[int(np.unravel_index(cell, self.shape)[k])]
-        while above >= 0 and parent[above] >= 0:
-            out.append(above)
-            above = parent[above]
-        return out
-
-    def region(self, top: int) -> tuple[np.ndarray, np.ndarray]:
-        """The cells of the branch under `top` (on the region axis, `top` included) and,
-        among them, `top`'s own. A change of the branch's cells that keeps every equation
-        inside the branch true and leaves `top`'s own cells alone keeps every equation of
-        the cube true: nothing outside the branch sees it."""
-        k = self.region_axis
-        if k is None:
-            raise ValueError("this cube has no regions")
-        parent = self.axes[k].parent
-        inside = np.zeros(len(parent), dtype=bool)
-        for code in range(len(parent)):
-            j = code
-            while j >= 0 and j != top:
-                j = parent[j]
-            inside[code] = j == top
-        coord = np.unravel_index(np.arange(self.size), self.shape)[k]
-        cells = np.flatnonzero(inside[coord])
-        return cells, cells[coord[cells] == top]

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from powershare.stats import CustomArea, PolicyError, Query, SuppressionPolicy, release, run_query
 from powershare.stats.attack import Knowledge, intervals
 from powershare.stats.audit import audit_measure
-from powershare.stats.protect import Hierarchy, Structure, protect
-from powershare.stats.protection_lp import HIDDEN_COST, Confined
+from powershare.stats.protect import Hierarchy, Structure, default_cost, protect
+from powershare.stats.protection_lp import Confined
+from powershare.stats.subtables import Subtables
 
 YEARS = tuple(range(2020, 2025))
 LEVELS = ("neighborhood", "council_district", "county")
@@ -233,9 +234,8 @@ def test_the_cli_protects_and_audits(county, tmp_path, capsys):
     assert "release method" in capsys.readouterr().err
 
 
-def test_a_change_found_in_a_region_stays_in_its_branch_and_keeps_every_total():
-    # Tracts under neighborhoods under districts under a county: a tract's change is looked
-    # for inside its neighborhood first (the neighborhood's own row held still).
+def _county(seed: int) -> tuple[Structure, np.ndarray]:
+    """Tracts under neighborhoods under districts under a county, by race."""
     codes = [f"t{i}" for i in range(12)] + [f"n{i}" for i in range(4)] + ["d0", "d1", "county"]
     parent = [12 + i // 3 for i in range(12)] + [16, 16, 17, 17] + [-1, -1, -1]
     parent[16] = parent[17] = 18
@@ -244,46 +244,68 @@ def test_a_change_found_in_a_region_stays_in_its_branch_and_keeps_every_total():
         Hierarchy.flat("race", [f"r{i}" for i in range(4)], "T"),
     )
     structure = Structure(axes)
-    inner = np.random.default_rng(3).poisson(20.0, size=(12, 4)).astype(float)
-    membership = structure.membership()
-    values = np.asarray(membership @ inner.ravel())
-    cost = np.ones(values.size)
-    tract, race = 4, 2  # t4 lies in n1, which lies in d0
-    p = int(np.ravel_multi_index((tract, race), structure.shape))
-    assert structure.regions_of(p) == [13, 16]
-    programs = Confined(structure, values, cost, regions=True)
+    inner = np.random.default_rng(seed).poisson(20.0, size=(12, 4)).astype(float)
+    return structure, np.asarray(structure.membership() @ inner.ravel())
+
+
+def _rows_moved(structure: Structure, change: np.ndarray) -> set[int]:
+    moved = np.flatnonzero(np.abs(change) > 1e-9)
+    return set(np.unravel_index(moved, structure.shape)[0].tolist())
+
+
+def _keeps_the_cube(structure: Structure, values: np.ndarray, change: np.ndarray) -> bool:
+    return bool(
+        np.abs(structure.equations() @ change).max() < 1e-9 and (values + change >= -1e-9).all()
+    )
+
+
+def test_a_tracts_change_is_looked_for_inside_its_neighborhood_first():
+    structure, values = _county(3)
+    programs = Subtables(structure, values, np.ones(values.size))
+    p = int(np.ravel_multi_index((4, 2), structure.shape))  # t4, in n1, in d0
     change = programs.try_solve(p, 7.0, up=True)
     assert change is not None and change[p] >= 7.0 - 1e-9
-    assert np.abs(structure.equations() @ change).max() < 1e-9  # every total still adds up
-    assert (values + change >= -1e-9).all()  # no cell below zero
-    moved = np.unravel_index(np.flatnonzero(np.abs(change) > 1e-9), structure.shape)[0]
-    assert set(moved.tolist()) <= {3, 4, 5}  # n1's tracts only; n1's own row held still
-    assert programs.regional == 1 and programs.whole == 0
-    # A district's cell has no smaller branch: the whole cube's program serves it.
-    q = int(np.ravel_multi_index((16, race), structure.shape))
-    assert structure.regions_of(q) == []
-    assert programs.try_solve(q, 7.0, up=False) is not None
-    assert programs.whole == 1
+    assert _keeps_the_cube(structure, values, change)
+    assert _rows_moved(structure, change) <= {3, 4, 5}  # n1's tracts; n1's own row still
+    assert programs.whole == 0
 
 
-def test_the_first_pass_takes_a_regions_change_only_when_it_hides_nothing_new():
-    codes = [f"t{i}" for i in range(6)] + ["n0", "n1", "d0", "county"]
-    parent = [6, 6, 6, 7, 7, 7, 8, 8, 9, -1]
-    axes = (
-        Hierarchy("area", tuple(codes), tuple(parent)),
-        Hierarchy.flat("race", ["r0", "r1", "r2"], "T"),
-    )
-    structure = Structure(axes)
-    inner = np.random.default_rng(4).poisson(20.0, size=(6, 3)).astype(float)
-    values = np.asarray(structure.membership() @ inner.ravel())
-    p = int(np.ravel_multi_index((1, 0), structure.shape))  # t1 in n0
-    programs = Confined(structure, values, np.ones(values.size), free_regions=True, regions=True)
-    first = programs.try_solve(p, 5.0, up=True)
-    assert first is not None
-    assert structure.regions_of(p) == [6, 8]  # n0, then d0
-    # Both regions' changes hid new cells, so the whole cube's program ran too.
-    assert (programs.regional, programs.whole) == (2, 1)
-    # Once the cells of that change are hidden, the region's change serves on its own.
-    programs.set_cost(np.flatnonzero(np.abs(first) > 1e-9), HIDDEN_COST)
-    again = programs.try_solve(p, 5.0, up=True)
-    assert again is not None and (programs.regional, programs.whole) == (3, 1)
+def test_a_neighborhoods_change_is_carried_down_to_its_tracts_and_up_to_its_district():
+    structure, values = _county(5)
+    programs = Subtables(structure, values, np.ones(values.size))
+    q = int(np.ravel_multi_index((13, 1), structure.shape))  # n1's row
+    change = programs.try_solve(q, 9.0, up=False)
+    assert change is not None and change[q] <= -9.0 + 1e-9
+    assert _keeps_the_cube(structure, values, change)
+    rows = _rows_moved(structure, change)
+    assert rows & {3, 4, 5}  # n1's tracts took n1's change
+    assert rows & {12, 16}  # and n0 (against n1) or d0 took it above
+    assert programs.whole == 0
+    top = int(np.ravel_multi_index((18, 4), structure.shape))  # the county's total
+    change = programs.try_solve(top, 5.0, up=True)
+    assert change is not None and _keeps_the_cube(structure, values, change)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cubes(), st.integers(0, 2**31), st.floats(0.1, 0.9))
+def test_a_change_put_together_from_subtables_keeps_every_total(cube, seed, share):
+    # Among hidden cells only (the clean-up's programs), pieces may not fit together; the
+    # whole cube's program then answers, so a change is found exactly when one exists.
+    structure, values = cube
+    rng = np.random.default_rng(seed)
+    hidden = rng.random(values.size) < share
+    cells = np.flatnonzero(hidden & (values > 0))
+    if not cells.size:
+        return
+    cost = default_cost(structure, values)
+    pieces = Subtables(structure, values, cost, allowed=hidden)
+    whole = Confined(structure, values, cost, allowed=hidden)
+    for p in rng.choice(cells, size=min(5, cells.size), replace=False):
+        for up in (True, False):
+            need = float(min(values[p], 3.0))
+            change = pieces.try_solve(int(p), need, up)
+            assert (change is None) == (whole.try_solve(int(p), need, up) is None)
+            if change is not None:
+                assert _keeps_the_cube(structure, values, change)
+                assert not (np.abs(change) > 1e-9)[~hidden].any()
+                assert (change[p] >= need - 1e-9) if up else (change[p] <= -need + 1e-9)
