@@ -50,6 +50,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 test-sqlite: setup
 	$(VENV)/bin/pytest -q -m "not browser"
