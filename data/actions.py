@@ -120,7 +120,7 @@ def refresh_dataset(*, dataset: Dataset) -> Dataset:
     dataset.levels = portal.levels()
     if dataset.kind == Dataset.Kind.INDICATORS:  # the levels the publisher gives
         found = {lv for i in indicators(portal.store(), dataset.name) for lv in i.levels}
-        dataset.levels = [lv for lv in portal.levels() if lv in found]
+        dataset.levels = [lv for lv in portal.map_levels() if lv in found]
     if summary.loaded_at:
         dataset.data_updated = datetime.fromisoformat(summary.loaded_at)
     dataset.save(update_fields=["rows", "version", "years", "levels", "data_updated"])

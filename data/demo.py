@@ -6,6 +6,7 @@ answered data request."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -140,7 +141,9 @@ def _load_places(analyst: Any) -> None:
         description="Model-based estimates of adult health outcomes and behaviors by census "
         "tract and county, in the layout CDC publishes PLACES in.",
         source="CDC PLACES layout; the values are synthetic, made up for this demo",
-        caveats="These are not CDC's estimates: the demo county is not a real place.",
+        caveats="These are not CDC's estimates: the demo county is not a real place, and "
+        "the Oregon counties are real boundaries (the Census Bureau's, from the us-atlas "
+        "package) with made-up values.",
     )
     store = stats.Store(settings.DATA_ROOT)
     path = synthetic_places(stats.load_current(store), store.root / ".tmp-places.csv")
@@ -157,10 +160,26 @@ def _load_places(analyst: Any) -> None:
             measure.related.add(Measure.objects.get(name="asthma_ed"))
 
 
+#: Real county boundaries from the registry: the us-atlas npm package (the Census Bureau's
+#: cartographic boundaries, as TopoJSON), installed with the app's other npm packages.
+US_ATLAS = Path(settings.BASE_DIR) / "node_modules" / "us-atlas" / "counties-10m.json"
+
+
+def _add_real_counties() -> None:
+    """Oregon's 36 counties, as the Census Bureau draws them, as a comparison level: the
+    demo's PLACES file gives them made-up estimates, so a visitor sees a real map."""
+    from powershare.stats.boundaries import LevelFile
+    from powershare.stats.comparison import add_comparison_level
+
+    spec = LevelFile("oregon_counties", US_ATLAS, "id", "name", layer="counties")
+    add_comparison_level(stats.Store(settings.DATA_ROOT), spec, "Oregon counties", within="41")
+
+
 def build(builder: Any) -> None:
     analyst = builder.users["analyst"]
     partner = builder.users["partner"]
     generate_county(settings.DATA_ROOT, seed=builder.rng.randint(1, 10_000), scale=DEMO_SCALE)
+    _add_real_counties()
     actions.update_policy(actor=builder.users["admin"], **DEMO_POLICY)
 
     datasets: dict[str, Dataset] = {}

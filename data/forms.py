@@ -126,7 +126,7 @@ class QueryForm(Form):
             lv for m in measures if m.kind == Measure.Kind.INDICATOR for lv in m.dataset.levels
         }
         if published - set(levels):  # levels only published estimates are given for
-            levels = [lv for lv in portal.levels() if lv in published or lv in levels]
+            levels = [lv for lv in portal.map_levels() if lv in published or lv in levels]
         self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels]
         # A protected release has no custom areas; perturbation releases them.
         self.custom_areas = engine.method in ("internal", "perturbation")
@@ -147,8 +147,9 @@ class QueryForm(Form):
                 unit_choices += [(f"{lv}:{code}", name) for code, name in portal.units(lv)]
         self.fields["unit"].choices = unit_choices
         focus = [("", _("The first area"))]
+        county = (portal.levels() or ["county"])[-1]
         for lv in levels:
-            focus += [(code, name) for code, name in portal.units(lv) if lv != levels[-1]]
+            focus += [(code, name) for code, name in portal.units(lv) if lv != county]
         self.fields["focus"].choices = focus
 
     def clean(self) -> dict[str, Any]:

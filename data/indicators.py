@@ -77,7 +77,9 @@ def run(spec: QuerySpec) -> stats.Result:
             _("Published estimates come as one number per area; they have no breakdown by group.")
         )
     levels = portal.levels()
-    reference = levels[-1] if spec.compare == "county" and levels else None
+    # The county is the reference of its own areas, not of other counties'.
+    inside = spec.level not in portal.comparison_levels()
+    reference = levels[-1] if spec.compare == "county" and levels and inside else None
     return published.indicator_result(
         portal.store(),
         measure.dataset.name,

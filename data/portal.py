@@ -59,6 +59,17 @@ def levels() -> list[str]:
     return list(geo.levels) if geo else []
 
 
+def comparison_levels() -> list[str]:
+    """Levels of areas outside the county (the state's counties), for published estimates."""
+    geo = geography()
+    return list(geo.comparison_levels) if geo else []
+
+
+def map_levels() -> list[str]:
+    """Every level with areas to draw: the county's, then the comparison levels."""
+    return levels() + comparison_levels()
+
+
 def released_levels(policy: stats.SuppressionPolicy) -> list[str]:
     """The levels the policy releases: under a protected release, those of its cube."""
     geo = geography()
@@ -74,7 +85,7 @@ def released_levels(policy: stats.SuppressionPolicy) -> list[str]:
 def units(level: str) -> list[tuple[str, str]]:
     """(code, name) of a level's units."""
     geo = geography()
-    if geo is None or level not in geo.levels:
+    if geo is None or level not in geo.all_levels:
         return []
     return [(code, geo.name(level, code)) for code in geo.codes(level)]
 
@@ -248,7 +259,7 @@ def frame(level: str) -> Frame:
     geo = geography()
     # A level the geography lacks (a real county's boundaries have no neighborhoods) has
     # no shapes, rather than an error.
-    path = geo.shapes(level) if geo and level in geo.levels else None
+    path = geo.shapes(level) if geo and level in geo.all_levels else None
     result = Frame([], None)
     if geo and path and Path(path).exists():
         result = _project(json.loads(Path(path).read_text()), geo, level)
@@ -267,7 +278,7 @@ def _project(collection: dict[str, Any], geo: Any, level: str) -> Frame:
     if not features:
         return Frame([], None)
     shapes = np.array([shapely.from_geojson(json.dumps(f["geometry"])) for f in features])
-    crs = geo.display_crs
+    crs = geo.display_crs_for(level)
     if crs:
         from pyproj import Transformer
 

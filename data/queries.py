@@ -291,7 +291,10 @@ def level_label(level: str) -> str:
         "county": _("the county"),
         "custom": _("a custom area"),
     }
-    return str(labels.get(level, level.replace("_", " ")))
+    if level in labels:
+        return str(labels[level])
+    geo = portal.geography()
+    return (geo.label(level) if geo else None) or level.replace("_", " ")
 
 
 def standard_population_label(name: str) -> str:

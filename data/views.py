@@ -187,7 +187,7 @@ def query_zip(request: HttpRequest) -> HttpResponse:
 
 def shapes(request: HttpRequest, level: str) -> JsonResponse:
     """The shapes of a level as the app draws them (SVG path data, no tiles)."""
-    if level not in portal.levels():
+    if level not in portal.map_levels():
         raise Http404
     features = [
         {"code": s.code, "name": s.name, "path": s.path, "center": [s.cx, s.cy]}
@@ -202,7 +202,7 @@ def shapes_geojson(request: HttpRequest, level: str) -> HttpResponse:
     """A level's shapes as RFC 7946 GeoJSON (WGS 84, each feature's `code` and `name`), for
     joining a result to its areas in QGIS or R."""
     geo = portal.geography()
-    path = geo.shapes(level) if geo and level in portal.levels() else None
+    path = geo.shapes(level) if geo and level in portal.map_levels() else None
     if path is None or not path.exists():
         raise Http404
     response = HttpResponse(path.read_bytes(), content_type="application/geo+json")

@@ -12,10 +12,18 @@ import pytest
 from data import actions, portal
 from data.demo import DATASETS, DEMO_POLICY, MEASURES, demo_params
 from data.models import Dataset, Measure
+from data.tests import on_commit
 from powershare import stats
 from powershare.stats.synth import generate_county
 
 SCALE = 200_000
+
+
+@pytest.fixture(autouse=True)
+def _tasks_on_commit(django_capture_on_commit_callbacks: Any) -> Any:
+    on_commit._capture = django_capture_on_commit_callbacks
+    yield
+    on_commit._capture = None
 
 
 @pytest.fixture(scope="session")

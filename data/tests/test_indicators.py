@@ -15,16 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from data import actions, portal
 from data.models import Dataset, Measure, Upload
+from data.tests.on_commit import tasks_run
 from powershare.stats.synth_indicators import synthetic_places
-
-
-@pytest.fixture(autouse=True)
-def _run_tasks(django_capture_on_commit_callbacks: Any) -> None:
-    global capture
-    capture = django_capture_on_commit_callbacks
-
-
-capture: Any = None
 
 
 def places_dataset(cast: Any) -> Dataset:
@@ -38,7 +30,7 @@ def places_dataset(cast: Any) -> Dataset:
 
 
 def upload(client: Any, dataset: Dataset, body: bytes, name: str = "places.csv") -> Any:
-    with capture(execute=True):
+    with tasks_run():
         return client.post(
             f"/data/datasets/{dataset.pk}/upload/",
             {"file": SimpleUploadedFile(name, body, "text/csv")},

@@ -5,30 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from data import portal
 from data.models import Upload
+from data.tests.on_commit import tasks_run
 
 GOOD = "year,geo,age,sex,race,cause\n2024,{tract},7,F,nh_black,J45.909\n2024,{tract},34,M,hispanic,S52.5\n"
 BAD = "year,geo,age,sex,race,cause\n2024,{tract},7,F,nh_black,J45.909\n2024,NOWHERE,300,X,martian,J45\n"
-
-
-@pytest.fixture(autouse=True)
-def _run_tasks(django_capture_on_commit_callbacks: Any) -> None:
-    global capture
-    capture = django_capture_on_commit_callbacks
-
-
-capture: Any = None
 
 
 def upload(client: Any, dataset: Any, text: str, name: str = "ed.csv") -> Any:
     """Post a file; the load, queued after the commit, runs (TASKS_IMMEDIATE) as it ends."""
     tract = portal.units("tract")[0][0]
     body = text.format(tract=tract).encode()
-    with capture(execute=True):
+    with tasks_run():
         return client.post(
             f"/data/datasets/{dataset.pk}/upload/",
             {"file": SimpleUploadedFile(name, body, "text/csv")},

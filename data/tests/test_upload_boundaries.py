@@ -12,23 +12,14 @@ from typing import Any
 
 import numpy as np
 import pyogrio.raw
-import pytest
 import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from data import actions, portal
 from data.models import Dataset, Upload
+from data.tests.on_commit import tasks_run
 
 US_ATLAS = Path(__file__).resolve().parents[2] / "node_modules" / "us-atlas" / "counties-10m.json"
-
-
-@pytest.fixture(autouse=True)
-def _run_tasks(django_capture_on_commit_callbacks: Any) -> None:
-    global capture
-    capture = django_capture_on_commit_callbacks
-
-
-capture: Any = None
 
 
 def oregon_shapefile(tmp_path: Path) -> bytes:
@@ -67,7 +58,7 @@ def boundaries_dataset(cast: Any) -> Dataset:
 
 def post(client: Any, dataset: Dataset, name: str, body: bytes, **fields: str) -> Any:
     data = {"level": "county", "code_field": "GEOID", "name_field": "NAME", "total": "state"}
-    with capture(execute=True):
+    with tasks_run():
         return client.post(
             f"/data/datasets/{dataset.pk}/upload/",
             {"file": SimpleUploadedFile(name, body), **data, **fields},

@@ -576,16 +576,20 @@ def _write(
         for lv in order[1:]:
             w.writerows((b, lv, c, f"{wt:g}") for b, c, wt in xwalk[lv])
     for lv in order:
-        areas = levels[lv]
-        shapes = shapely.transform(simplify(areas.shapes), lambda xy: np.round(xy, 6))
-        features = [
-            {
-                "type": "Feature",
-                "properties": {"code": c, "name": n or c},
-                "geometry": json.loads(shapely.to_geojson(g)),
-            }
-            for c, n, g in zip(areas.codes, areas.names, shapes, strict=True)
-            if g is not None
-        ]
-        collection = {"type": "FeatureCollection", "features": features}
-        (out / "shapes" / f"{lv}.geojson").write_text(json.dumps(collection, separators=(",", ":")))
+        write_shapes(out / "shapes" / f"{lv}.geojson", levels[lv])
+
+
+def write_shapes(path: Path, areas: Areas) -> None:
+    """A level's shapes for maps and GIS: simplified, WGS 84 to six decimals, with codes."""
+    shapes = shapely.transform(simplify(areas.shapes), lambda xy: np.round(xy, 6))
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": c, "name": n or c},
+            "geometry": json.loads(shapely.to_geojson(g)),
+        }
+        for c, n, g in zip(areas.codes, areas.names, shapes, strict=True)
+        if g is not None
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    path.write_text(json.dumps(collection, separators=(",", ":")))

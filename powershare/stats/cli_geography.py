@@ -1,5 +1,5 @@
-"""`powershare-stats load-geography` and `inspect-boundaries`: geography packages and
-boundary files (zipped shapefile, GeoJSON, TopoJSON) into the store."""
+"""`powershare-stats load-geography`, `add-comparison` and `inspect-boundaries`: geography
+packages and boundary files (zipped shapefile, GeoJSON, TopoJSON) into the store."""
 
 from __future__ import annotations
 
@@ -66,6 +66,17 @@ def _prefix(spec: str) -> boundaries.PrefixLevel:
     return PrefixLevel(level, int(length))
 
 
+def cmd_add_comparison(args: argparse.Namespace, store: Store) -> int:
+    from .boundaries import LevelFile
+    from .comparison import add_comparison_level
+
+    spec = LevelFile(args.level, Path(args.file), args.code, args.name, args.layer)
+    sha = add_comparison_level(store, spec, args.label or args.level, args.within)
+    count = len(load_current(store).codes(args.level))
+    print(f"geography {sha[:16]}: {count} {args.level} to compare with (published estimates)")
+    return 0
+
+
 def cmd_inspect_boundaries(args: argparse.Namespace, store: Store) -> int:
     from .boundaries import inspect
 
@@ -79,7 +90,8 @@ def cmd_inspect_boundaries(args: argparse.Namespace, store: Store) -> int:
 
 
 def add_geography_commands(sub: Any) -> None:
-    """Register load-geography and inspect-boundaries on the CLI's subparsers."""
+    """Register load-geography, add-comparison and inspect-boundaries on the CLI's
+    subparsers."""
     p = sub.add_parser(
         "load-geography",
         help="load a geography package directory, or boundary files (zipped shapefile, "
@@ -110,6 +122,19 @@ def add_geography_commands(sub: Any) -> None:
         "--total", default="county", help="the level holding everything (default county; '' none)"
     )
     p.set_defaults(func=cmd_load_geography)
+
+    p = sub.add_parser(
+        "add-comparison",
+        help="add areas outside the county (the state's counties) for published estimates",
+    )
+    p.add_argument("file", help="their boundary file")
+    p.add_argument("--level", required=True, help="a name for them, e.g. state_counties")
+    p.add_argument("--code", required=True, help="the code field, e.g. GEOID (us-atlas: id)")
+    p.add_argument("--name", help="the name field, e.g. NAME")
+    p.add_argument("--layer", help="the layer, when the file holds several (TopoJSON objects)")
+    p.add_argument("--label", help="what readers see, e.g. 'Oregon counties'")
+    p.add_argument("--within", default="", help="keep codes starting so, e.g. 41 (Oregon)")
+    p.set_defaults(func=cmd_add_comparison)
 
     p = sub.add_parser("inspect-boundaries", help="list a boundary file's layers and fields")
     p.add_argument("file")

@@ -12,6 +12,11 @@ A geography package is a directory with:
   ``properties.code`` (WGS 84 when ``geography.json`` names a ``display_crs``; packages
   built from boundary files by `powershare.stats.boundaries` do).
 
+``geography.json`` may also name *comparison levels* (``"comparison_levels": {"level":
+{"label": ..., "display_crs": ...}}``): areas outside the department's own (the state's
+other counties), with units and shapes but no crosswalk, for published estimates only
+(`powershare.stats.comparison`).
+
 Events and population are coded at the base level; every other level, and any custom
 area, is a weighted sum of base units (`Geography.matrix`, `Geography.custom_weights`).
 """
@@ -72,6 +77,8 @@ class Geography:
         # Real boundary files (`boundaries`) are stored in WGS 84 and name a projection for
         # maps; the synthetic county's shapes are drawn as they are.
         self.display_crs: str | None = meta.get("display_crs")
+        self.comparison: dict[str, dict[str, str]] = meta.get("comparison_levels") or {}
+        self.comparison_levels: tuple[str, ...] = tuple(self.comparison)
         # ParquetFile, not read_table: read_table imports pyarrow.dataset (and pandas), ~1 s
         self.units = pq.ParquetFile(directory / "units.parquet").read()
         self.crosswalk = pq.ParquetFile(directory / "crosswalk.parquet").read()
@@ -85,10 +92,26 @@ class Geography:
         d = self.units.to_pydict()
         return {(lv, c): n for lv, c, n in zip(d["level"], d["code"], d["name"], strict=True)}
 
+    @property
+    def all_levels(self) -> tuple[str, ...]:
+        """The levels, then the comparison levels."""
+        return (*self.levels, *self.comparison_levels)
+
+    def display_crs_for(self, level: str) -> str | None:
+        """The projection a level's maps are drawn in."""
+        if level in self.comparison:
+            return self.comparison[level].get("display_crs")
+        return self.display_crs
+
+    def label(self, level: str) -> str | None:
+        """A comparison level's name for readers ("Oregon counties"); None for the others."""
+        return self.comparison.get(level, {}).get("label")
+
     def codes(self, level: str) -> list[str]:
-        """Codes of the units at a level, sorted."""
+        """Codes of the units at a level (or a comparison level), sorted."""
         if level not in self._codes:
-            self._check_level(level)
+            if level not in self.comparison:
+                self._check_level(level)
             self._codes[level] = sorted(c for lv, c in self._names if lv == level)
         return list(self._codes[level])
 
@@ -108,6 +131,11 @@ class Geography:
         return self.codes(self.base_level)
 
     def _check_level(self, level: str) -> None:
+        if level in self.comparison:
+            raise GeographyError(
+                f"{level} is a comparison level, outside the county: only published "
+                f"estimates are given for its areas"
+            )
         if level not in self.levels:
             raise GeographyError(
                 f"unknown geography level {level!r} (levels: {', '.join(self.levels)})"
@@ -116,6 +144,7 @@ class Geography:
     def matrix(self, level: str) -> tuple[list[str], np.ndarray]:
         """Unit codes of `level` and the (units x base units) weight matrix (read-only)."""
         if level not in self._matrices:
+            self._check_level(level)
             codes, m = self._matrix(level)
             m.setflags(write=False)
             self._matrices[level] = (codes, m)
@@ -184,8 +213,9 @@ class Geography:
         return np.array(rows).reshape(len(rows), len(left))
 
     def shapes(self, level: str) -> Path | None:
-        """Path of the level's GeoJSON, if the package had one."""
-        self._check_level(level)
+        """Path of the level's (or a comparison level's) GeoJSON, if the package had one."""
+        if level not in self.comparison:
+            self._check_level(level)
         path = self.directory / "shapes" / f"{level}.geojson"
         return path if path.exists() else None
 
@@ -215,6 +245,12 @@ def load_geography(store: Store, source: str | os.PathLike[str]) -> str:
     base, levels = meta.get("base_level"), meta.get("levels")
     if not isinstance(levels, list) or base not in levels:
         raise GeographyError("geography.json needs 'levels' (finest first) containing 'base_level'")
+    comparison = list(meta.get("comparison_levels") or {})
+    if set(comparison) & set(levels):
+        raise GeographyError(
+            f"geography.json: {', '.join(sorted(set(comparison) & set(levels)))} is both a "
+            f"level and a comparison level"
+        )
     con = duckdb.connect()
     units = (
         con.sql(
@@ -233,10 +269,10 @@ def load_geography(store: Store, source: str | os.PathLike[str]) -> str:
         .arrow()
         .read_all()
     )
-    _validate(con, units, xwalk, base, levels)
+    _validate(con, units, xwalk, base, levels, comparison)
     _check_codes_in_use(con, store, base)
     for path in shapes:
-        _validate_shapes(path, units, levels)
+        _validate_shapes(path, units, [*levels, *comparison])
 
     with store.lock():
         target = store.root / "geography" / sha[:16]
@@ -270,6 +306,7 @@ def _validate(
     xwalk: pa.Table,
     base: str,
     levels: Sequence[str],
+    comparison: Sequence[str] = (),
 ) -> None:
     problems: list[str] = []
 
@@ -278,7 +315,7 @@ def _validate(
 
     con.register("units", units)
     con.register("xwalk", xwalk)
-    level_list = ", ".join(f"'{lv}'" for lv in levels)
+    level_list = ", ".join(f"'{lv}'" for lv in [*levels, *comparison])
     for (lv,) in q(
         f"SELECT DISTINCT level FROM units WHERE level NOT IN ({level_list}) OR level IS NULL"
     ):
@@ -294,6 +331,13 @@ def _validate(
         f"(SELECT code FROM units WHERE level = '{base}') LIMIT 5"
     ):
         problems.append(f"crosswalk.csv: {b!r} -> {lv} {code!r} names a unit not in units.csv")
+    if comparison:
+        listed = ", ".join(f"'{lv}'" for lv in comparison)
+        for (lv,) in q(f"SELECT DISTINCT level FROM xwalk WHERE level IN ({listed})"):
+            problems.append(
+                f"crosswalk.csv: {lv} is a comparison level (outside the county); "
+                f"it has no crosswalk"
+            )
     for (n,) in q("SELECT count(*) FROM xwalk WHERE weight IS NULL OR weight < 0 OR weight > 1"):
         if n:
             problems.append(f"crosswalk.csv: {n} weights outside 0..1")

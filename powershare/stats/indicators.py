@@ -304,9 +304,10 @@ def _value_errors(con: Any, limit: int) -> tuple[list[RowError], int]:
 
 
 def _levels(geo: Geography) -> dict[str, str]:
-    """Every area code of the geography and its level (the finest, where codes repeat)."""
+    """Every area code of the geography and its level (the finest, where codes repeat; the
+    county's own levels before comparison levels)."""
     out: dict[str, str] = {}
-    for level in reversed(geo.levels):
+    for level in (*reversed(geo.comparison_levels), *reversed(geo.levels)):
         for code in geo.codes(level):
             out[code] = level
     return out

@@ -104,16 +104,19 @@ def write_places(path: Path, rows: list[dict], header: tuple[str, ...] = PLACES_
 def synthetic_places(
     geo: Geography, path: Path, *, year: int = 2022, seed: int = 11, state: str = "XX"
 ) -> Path:
-    """Made-up PLACES estimates for every base-level area and the top level (the county):
-    three measures, crude and age-adjusted, one tract in twenty withheld."""
+    """Made-up PLACES estimates for every base-level area, the top level (the county) and
+    every area of a comparison level (the state's counties): three measures, crude and
+    age-adjusted, one tract in twenty withheld."""
     rng = np.random.default_rng(seed)
     top = geo.levels[-1]
     areas = [(geo.base_level, c) for c in geo.base_codes] + [(top, c) for c in geo.codes(top)]
+    areas += [(lv, c) for lv in geo.comparison_levels for c in geo.codes(lv)]
     rows = []
     for measure_id, measure, category, category_id, short, typical in MEASURES:
         for value_type, type_id in TYPES:
             for level, code in areas:
-                population = int(rng.integers(1_500, 7_000)) if level != top else 400_000
+                whole = level == top or level in geo.comparison_levels  # a county's row
+                population = 400_000 if whole else int(rng.integers(1_500, 7_000))
                 changes = {
                     "Year": str(year),
                     "StateAbbr": state,
@@ -127,12 +130,12 @@ def synthetic_places(
                     "TotalPopulation": str(population),
                     "TotalPop18plus": str(int(population * 0.78)),
                 }
-                name = geo.name(level, code) if level == top else code
-                if level != top and rng.random() < 0.05:
+                name = geo.name(level, code) if whole else code
+                if not whole and rng.random() < 0.05:
                     rows.append(places_row(code, name, "", "", "", **changes))
                     continue
                 value = max(0.5, rng.normal(typical, typical * 0.2))
-                half = 1.2 if level == top else rng.uniform(1.5, 3.5) * typical / 10
+                half = 1.2 if whole else rng.uniform(1.5, 3.5) * typical / 10
                 rows.append(
                     places_row(
                         code,

@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pyogrio
 import pyogrio.raw
+import pytest
 import shapely
 from pyproj import Transformer
 
-from powershare.stats import Store, load_current
+from powershare.stats import GeographyError, Store, load_current
 from powershare.stats.cli import main
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -283,3 +284,32 @@ def test_a_geography_that_lacks_the_loaded_datas_areas_is_refused(tmp_path, caps
     )
     assert "'T3', 'T4'" in err
     assert geography_sha(root) == kept
+
+
+def test_the_states_counties_are_added_to_compare_with_and_refused_for_records(tmp_path, capsys):
+    from powershare.stats.synth import generate_county
+
+    root = tmp_path / "store"
+    generate_county(root, seed=2, scale=2_000)
+    before = load_current(Store(root))
+    args = [str(US_ATLAS), "--layer", "counties", "--code", "id", "--name", "name"]
+    cli = ["--root", str(root), "-q", "add-comparison", *args, "--level", "or_counties"]
+    assert main([*cli, "--within", "99"]) == 1  # no such state: refused, geography kept
+    assert "no area's id starts with '99'" in capsys.readouterr().err
+    assert load_current(Store(root)).version == before.version
+    assert main([*cli, "--within", "41", "--label", "Oregon counties"]) == 0
+    assert "36 or_counties to compare with" in capsys.readouterr().out
+    geo = load_current(Store(root))
+    assert geo.levels == before.levels and geo.comparison_levels == ("or_counties",)
+    assert geo.label("or_counties") == "Oregon counties"
+    assert geo.name("or_counties", "41039") == "Lane"
+    assert "+proj=aea" in (geo.display_crs_for("or_counties") or "")
+    assert geo.display_crs_for("tract") == before.display_crs
+    shapes = read_shapes(root, "or_counties")
+    assert len(shapes) == 36 and shapes["41051"].contains(shapely.Point(-122.68, 45.52))
+    # The county's own data can't reach them: no crosswalk, and a query names why.
+    with pytest.raises(GeographyError, match="comparison level"):
+        geo.matrix("or_counties")
+    query = ["--root", str(root), "-q", "query", "asthma_ed", "--years", "2020-2024"]
+    assert main([*query, "--level", "or_counties"]) != 0
+    assert "comparison level" in capsys.readouterr().err
