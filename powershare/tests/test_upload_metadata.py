@@ -15,7 +15,8 @@ from pypdf import PdfReader
 
 from grants.tests.conftest import cycle, program  # noqa: F401 (fixtures)
 from powershare.testing import XMP_AUTHOR, jpeg_with_gps, make_campaign, pdf_bytes
-from powershare.tests.test_security_uploads import _files, _upload_paths
+from powershare.tests.test_security_uploads_forms import _upload_paths
+from powershare.tests.upload_corpus import stored_files as _files
 from regulatory.models import Complaint
 from regulatory.tests.factories import make_complaint
 
