@@ -36,8 +36,10 @@ def clean(
     only that keeps every equation true and moves p by its protection level. One witness per
     cell and direction is found first (the linear programs' own changes serve); then each
     secondary cell, dearest first, is shown again if every witness that uses it can be
-    replaced by one that doesn't, until `CLEAN_UP_BUDGET` programs per sensitive cell are
-    spent. What is left keeps a witness for every sensitive cell and direction, so each
+    replaced by one that doesn't (a change found before that uses only cells still hidden,
+    a hypercube of hidden cells, or a new program's change), until `CLEAN_UP_BUDGET`
+    programs per sensitive cell are spent. A cell whose showing would leave an equation
+    with one hidden sensitive cell is kept without a program. What is left keeps a witness for every sensitive cell and direction, so each
     keeps its interval. The programs here have the hidden cells only:
     a shown cell cannot change.
     """

@@ -116,7 +116,10 @@ def synthetic_places(
         for value_type, type_id in TYPES:
             for level, code in areas:
                 whole = level == top or level in geo.comparison_levels  # a county's row
-                population = 400_000 if whole else int(rng.integers(1_500, 7_000))
+                if level in geo.comparison_levels:
+                    population = int(rng.integers(2_000, 800_000))
+                else:
+                    population = 400_000 if whole else int(rng.integers(1_500, 7_000))
                 changes = {
                     "Year": str(year),
                     "StateAbbr": state,
