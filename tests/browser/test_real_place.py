@@ -1,7 +1,8 @@
 """A real place end to end: on an empty portal an analyst uploads Oregon's counties as the
 Census Bureau ships them (a zipped shapefile, from the us-atlas package), a population
-table and a hospital table of counts by age group; a signed-out visitor maps asthma visits
-over the real counties, and a partner saves the table and opens its fact sheet."""
+table, a hospital table of counts by age group and a CDC PLACES-layout file; a signed-out
+visitor maps asthma visits and published estimates over the real counties, and a partner
+saves each and opens its fact sheet."""
 
 from __future__ import annotations
 
@@ -119,3 +120,32 @@ def test_a_real_place_from_census_shapefile_to_fact_sheet(
     partner.get_by_role("button", name="Save query").click()
     partner.get_by_role("link", name="Fact sheet in English").click()
     expect(partner.locator("svg.ps-map path.ps-map-area")).to_have_count(36)
+
+    # The analyst uploads CDC PLACES estimates for the same counties (in its layout, values
+    # made up) and publishes current asthma; the public maps it over the real counties.
+    from data.models import Measure
+    from powershare.stats.synth_indicators import synthetic_places
+
+    actions.create_dataset(
+        actor=cast.analyst, name="places", title="CDC PLACES", kind=Dataset.Kind.INDICATORS
+    )
+    places = synthetic_places(portal.geography(), tmp_path / "PLACES_county_2024.csv")
+    upload(page, "CDC PLACES", places, "Indicator file (CSV in CDC PLACES layout)")
+    expect(page.locator("#upload-status")).to_contain_text("new published measures are in")
+    asthma = Measure.objects.get(indicator="CASTHMA", value_type="CrdPrv")
+    asthma.status = Measure.Status.PUBLISHED
+    asthma.save()
+    wanted = f"/data/query/?measure={asthma.name}&years=2022&level=county&compare=county"
+    visitor.goto(wanted)
+    result = visitor.locator("#result")
+    expect(result).to_contain_text("as published, not recomputed")
+    expect(result.locator("svg.ps-map path.ps-map-area")).to_have_count(36)
+    expect(result.locator("table.ps-result-table")).to_contain_text("Multnomah")
+    partner.goto(wanted)
+    partner.locator("#result summary", has_text="Save this query to a campaign").click()
+    partner.get_by_label("Title").fill("Current asthma by Oregon county")
+    partner.get_by_label("Campaign").select_option(label="Healthy Housing Ordinance")
+    partner.get_by_role("button", name="Save query").click()
+    partner.get_by_role("link", name="Fact sheet in English").click()
+    expect(partner.locator("svg.ps-map path.ps-map-area")).to_have_count(36)
+    expect(partner.locator("main")).to_contain_text("Current asthma among adults")
