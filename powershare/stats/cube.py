@@ -190,7 +190,7 @@ def rate_stats(
             np.where(no_pop, np.nan, upper.ravel()) * per,
         )
 
-    pending = in_background(limits) if background else None
+    pending = in_background(limits, n.size) if background else None
     lo, hi = poisson_ci(n, conf)
     with np.errstate(divide="ignore", invalid="ignore"):
         crude = np.where(p > 0, n / p, np.nan)

@@ -227,7 +227,9 @@ def adjusted_limits(
             scale_l = var / np.where(rate > 0, rate, 1)
             shape_u = (rate + wm) ** 2 / (var + wm * wm)
             scale_u = (var + wm * wm) / (rate + wm)
-        upper_later = in_background(lambda: gamma_ppf(1 - alpha / 2, shape_u, scale=scale_u))
+        upper_later = in_background(
+            lambda: gamma_ppf(1 - alpha / 2, shape_u, scale=scale_u), np.size(rate)
+        )
         lower = gamma_ppf(alpha / 2, shape_l, scale=scale_l)
         lower, upper = np.where(rate > 0, lower, 0.0), upper_later()
     elif method == "dobson":
@@ -255,10 +257,15 @@ def adjusted_limits(
 T = TypeVar("T")
 
 
-def in_background(compute: Callable[[], T]) -> Callable[[], T]:
+#: Work on fewer cells than this runs on the caller's thread: starting a thread costs about a
+#: millisecond, more than a small query's limits take.
+BACKGROUND_MIN_CELLS = 20_000
+
+
+def in_background(compute: Callable[[], T], cells: int) -> Callable[[], T]:
     """Start `compute` on a short-lived thread; the returned function waits for its result
-    (or raises its error). For NumPy and SciPy work on large arrays, whose loops release
-    the GIL, so that it runs beside the caller's."""
+    (or raises its error). For NumPy and SciPy work on large arrays (`cells` of them), whose
+    loops release the GIL, so that it runs beside the caller's; small work runs at once."""
     out: list[Any] = []
 
     def run() -> None:
@@ -268,10 +275,14 @@ def in_background(compute: Callable[[], T]) -> Callable[[], T]:
             out.append(error)
 
     worker = threading.Thread(target=run, daemon=True)
-    worker.start()
+    if cells >= BACKGROUND_MIN_CELLS:
+        worker.start()
+    else:
+        run()
 
     def result() -> T:
-        worker.join()
+        if worker.ident is not None:
+            worker.join()
         if isinstance(out[0], BaseException):
             raise out[0]
         return cast(T, out[0])

@@ -163,3 +163,27 @@ def test_rse_and_ratio():
     assert np.isnan(relative_standard_error(0.0, 0.0))
     ratio, lo, hi = ratio_ci(2.0, 0.04, 1.0, 0.01)
     assert ratio == 2.0 and lo < 2.0 < hi
+
+
+@pytest.mark.parametrize("cells", [10, 1_000_000])
+def test_background_work_gives_its_result_or_its_error_to_the_caller(cells):
+    import threading
+
+    from powershare.stats.methods import in_background
+
+    ran_on = []
+
+    def work() -> int:
+        ran_on.append(threading.current_thread())
+        return 42
+
+    assert in_background(work, cells)() == 42
+    # Small work runs at once on the caller's thread (a thread costs more than it saves).
+    assert (ran_on[0] is threading.current_thread()) == (cells < 20_000)
+
+    def broken() -> int:
+        raise ValueError("no limits")
+
+    waiting = in_background(broken, cells)  # the error waits for the caller
+    with pytest.raises(ValueError, match="no limits"):
+        waiting()
