@@ -34,6 +34,7 @@ from accountability.roster import submit_application, vacancies
 from partners.models import Campaign
 from powershare.forms import error_text
 from powershare.pagination import paginate, query_without_page
+from powershare.site import absolute
 from powershare.visibility import get_visible_or_404
 from support.models import Ask
 
@@ -199,15 +200,23 @@ def tracker(request: HttpRequest) -> HttpResponse:
 
 
 class TrackerFeed(Feed):
-    """RSS 2.0: every published recommendation, with its status and the latest response."""
+    """RSS 2.0: every published recommendation, with its status and the latest response.
+
+    Links are absolute on ``SITE_URL``: left relative, Django would prefix the Sites
+    framework's record (``example.com``) to them."""
 
     title = gettext_lazy("You said, we did: the advisory board's recommendations")
     description = gettext_lazy(
         "Recommendations of the community advisory board and the department's responses."
     )
 
+    feed_url_name = "accountability:tracker_rss"
+
     def link(self) -> str:
-        return reverse("accountability:tracker")
+        return absolute(reverse("accountability:tracker"))
+
+    def feed_url(self) -> str:
+        return absolute(reverse(self.feed_url_name))
 
     def items(self) -> Any:
         return queries.tracker({}).order_by("-updated")[:50]
@@ -223,7 +232,7 @@ class TrackerFeed(Feed):
         return "\n\n".join(lines)
 
     def item_link(self, item: Recommendation) -> str:
-        return item.get_absolute_url()
+        return absolute(item.get_absolute_url())
 
     def item_pubdate(self, item: Recommendation) -> Any:
         return item.published
@@ -234,6 +243,7 @@ class TrackerFeed(Feed):
 
 class TrackerAtomFeed(TrackerFeed):
     feed_type = Atom1Feed
+    feed_url_name = "accountability:tracker_atom"
     subtitle = TrackerFeed.description
 
 
