@@ -219,6 +219,12 @@ class _Table:
             sparse.csr_matrix(sub[keep]), cube.values[self.cells], np.ones(self.cells.size)
         )
         self.n = self.cells.size
+        # The bounds and costs the program has now (Program starts with these).
+        self.low = np.zeros(2 * self.n)
+        self.high = np.concatenate(
+            [np.full(self.n, highspy.kHighsInf), cube.values[self.cells].astype(float)]
+        )
+        self.cost = np.ones(2 * self.n)
 
     def solve(
         self, cube: Subtables, fixed: dict[int, np.ndarray], p: int, need: float, up: bool
@@ -245,10 +251,17 @@ class _Table:
         if (low > high + 1e-9).any():
             return None
         h = self.program.h
-        cols = np.arange(2 * n, dtype=np.int32)
-        h.changeColsBounds(2 * n, cols, low, np.maximum(high, low))
-        cost = cube.cost[self.cells]
-        h.changeColsCost(2 * n, cols, np.concatenate([cost, cost]))
+        high = np.maximum(high, low)
+        # Only what differs from the last solve: HiGHS then starts from that solve's basis.
+        moved = np.flatnonzero((low != self.low) | (high != self.high)).astype(np.int32)
+        if moved.size:
+            h.changeColsBounds(moved.size, moved, low[moved], high[moved])
+            self.low, self.high = low, high
+        cost = np.tile(cube.cost[self.cells], 2)
+        priced = np.flatnonzero(cost != self.cost).astype(np.int32)
+        if priced.size:
+            h.changeColsCost(priced.size, priced, cost[priced])
+            self.cost = cost
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
