@@ -104,15 +104,17 @@ def update_meeting(
         setattr(meeting, name, value)
     _check_times(meeting)
     meeting.full_clean()
+    changes = diff(before, snapshot(meeting, MEETING_FIELDS))
+    old_agenda = [item.title for item in meeting.agenda.all()]
+    agenda_changed = agenda is not None and old_agenda != [
+        a.strip()[:300] for a in agenda if a.strip()
+    ]
+    if changes or agenda_changed:
+        meeting.sequence += 1  # calendars replace their copy only when SEQUENCE goes up
     meeting.save()
     if agenda is not None:
         _set_agenda(meeting, agenda)
-    record(
-        actor=actor,
-        event="meeting.updated",
-        target=meeting,
-        changes=diff(before, snapshot(meeting, MEETING_FIELDS)),
-    )
+    record(actor=actor, event="meeting.updated", target=meeting, changes=changes)
     return meeting
 
 

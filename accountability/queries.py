@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -25,6 +24,8 @@ from accountability.models import (
     StipendPayment,
 )
 from accounts.models import User
+from powershare import calendars
+from powershare.site import absolute
 
 OPEN_STATUSES = [Recommendation.Status.AWAITING, Recommendation.Status.UNDER_STUDY]
 ACCEPTED_STATUSES = [
@@ -188,24 +189,26 @@ def calendar(user: Any) -> tuple[list[Meeting], list[Meeting]]:
     return upcoming, past
 
 
-def icalendar_feed(meetings: Iterable[Meeting], *, site_url: str | None = None) -> bytes:
-    """The meetings as an iCalendar file that calendar programs subscribe to."""
+def icalendar_feed(meetings: Iterable[Meeting]) -> bytes:
+    """The meetings as an iCalendar file that calendar programs subscribe to: UIDs on the
+    site's domain, SEQUENCE and LAST-MODIFIED from each meeting's revisions."""
     from icalendar import Calendar, Event
 
-    site = (site_url or settings.SITE_URL or "").rstrip("/")
     cal = Calendar()
     cal.add("prodid", "-//Powershare//Advisory board meetings//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Community advisory board")
     for meeting in meetings:
         event = Event()
-        event.add("uid", f"meeting-{meeting.pk}@powershare")
+        event.add("uid", calendars.uid("meeting", meeting.pk))
+        event.add("sequence", meeting.sequence)
         event.add("summary", meeting.title)
         event.add("dtstart", meeting.starts)
         event.add("dtend", meeting.ends)
-        event.add("dtstamp", meeting.created)
+        event.add("dtstamp", meeting.updated)
+        event.add("last-modified", meeting.updated)
         event.add("location", meeting.location)
-        event.add("url", site + meeting.get_absolute_url())
+        event.add("url", absolute(meeting.get_absolute_url()))
         agenda = [item.title for item in meeting.agenda.all()]
         if agenda:
             event.add("description", "\n".join(f"- {title}" for title in agenda))

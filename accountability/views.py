@@ -32,6 +32,7 @@ from accountability.forms import (
 from accountability.models import Material, Meeting, OrganizerPosition, Recommendation
 from accountability.roster import submit_application, vacancies
 from partners.models import Campaign
+from powershare.calendars import calendar_response
 from powershare.forms import error_text
 from powershare.pagination import paginate, query_without_page
 from powershare.site import absolute
@@ -109,11 +110,15 @@ def meetings(request: HttpRequest) -> HttpResponse:
 
 def meetings_ics(request: HttpRequest) -> HttpResponse:
     """Public meetings only, whoever asks: a subscribed calendar must not leak closed ones."""
-    meetings = Meeting.objects.filter(is_public=True).prefetch_related("agenda").order_by("starts")
-    body = queries.icalendar_feed(meetings, site_url=request.build_absolute_uri("/"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="board-meetings.ics"'
-    return response
+    meetings = list(
+        Meeting.objects.filter(is_public=True).prefetch_related("agenda").order_by("starts")
+    )
+    return calendar_response(
+        request,
+        queries.icalendar_feed(meetings),
+        filename="board-meetings.ics",
+        changed=(m.updated for m in meetings),
+    )
 
 
 def get_meeting(request: HttpRequest, pk: int) -> Meeting:

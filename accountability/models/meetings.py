@@ -56,6 +56,10 @@ class Meeting(models.Model):
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_published = models.DateTimeField(_("minutes published"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(_("last changed"), auto_now=True)
+    # iCalendar's SEQUENCE: bumped when the details a calendar shows change, so a subscriber's
+    # calendar program replaces its copy of a rescheduled or cancelled meeting.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 

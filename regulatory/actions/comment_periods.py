@@ -44,12 +44,15 @@ def save_comment_period(
     if period.opens and period.closes and period.closes < period.opens:
         raise ValidationError({"closes": _("Comments must close on or after the day they open.")})
     period.full_clean()
-    period.save()
     after = snapshot(period, PERIOD_FIELDS)
+    changes = after if creating else diff(before, after)
+    if not creating and changes:
+        period.sequence += 1  # so subscribed calendars replace their copy of its events
+    period.save()
     record(
         actor=actor,
         event="comment_period.created" if creating else "comment_period.updated",
         target=period,
-        changes=after if creating else diff(before, after),
+        changes=changes,
     )
     return period

@@ -65,6 +65,8 @@ class CommentPeriod(models.Model):
     )
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)
+    # iCalendar's SEQUENCE of its events: bumped on every change (see save_comment_period).
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     objects = CommentPeriodQuerySet.as_manager()
 

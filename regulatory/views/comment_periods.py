@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from powershare import calendars
 from powershare.decorators import department_required
 from powershare.filters import choice_filter, read_param
 from powershare.forms import apply_action_errors
 from powershare.pagination import paginate, query_without_page
+from powershare.site import absolute
 from powershare.visibility import get_visible_or_404
 from regulatory import actions, queries
 from regulatory.forms import CommentPeriodForm
@@ -107,14 +109,16 @@ def comment_periods_ics(request: HttpRequest) -> HttpResponse:
     calendar.add("prodid", "-//Powershare//Comment periods//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("Comment periods and hearings"))
-    host = request.get_host()
-    for period in CommentPeriod.objects.filter(visibility="public").order_by("closes"):
-        url = request.build_absolute_uri(period.get_absolute_url())
+    periods = list(CommentPeriod.objects.filter(visibility="public").order_by("closes"))
+    for period in periods:
+        url = absolute(period.get_absolute_url())
         event = Event()
-        event.add("uid", f"comment-period-{period.pk}@{host}")
+        event.add("uid", calendars.uid("comment-period", period.pk))
+        event.add("sequence", period.sequence)
         event.add("summary", _("Comments close: %(title)s") % {"title": period.title})
         event.add("dtstart", period.closes)
         event.add("dtstamp", period.updated)
+        event.add("last-modified", period.updated)
         event.add(
             "description", f"{period.description}\n\n{period.how_to_comment}\n\n{url}".strip()
         )
@@ -122,15 +126,20 @@ def comment_periods_ics(request: HttpRequest) -> HttpResponse:
         calendar.add_component(event)
         if period.hearing_at:
             hearing = Event()
-            hearing.add("uid", f"hearing-{period.pk}@{host}")
+            hearing.add("uid", calendars.uid("hearing", period.pk))
+            hearing.add("sequence", period.sequence)
             hearing.add("summary", _("Hearing: %(title)s") % {"title": period.title})
             hearing.add("dtstart", period.hearing_at)
             hearing.add("dtend", period.hearing_at + timedelta(hours=2))
             hearing.add("dtstamp", period.updated)
+            hearing.add("last-modified", period.updated)
             if period.location:
                 hearing.add("location", period.location)
             hearing.add("url", url)
             calendar.add_component(hearing)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="comment-periods.ics"'
-    return response
+    return calendars.calendar_response(
+        request,
+        calendar.to_ical(),
+        filename="comment-periods.ics",
+        changed=(p.updated for p in periods),
+    )
