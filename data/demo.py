@@ -152,10 +152,15 @@ def _load_places(analyst: Any) -> None:
     finally:
         path.unlink(missing_ok=True)
     actions.refresh_dataset(dataset=dataset)
+    spanish = {  # what the analyst writes in the measure's Spanish fields
+        "CASTHMA": ("Asma actual en adultos: prevalencia bruta", "Asma actual en adultos"),
+        "OBESITY": ("Obesidad en adultos: prevalencia bruta", "Obesidad en adultos"),
+    }
     for measure in sync_measures(dataset=dataset, actor=analyst):
-        if measure.indicator in ("CASTHMA", "OBESITY") and measure.value_type == "CrdPrv":
+        if measure.indicator in spanish and measure.value_type == "CrdPrv":
             measure.status = Measure.Status.PUBLISHED
-            measure.save(update_fields=["status"])
+            measure.label_es, measure.short_label_es = spanish[measure.indicator]
+            measure.save(update_fields=["status", "label_es", "short_label_es"])
         if measure.indicator == "CASTHMA":
             measure.related.add(Measure.objects.get(name="asthma_ed"))
 
@@ -172,7 +177,9 @@ def _add_real_counties() -> None:
     from powershare.stats.comparison import add_comparison_level
 
     spec = LevelFile("oregon_counties", US_ATLAS, "id", "name", layer="counties")
-    add_comparison_level(stats.Store(settings.DATA_ROOT), spec, "Oregon counties", within="41")
+    store = stats.Store(settings.DATA_ROOT)
+    label = {"en": "Oregon counties", "es": "Condados de Oregón"}
+    add_comparison_level(store, spec, label, within="41")
 
 
 def build(builder: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from data import indicators, portal
@@ -127,7 +128,7 @@ class QueryForm(Form):
         }
         if published - set(levels):  # levels only published estimates are given for
             levels = [lv for lv in portal.map_levels() if lv in published or lv in levels]
-        self.fields["level"].choices = [(lv, level_label(lv).capitalize()) for lv in levels]
+        self.fields["level"].choices = [(lv, capfirst(level_label(lv))) for lv in levels]
         # A protected release has no custom areas; perturbation releases them.
         self.custom_areas = engine.method in ("internal", "perturbation")
         if self.custom_areas:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from data import portal
@@ -294,7 +295,8 @@ def level_label(level: str) -> str:
     if level in labels:
         return str(labels[level])
     geo = portal.geography()
-    return (geo.label(level) if geo else None) or level.replace("_", " ")
+    language = (get_language() or "en").split("-")[0]
+    return (geo.label(level, language) if geo else None) or level.replace("_", " ")
 
 
 def standard_population_label(name: str) -> str:

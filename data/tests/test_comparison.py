@@ -26,7 +26,8 @@ LEVEL = "oregon_counties"
 @pytest.fixture
 def oregon(catalog: dict) -> None:
     spec = LevelFile(LEVEL, US_ATLAS, "id", "name", layer="counties")
-    add_comparison_level(portal.store(), spec, "Oregon counties", within="41")
+    labels = {"en": "Oregon counties", "es": "Condados de Oregón"}
+    add_comparison_level(portal.store(), spec, labels, within="41")
     portal.reset()
 
 
@@ -46,6 +47,8 @@ def test_published_estimates_map_over_the_real_counties(
     measure = loaded(client, cast, tmp_path)
     form = client.get("/data/query/", query(measure)).content.decode()
     assert f'value="{LEVEL}"' in form and "Oregon counties" in form
+    spanish = client.get("/data/query/", query(measure), HTTP_ACCEPT_LANGUAGE="es").content
+    assert "Condados de Oregón" in spanish.decode()
 
     page = client.get("/data/query/", query(measure, level=LEVEL)).content.decode()
     assert "Multnomah" in page and "ps-map" in page

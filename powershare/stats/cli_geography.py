@@ -71,7 +71,8 @@ def cmd_add_comparison(args: argparse.Namespace, store: Store) -> int:
     from .comparison import add_comparison_level
 
     spec = LevelFile(args.level, Path(args.file), args.code, args.name, args.layer)
-    sha = add_comparison_level(store, spec, args.label or args.level, args.within)
+    labels = {"en": args.label or args.level, **({"es": args.label_es} if args.label_es else {})}
+    sha = add_comparison_level(store, spec, labels, args.within)
     count = len(load_current(store).codes(args.level))
     print(f"geography {sha[:16]}: {count} {args.level} to compare with (published estimates)")
     return 0
@@ -133,6 +134,7 @@ def add_geography_commands(sub: Any) -> None:
     p.add_argument("--name", help="the name field, e.g. NAME")
     p.add_argument("--layer", help="the layer, when the file holds several (TopoJSON objects)")
     p.add_argument("--label", help="what readers see, e.g. 'Oregon counties'")
+    p.add_argument("--label-es", help="the same in Spanish, e.g. 'Condados de Oregón'")
     p.add_argument("--within", default="", help="keep codes starting so, e.g. 41 (Oregon)")
     p.set_defaults(func=cmd_add_comparison)
 

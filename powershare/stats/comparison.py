@@ -25,11 +25,16 @@ from .store import Store
 
 
 def add_comparison_level(
-    store: Store, spec: LevelFile, label: str, within: str = "", repair: bool = True
+    store: Store,
+    spec: LevelFile,
+    label: str | dict[str, str],
+    within: str = "",
+    repair: bool = True,
 ) -> str:
     """Add the areas of a boundary file (those whose codes start with `within`, e.g. a
     state's FIPS code) to the store's geography as comparison level `spec.level`, replacing
-    that comparison level if it was there; returns the geography's new checksum."""
+    that comparison level if it was there; returns the geography's new checksum. `label` is
+    what readers see, or one per language code ({"en": ..., "es": ...})."""
     geo = load_current(store)
     if spec.level in geo.levels:
         raise GeographyError(f"{spec.level} is a level of the county's own geography")
@@ -50,8 +55,9 @@ def add_comparison_level(
     with tempfile.TemporaryDirectory(prefix=".comparison-", dir=store.root) as tmp:
         out = Path(tmp)
         meta = json.loads((geo.directory / "geography.json").read_text())
+        labels = {"en": label} if isinstance(label, str) else dict(label)
         meta.setdefault("comparison_levels", {})[spec.level] = {
-            "label": label,
+            "labels": labels,
             "display_crs": display_crs(areas.shapes),
         }
         (out / "geography.json").write_text(json.dumps(meta, indent=2) + "\n")

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -77,7 +78,7 @@ class Geography:
         # Real boundary files (`boundaries`) are stored in WGS 84 and name a projection for
         # maps; the synthetic county's shapes are drawn as they are.
         self.display_crs: str | None = meta.get("display_crs")
-        self.comparison: dict[str, dict[str, str]] = meta.get("comparison_levels") or {}
+        self.comparison: dict[str, dict[str, Any]] = meta.get("comparison_levels") or {}
         self.comparison_levels: tuple[str, ...] = tuple(self.comparison)
         # ParquetFile, not read_table: read_table imports pyarrow.dataset (and pandas), ~1 s
         self.units = pq.ParquetFile(directory / "units.parquet").read()
@@ -103,9 +104,11 @@ class Geography:
             return self.comparison[level].get("display_crs")
         return self.display_crs
 
-    def label(self, level: str) -> str | None:
-        """A comparison level's name for readers ("Oregon counties"); None for the others."""
-        return self.comparison.get(level, {}).get("label")
+    def label(self, level: str, language: str = "en") -> str | None:
+        """A comparison level's name for readers ("Oregon counties"), in `language` when
+        the geography has it, else in English; None for the other levels."""
+        labels: dict[str, str] = self.comparison.get(level, {}).get("labels") or {}
+        return labels.get(language) or labels.get("en") or next(iter(labels.values()), None)
 
     def codes(self, level: str) -> list[str]:
         """Codes of the units at a level (or a comparison level), sorted."""
@@ -360,7 +363,7 @@ def _check_codes_in_use(con: duckdb.DuckDBPyConnection, store: Store, base: str)
     problems = []
     for info in store.datasets():
         paths = [str(store.root / f.path) for f in info.files]
-        if not paths:
+        if not paths or info.kind == "indicators":  # published areas: matched at each load
             continue
         rows = con.execute(
             "SELECT geo, count(*) OVER () FROM (SELECT DISTINCT CAST(geo AS VARCHAR) geo "

@@ -297,11 +297,14 @@ def test_the_states_counties_are_added_to_compare_with_and_refused_for_records(t
     assert main([*cli, "--within", "99"]) == 1  # no such state: refused, geography kept
     assert "no area's id starts with '99'" in capsys.readouterr().err
     assert load_current(Store(root)).version == before.version
-    assert main([*cli, "--within", "41", "--label", "Oregon counties"]) == 0
+    named = ["--label", "Oregon counties", "--label-es", "Condados de Oregón"]
+    assert main([*cli, "--within", "41", *named]) == 0
     assert "36 or_counties to compare with" in capsys.readouterr().out
     geo = load_current(Store(root))
     assert geo.levels == before.levels and geo.comparison_levels == ("or_counties",)
     assert geo.label("or_counties") == "Oregon counties"
+    assert geo.label("or_counties", "es") == "Condados de Oregón"
+    assert geo.label("or_counties", "fr") == "Oregon counties"  # English when not given
     assert geo.name("or_counties", "41039") == "Lane"
     assert "+proj=aea" in (geo.display_crs_for("or_counties") or "")
     assert geo.display_crs_for("tract") == before.display_crs
