@@ -455,17 +455,23 @@ def answer_data_request(
     saved_query: SavedQuery | None = None,
     query_link: str = "",
     query_csv: bytes | None = None,
+    query_readme: str = "",
     file: UploadedFile | None = None,
     at: datetime | None = None,
 ) -> Ask:
-    """An analyst answers a data request: a saved query (link and its suppressed CSV), a file
-    or an explanation; the ask is delivered and its timeline shows what was sent."""
+    """An analyst answers a data request: a saved query (link, its suppressed CSV and the
+    README saying what the table is), a file or an explanation; the ask is delivered and its
+    timeline shows what was sent."""
     _require_staff(actor)
     if ask.kind != Ask.Kind.DATA:
         raise ValidationError(_("This ask is not a data request."))
     files: list[UploadedFile] = []
     if query_csv is not None and saved_query is not None:
-        files.append(SimpleUploadedFile(f"query-{saved_query.pk}.csv", query_csv, "text/csv"))
+        stem = f"query-{saved_query.pk}"
+        files.append(SimpleUploadedFile(f"{stem}.csv", query_csv, "text/csv"))
+        if query_readme:
+            readme = query_readme.encode()
+            files.append(SimpleUploadedFile(f"{stem}-README.txt", readme, "text/plain"))
     if file is not None:
         files.append(file)
     if ask.status == Ask.Status.NEW:

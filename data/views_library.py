@@ -323,7 +323,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerRequestForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = form.cleaned_data.get("saved_query")
-        link, csv_bytes = "", None
+        link, csv_bytes, readme = "", None, ""
         if saved is not None:
             query_form = QueryForm(
                 saved.params,
@@ -333,8 +333,12 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
             if query_form.is_valid():
                 outcome = queries.run_spec(query_form.spec())
                 if outcome.ok:
-                    # The released table passes the policy like any other query.
-                    csv_bytes = exports.csv_export(outcome, present.cells(outcome), "q.csv").content
+                    # The released table passes the policy like any other query; its README
+                    # says what it is (the policy, sources, data version, columns).
+                    cells = present.cells(outcome)
+                    name = f"query-{saved.pk}.csv"
+                    csv_bytes = exports.csv_export(outcome, cells, name).content
+                    readme = exports.readme(outcome, cells, name)
             link = request.build_absolute_uri(reverse("data:saved", args=[saved.pk]))
         try:
             actions.answer_data_request(
@@ -344,6 +348,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 saved_query=saved,
                 query_link=link,
                 query_csv=csv_bytes,
+                query_readme=readme,
                 file=form.cleaned_data.get("file"),
             )
         except ValidationError as error:

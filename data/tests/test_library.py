@@ -130,10 +130,13 @@ def test_a_partner_files_a_data_request_and_an_analyst_answers_with_a_saved_quer
     ask.refresh_from_db()
     assert ask.status == "delivered"
     assert f"/data/saved/{saved.pk}/" in ask.delivered_links
-    delivered = ask.files.get()
-    text = delivered.file.read().decode("utf-8-sig")
-    # A plain table (the policy and sources are on the saved query's page and in its zip).
+    table = ask.files.get(name=f"query-{saved.pk}.csv")
+    text = table.file.read().decode("utf-8-sig")
+    # A plain table, and beside it what it is: the policy, the sources, the columns.
     assert text.startswith("Area,Area code,") and "Suppressed" in text and "\n#" not in text
+    readme = ask.files.get(name=f"query-{saved.pk}-README.txt").file.read().decode()
+    assert f"Columns of query-{saved.pk}.csv" in readme and "Area code" in readme
+    assert "Asthma" in readme
 
 
 def test_a_file_answer_must_confirm_the_policy(client: Any, cast: Any) -> None:
