@@ -10,6 +10,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("webhooks/new/", views.create_webhook, name="create_webhook"),
     path("webhooks/<int:pk>/", views.webhook, name="webhook"),
+    path("webhooks/<int:pk>/ping/", views.ping_webhook, name="ping_webhook"),
     path("webhooks/<int:pk>/delete/", views.delete_webhook, name="delete_webhook"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),

@@ -132,6 +132,19 @@ def webhook(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def ping_webhook(request: HttpRequest, pk: int) -> HttpResponse:
+    hook = _own_webhook_or_404(request, pk)
+    try:
+        webhook_actions.send_test_event(actor=request.user, webhook=hook)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Test event sent: its outcome is in the deliveries below."))
+    return redirect("accounts:webhook", pk=hook.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def delete_webhook(request: HttpRequest, pk: int) -> HttpResponse:
     hook = _own_webhook_or_404(request, pk)

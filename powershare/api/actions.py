@@ -1,4 +1,4 @@
-"""Changes to webhooks: creating and deleting one. The API and the profile page both call these;
+"""Changes to webhooks: creating and deleting one, sending one a test event. The API and the profile page both call these;
 each runs in a transaction and writes the audit log (never the signing secret)."""
 
 from __future__ import annotations
@@ -93,3 +93,17 @@ def delete_webhook(*, actor: User, webhook: Webhook) -> None:
         target=webhook,
         changes=diff(before, _audited(webhook)),
     )
+
+
+@transaction.atomic
+def send_test_event(*, actor: User, webhook: Webhook) -> WebhookDelivery:
+    """Queue ``webhook.ping`` for one of the actor's own active webhooks (sent after the
+    commit, logged with its deliveries); returns the delivery."""
+    if webhook.owner_id != actor.pk:
+        raise PermissionDenied
+    if not webhook.active:
+        raise ValidationError(_("This webhook was deleted."))
+    record(
+        actor=actor, event="webhook.pinged", target=webhook, changes={"url": webhook.redacted_url}
+    )
+    return webhooks.ping(webhook)

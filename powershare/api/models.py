@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from urllib.parse import urlsplit
 
@@ -47,7 +48,8 @@ class Webhook(models.Model):
 
     @staticmethod
     def new_secret() -> str:
-        return "whsec_" + secrets.token_urlsafe(32)
+        """``whsec_`` and 32 random bytes in standard base64, as Standard Webhooks expects."""
+        return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 class WebhookDelivery(models.Model):

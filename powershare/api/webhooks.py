@@ -8,15 +8,18 @@ module knows no app beyond the core (``support``).
 Each delivery is logged (``WebhookDelivery``) and sent by a background task; a failed attempt
 is retried ``WEBHOOK_MAX_ATTEMPTS`` times in all, waiting ``WEBHOOK_BACKOFF_SECONDS`` × 2ⁿ
 between attempts. Where tasks run at once (``TASKS_IMMEDIATE``) nothing can wait, so
-``manage.py retry_webhooks`` makes the attempts that are due (:func:`retry_due`). The body is
-signed with the webhook's secret (HMAC-SHA256 over ``<timestamp>.<body>``), so the receiver can
-check it came from us, unaltered and recent. Creating and deleting a webhook are actions
+``manage.py retry_webhooks`` makes the attempts that are due (:func:`retry_due`). Deliveries
+are signed as the Standard Webhooks specification says (``webhook-id``, ``webhook-timestamp``,
+``webhook-signature``), so the receiver can check with any of its libraries that a delivery
+came from us, unaltered and recent. :func:`ping` sends a test event to one webhook. Creating and deleting a webhook are actions
 (``powershare.api.actions``), written to the audit log; the endpoints that call them are
 ``powershare.api.webhook_routes``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -50,23 +53,65 @@ USER_AGENT = "Powershare-Webhooks/1"
 
 
 # Signing ------------------------------------------------------------------------------------
+# The Standard Webhooks specification (standardwebhooks.com), so receivers verify a delivery
+# with any of its libraries: ``webhook-signature`` is ``v1,`` and the base64 HMAC-SHA256 of
+# ``<webhook-id>.<webhook-timestamp>.<body>`` keyed with the base64-decoded secret after
+# ``whsec_``.
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The ``Powershare-Signature`` header: ``sha256=`` and the HMAC of ``<timestamp>.<body>``."""
-    message = str(timestamp).encode() + b"." + body
-    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def verify(secret: str, timestamp: str, body: bytes, signature: str, tolerance: int = 300) -> bool:
-    """What a receiver does: recompute the signature, compare in constant time, refuse stale."""
+def secret_key(secret: str) -> bytes:
+    """The HMAC key of a ``whsec_`` secret: its base64 decoded, as the specification's
+    libraries decode it. (Secrets made before they were standard base64 decode as base64url.)"""
+    text = secret.removeprefix("whsec_")
+    padded = text + "=" * (-len(text) % 4)
     try:
-        stamp = int(timestamp)
-    except ValueError:
+        return base64.b64decode(padded, validate=True)
+    except binascii.Error:
+        pass
+    try:
+        return base64.urlsafe_b64decode(padded)
+    except binascii.Error:
+        return text.encode()  # not base64 at all: the text itself, rather than no delivery
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` header: ``v1,<base64 HMAC-SHA256 of id.timestamp.body>``."""
+    message = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_key(secret), message, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def signed_headers(
+    secret: str, msg_id: str, body: bytes, timestamp: int | None = None
+) -> dict[str, str]:
+    """The three headers of the specification for ``body``, signed now (or at ``timestamp``)."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(stamp),
+        "webhook-signature": sign(secret, msg_id, stamp, body),
+    }
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 300) -> bool:
+    """What a receiver does: recompute the signature, compare in constant time, refuse stale."""
+    headers = {k.lower(): v for k, v in headers.items()}
+    try:
+        msg_id, stamp = headers["webhook-id"], int(headers["webhook-timestamp"])
+    except (KeyError, ValueError):
         return False
     if abs(time.time() - stamp) > tolerance:
         return False
-    return hmac.compare_digest(sign(secret, stamp, body), signature)
+    expected = sign(secret, msg_id, stamp, body)
+    return any(
+        hmac.compare_digest(expected, given)
+        for given in headers.get("webhook-signature", "").split()
+    )
+
+
+def message_id(delivery: WebhookDelivery) -> str:
+    """``webhook-id``: the same on every attempt of one delivery, so receivers drop repeats."""
+    return f"msg_{delivery.pk}"
 
 
 # Emitting -----------------------------------------------------------------------------------
@@ -128,6 +173,30 @@ def connect_signals() -> None:
     ask_status_changed.connect(_ask_status_changed, dispatch_uid="api.webhooks.ask_status")
 
 
+PING = "webhook.ping"
+
+
+def ping(webhook: Webhook) -> WebhookDelivery:
+    """Queue a test event (``webhook.ping``) for ``webhook``, signed like every delivery and
+    logged with them; sent after the commit, tried once. Returns the logged delivery."""
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.create(webhook=webhook, event=PING, payload={})
+        delivery.payload = json.loads(
+            json.dumps(
+                {
+                    "event": PING,
+                    "delivery": delivery.pk,
+                    "created": timezone.now(),
+                    "data": {"webhook": webhook.pk, "events": list(webhook.events)},
+                },
+                cls=DjangoJSONEncoder,
+            )
+        )
+        delivery.save(update_fields=["payload"])
+    transaction.on_commit(lambda: deliver_webhook.enqueue(delivery.pk))
+    return delivery
+
+
 # Delivering ---------------------------------------------------------------------------------
 
 
@@ -160,18 +229,16 @@ def backoff(attempts: int) -> timedelta:
 
 
 def attempt(delivery: WebhookDelivery, now: datetime | None = None) -> WebhookDelivery:
-    """Try to send ``delivery`` once and log the outcome; schedules the next try on failure."""
+    """Try to send ``delivery`` once and log the outcome; schedules the next try on failure
+    (not for a test event: its sender wants to know now, and can send another)."""
     now = now or timezone.now()
     hook = delivery.webhook
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
-    stamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "Powershare-Event": delivery.event,
-        "Powershare-Delivery": str(delivery.pk),
-        "Powershare-Timestamp": str(stamp),
-        "Powershare-Signature": sign(hook.secret, stamp, body),
+        **signed_headers(hook.secret, message_id(delivery), body),
     }
     delivery.attempts += 1
     retry = True
@@ -195,7 +262,7 @@ def attempt(delivery: WebhookDelivery, now: datetime | None = None) -> WebhookDe
         delivery.status = WebhookDelivery.Status.DELIVERED
         delivery.delivered_at = now
         delivery.next_attempt_at = None
-    elif retry and delivery.attempts < settings.WEBHOOK_MAX_ATTEMPTS:
+    elif retry and delivery.event != PING and delivery.attempts < settings.WEBHOOK_MAX_ATTEMPTS:
         delivery.status = WebhookDelivery.Status.RETRYING
         delivery.next_attempt_at = now + backoff(delivery.attempts)
     else:

@@ -188,6 +188,12 @@ ROWS: list[Row] = [
         label="confirmation",
     ),
     Row(
+        "accounts:ping_webhook",
+        lambda c, r: [r["api_webhook"].pk],
+        _own_webhook_only() | {"partner_a": "redirect"},
+        "post",
+    ),
+    Row(
         "accounts:delete_webhook",
         lambda c, r: [r["api_webhook"].pk],
         _own_webhook_only() | {"partner_a": "redirect"},

@@ -66,7 +66,7 @@ def test_only_deliveries_whose_retry_is_due_are_sent(hook, sent):
     given_up = waiting(hook, status="failed")
     output = retry()
     assert len(sent.calls) == 1
-    assert sent.calls[0]["headers"]["Powershare-Delivery"] == str(due.pk)
+    assert sent.calls[0]["headers"]["webhook-id"] == f"msg_{due.pk}"
     assert f"Delivery {due.pk} " in output and "1 attempted, 1 delivered." in output
     for untouched in (later, given_up):
         assert WebhookDelivery.objects.get(pk=untouched.pk).attempts == 1
