@@ -60,14 +60,12 @@ class Subtables:
         values: np.ndarray,
         cost: np.ndarray,
         allowed: np.ndarray | None = None,
-        whole_cube: bool = True,
     ) -> None:
         k = structure.region_axis
         if k is None:
             raise ValueError("this cube has no area hierarchy to cut into subtables")
         self.structure = structure
         self.values = values
-        self.whole_cube = whole_cube
         # Where only hidden cells may change, every change hides nothing new: the first
         # that can be put together serves.
         self.compare = allowed is None
@@ -119,7 +117,7 @@ class Subtables:
         changes = [c for c in found if c is not None and self._holds(c)]
         if changes:
             return min(changes, key=self._new_cost)
-        return self._whole_cube().try_solve(p, need, up) if self.whole_cube else None
+        return self._whole_cube().try_solve(p, need, up)
 
     def _new_cost(self, change: np.ndarray) -> float:
         moved = np.abs(change) > TINY
