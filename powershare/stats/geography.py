@@ -114,7 +114,7 @@ class Geography:
         """Codes of the units at a level (or a comparison level), sorted."""
         if level not in self._codes:
             if level not in self.comparison:
-                self._check_level(level)
+                self.check_level(level)
             self._codes[level] = sorted(c for lv, c in self._names if lv == level)
         return list(self._codes[level])
 
@@ -133,7 +133,8 @@ class Geography:
         """Codes of the base-level units, sorted: the column order of every matrix."""
         return self.codes(self.base_level)
 
-    def _check_level(self, level: str) -> None:
+    def check_level(self, level: str) -> None:
+        """Refuse a level the county's records can't be summed to, saying why."""
         if level in self.comparison:
             raise GeographyError(
                 f"{level} is a comparison level, outside the county: only published "
@@ -147,7 +148,7 @@ class Geography:
     def matrix(self, level: str) -> tuple[list[str], np.ndarray]:
         """Unit codes of `level` and the (units x base units) weight matrix (read-only)."""
         if level not in self._matrices:
-            self._check_level(level)
+            self.check_level(level)
             codes, m = self._matrix(level)
             m.setflags(write=False)
             self._matrices[level] = (codes, m)
@@ -218,7 +219,7 @@ class Geography:
     def shapes(self, level: str) -> Path | None:
         """Path of the level's (or a comparison level's) GeoJSON, if the package had one."""
         if level not in self.comparison:
-            self._check_level(level)
+            self.check_level(level)
         path = self.directory / "shapes" / f"{level}.geojson"
         return path if path.exists() else None
 

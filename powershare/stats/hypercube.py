@@ -51,9 +51,7 @@ class Hypercubes:
         valid = cells >= 0
         at = np.where(valid, cells, 0)
         need = self.upper[p] if up else self.lower[p]
-        # Moving p up takes its -1 cells down by as much; down, its +1 cells.
-        falls = (signs < 0) if up else (signs > 0)
-        ok = np.all(~valid | (hidden[at] & (~falls | (self.values[at] >= need))), axis=1)
+        ok = _room(valid, at, signs, self.values, p, need, up) & np.all(~valid | hidden[at], axis=1)
         if not ok.any():
             return None
         k = int(np.argmax(ok))
@@ -88,6 +86,22 @@ def _line_price(line: np.ndarray, hidden: np.ndarray, cost: np.ndarray) -> np.nd
     return np.where((line >= 0) & ~hidden[at], cost[at], 0.0).sum(axis=1)
 
 
+def _room(
+    valid: np.ndarray,
+    at: np.ndarray,
+    signs: np.ndarray,
+    values: np.ndarray,
+    p: int,
+    need: float,
+    up: bool,
+) -> np.ndarray:
+    """Per hypercube, whether moving p by `need` that way takes none of its cells below
+    zero: moving p up takes its -1 cells down by as much; down, its +1 cells (p's own
+    value always has room for its protection)."""
+    falls = ((signs < 0) if up else (signs > 0)) & (at != p)
+    return np.all(~valid | ~falls | (values[at] >= need), axis=1) | (need <= 0)
+
+
 def _best(
     options: list[tuple[np.ndarray, np.ndarray]],
     chosen: list[np.ndarray],
@@ -106,10 +120,8 @@ def _best(
     )
     valid = cells >= 0
     at = np.where(valid, cells, 0)
-    v = values[at]
-    # Moving p up by `upper` takes its -1 cells down by as much; down by `lower`, the +1s.
-    up_ok = np.all(~valid | (signs > 0) | (v >= upper[p]), axis=1) | (upper[p] <= 0)
-    down_ok = np.all(~valid | (signs < 0) | (at == p) | (v >= lower[p]), axis=1) | (lower[p] <= 0)
+    up_ok = _room(valid, at, signs, values, p, upper[p], True)
+    down_ok = _room(valid, at, signs, values, p, lower[p], False)
     price = np.where(valid & ~hidden[at], cost[at], 0.0).sum(axis=1)
     both = np.where(up_ok & down_ok, price, np.inf)
     if np.isfinite(both.min()):

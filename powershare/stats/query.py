@@ -223,10 +223,7 @@ def _check_levels(query: Query, geo: Geography, policy: SuppressionPolicy) -> No
     allowed = policy.allowed_levels or geo.levels
     levels = {u.partition(":")[0] for a in query.custom_areas for u in a.units} or {query.level}
     for level in levels:
-        if level in geo.comparison_levels:
-            geo.matrix(level)  # refuses it, and says why
-        if level not in geo.levels:
-            raise ValueError(f"unknown geography level {level!r} (levels: {', '.join(geo.levels)})")
+        geo.check_level(level)
         if level not in allowed:
             raise PolicyError(f"the policy doesn't allow queries at the {level} level")
     if query.units and not query.custom_areas:
