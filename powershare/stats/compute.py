@@ -15,6 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from . import agegroups
+from .age_notes import age_notes
 from .codes import (
     RACE_CODES,
     SEX_CODES,
@@ -55,6 +56,12 @@ class Computed:
     #: and why an adjusted rate is missing.
     notes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     adjusted_notes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    #: Each cell's age bins (counts, population, standard weights; bins last), as its
+    #: statistics were computed from them (perturbed under perturbation): for indirect
+    #: standardization and covariances. None for proportions.
+    bins: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    #: The reason code of each adjusted note (AGE_*, "" for none).
+    adjusted_codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
 
 def compute(
@@ -215,19 +222,34 @@ def compute(
     # -- statistics -----------------------------------------------------------------------
     conf = query.conf_level
     stats: Stats
+    bins = None
+    empty = policy.empty_age_groups
     if ptable is not None:
-        stats = _perturbed_stats(
-            ptable, num, den, key_sums, weights, measure, query, is_rate, combine
+        stats, bins = _perturbed_stats(
+            ptable, num, den, key_sums, weights, measure, query, is_rate, combine, empty
         )
     elif is_rate:
-        stats = rate_stats(num, den, weights, measure.per, conf, query.ci_method, background=True)
+        stats = rate_stats(
+            num,
+            den,
+            weights,
+            measure.per,
+            conf,
+            query.ci_method,
+            background=True,
+            empty=empty,
+            crude_ci=getattr(query, "crude_ci", "exact"),
+        )
+        bins = (num, den, weights)
     else:
         stats = proportion_stats(num, den, measure.per, conf)
     cells = (len(area_codes), *num.shape[1:-1])  # areas, not tiles
-    notes = adjusted_notes = np.full(int(np.prod(cells)), "", dtype=object)
+    notes = adjusted_notes = adjusted_codes = np.full(int(np.prod(cells)), "", dtype=object)
     if is_rate:
         people = den if combine is None else _project(combine, den)
-        notes, adjusted_notes = population_notes(stats, people, weights, fine)
+        counts = bins[0] if bins is not None else num
+        counts = counts if combine is None or bins is not None else _project(combine, num)
+        notes, adjusted_notes, adjusted_codes = age_notes(stats, people, weights, fine, counts)
     return Computed(
         axes,
         cells,
@@ -239,48 +261,9 @@ def compute(
         is_rate,
         notes=notes,
         adjusted_notes=adjusted_notes,
+        bins=bins,
+        adjusted_codes=adjusted_codes,
     )
-
-
-#: A cell's count is shown, but its rates can't be computed: it says why.
-EVENTS_NO_POPULATION = "events but no population: no rate"
-NO_POPULATION = "no population: no rate"
-
-
-def population_notes(
-    stats: Stats, people: np.ndarray, weights: np.ndarray, fine: Sequence[int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Why rates are missing, per cell: no population at all (with or without events), or,
-    for the adjusted rate, events in age groups without population, which are named.
-
-    The groups named are all the cell's groups with no population (public numbers), not
-    only those with events: the note tells no more than the missing rate does.
-    """
-    n, p = stats.count, stats.denominator
-    notes = np.full(n.shape, "", dtype=object)
-    notes[p <= 0] = NO_POPULATION
-    notes[(p <= 0) & (n > 0)] = EVENTS_NO_POPULATION
-    adjusted = np.full(n.shape, "", dtype=object)
-    gaps = np.flatnonzero(stats.undefined & (p > 0))
-    if gaps.size:
-        nbins = people.shape[-1]
-        empty = ((people <= 0) & (np.broadcast_to(weights, people.shape) > 0)).reshape(-1, nbins)
-        labels = [AgeGroup(a, b - 1).label for a, b in zip(fine, fine[1:], strict=False)]
-        # One note per pattern of empty groups (cells share a few), not one per cell.
-        if nbins <= 62:  # a pattern as the bits of one integer: a 1-D unique is quick
-            bits = empty[gaps].astype(np.int64) @ (np.int64(1) << np.arange(nbins, dtype=np.int64))
-            _, first, which = np.unique(bits, return_index=True, return_inverse=True)
-            patterns = empty[gaps][first]
-        else:
-            patterns, which = np.unique(empty[gaps], axis=0, return_inverse=True)
-        named = np.array([f"{label}, " for label in labels], dtype=object)
-        joined = (patterns.astype(object) * named).sum(axis=1)  # "0, 1-4, " per pattern
-        texts = np.array(
-            [f"events in ages without population ({j[:-2]}): no age-adjusted rate" for j in joined],
-            dtype=object,
-        )
-        adjusted[gaps] = texts[np.ravel(which)]
-    return notes, adjusted
 
 
 def _age_bins(
@@ -343,11 +326,12 @@ def _perturbed_stats(
     query: Any,
     is_rate: bool,
     combine: sparse.csr_matrix | None = None,
-) -> Stats:
+    empty: str = "refuse",
+) -> tuple[Stats, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
     """Statistics from perturbed counts: each cell's count is perturbed as a cell of its own
     (not the sum of its bins' noisy counts), each age bin as the cell it is for adjustment.
     With `combine` (areas x tiles) the cells are the tiles', and each area adds up its tiles'
-    perturbed counts."""
+    perturbed counts. Returns the statistics and, for rates, the perturbed age bins."""
     conf = query.conf_level
 
     def areas(*arrays: np.ndarray) -> list[np.ndarray]:
@@ -357,17 +341,28 @@ def _perturbed_stats(
         bins = ptable.perturb(num, key_sums[0]).astype(float)
         total = ptable.perturb(num.sum(axis=-1), key_sums[0].sum(axis=-1)).astype(float)
         bins, den, total = areas(bins, den, total)
-        return rate_stats(
-            bins, den, weights, measure.per, conf, query.ci_method, background=True, totals=total
+        stats = rate_stats(
+            bins,
+            den,
+            weights,
+            measure.per,
+            conf,
+            query.ci_method,
+            background=True,
+            totals=total,
+            empty=empty,
+            crude_ci=getattr(query, "crude_ci", "exact"),
         )
+        return stats, (bins, den, weights)
     d_bins = ptable.perturb(den, key_sums[1])
     x_bins = np.minimum(ptable.perturb(num, key_sums[0]), d_bins)
     d = ptable.perturb(den.sum(axis=-1), key_sums[1].sum(axis=-1))
     x = np.minimum(ptable.perturb(num.sum(axis=-1), key_sums[0].sum(axis=-1)), d)
     x_bins, d_bins, x, d = areas(x_bins, d_bins, x, d)
-    return proportion_stats(
+    stats = proportion_stats(
         x_bins.astype(float), d_bins.astype(float), measure.per, conf, totals=(x, d)
     )
+    return stats, None
 
 
 def _tiled(

@@ -16,8 +16,8 @@ import pyarrow.compute as pc
 from .methods import (
     adjusted_limits,
     adjusted_sums,
+    count_limits,
     in_background,
-    poisson_ci,
     ratio_ci,
     relative_standard_error,
     wilson_ci,
@@ -147,6 +147,9 @@ class Stats:
     undefined: np.ndarray
     #: The adjusted rates' limits while they are computed in the background (see `finish`).
     pending: Callable[[], tuple[np.ndarray, np.ndarray]] | None = field(default=None, repr=False)
+    #: True where the adjusted rate's standard weights were renormalized over the age groups
+    #: with population (the policy's `empty_age_groups`).
+    renormalized: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def finish(self) -> Stats:
         """Wait for limits computed in the background (`rate_stats(background=True)`)."""
@@ -170,18 +173,22 @@ def rate_stats(
     method: str,
     background: bool = False,
     totals: np.ndarray | None = None,
+    empty: str = "refuse",
+    crude_ci: str = "exact",
 ) -> Stats:
     """Crude (Garwood CI) and directly age-adjusted rates for every cell; bins on the last axis.
 
     With `background`, the adjusted rates' limits (the costly gamma inversions) are computed
     on a thread while the caller goes on (suppression needs none of them); `Stats.finish`
     waits for them. `totals` replaces each cell's count (the sum of its bins), as under
-    perturbation, where a cell's count is perturbed on its own.
+    perturbation, where a cell's count is perturbed on its own. `empty` is the policy's
+    `empty_age_groups`; `crude_ci` "byar" takes PHE's crude limits (exact below 10 events,
+    Byar's from 10) instead of exact ones.
     """
     n = (counts.sum(axis=-1) if totals is None else totals).ravel()
     p = pops.sum(axis=-1).ravel()
     no_pop = p <= 0
-    sums = adjusted_sums(counts, pops, weights)
+    sums = adjusted_sums(counts, pops, weights, empty)
 
     def limits() -> tuple[np.ndarray, np.ndarray]:
         lower, upper = adjusted_limits(sums, conf, method)
@@ -191,7 +198,7 @@ def rate_stats(
         )
 
     pending = in_background(limits, n.size) if background else None
-    lo, hi = poisson_ci(n, conf)
+    lo, hi = count_limits(n, conf, crude_ci)
     with np.errstate(divide="ignore", invalid="ignore"):
         crude = np.where(p > 0, n / p, np.nan)
         crude_lo = np.where(p > 0, lo / p, np.nan)
@@ -213,6 +220,11 @@ def rate_stats(
         rse=relative_standard_error(a_rate, a_var),
         undefined=sums.undefined.ravel() | no_pop,
         pending=pending,
+        renormalized=(
+            np.zeros(n.shape, dtype=bool)
+            if sums.renormalized is None
+            else np.broadcast_to(sums.renormalized, sums.rate.shape).ravel() & ~no_pop
+        ),
     )
 
 

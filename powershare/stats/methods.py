@@ -130,6 +130,26 @@ def byars_ci(count: Array | float, conf_level: float = 0.95) -> tuple[Array, Arr
     return lower, upper
 
 
+#: PHE's convention for a count's limits: exact below this many events, Byar's from it.
+BYAR_FROM = 10
+
+
+def count_limits(
+    count: Array | float, conf_level: float = 0.95, method: str = "exact"
+) -> tuple[Array, Array]:
+    """A Poisson count's limits: "exact" (Garwood) or "byar" (PHE: exact below 10 events,
+    Byar's approximation from 10, as PHEindicatormethods' phe_rate and calculate_ISRatio)."""
+    lower, upper = poisson_ci(count, conf_level)
+    if method == "exact":
+        return lower, upper
+    if method != "byar":
+        raise ValueError(f"unknown count limits {method!r} (use 'exact' or 'byar')")
+    x = np.asarray(count, dtype=float)
+    b_lower, b_upper = byars_ci(x, conf_level)
+    big = x >= BYAR_FROM
+    return np.where(big, b_lower, lower), np.where(big, b_upper, upper)
+
+
 def wilson_ci(
     successes: Array | float, trials: Array | float, conf_level: float = 0.95
 ) -> tuple[Array, Array]:
@@ -170,6 +190,8 @@ class AdjustedSums:
     #: Events over all age groups (Dobson).
     total: Array
     undefined: Array
+    #: True where the standard's weights were spread over the groups with population only.
+    renormalized: Array | None = None
 
 
 def direct_adjust(
@@ -178,32 +200,53 @@ def direct_adjust(
     weights: Array,
     conf_level: float = 0.95,
     method: str = "gamma",
+    empty: str = "refuse",
 ) -> Adjusted:
     """Directly age-adjusted rate, its variance and CI; age groups on the last axis.
 
     method "gamma": Fay & Feuer (1997) gamma interval (NCHS, SEER, epitools).
     method "dobson": Dobson et al. (1991), the count's limits scaled to the rate
     (exact Poisson below 10 events, Byar's method above: PHE/UKHSA practice).
-    An age group with no population and no events contributes nothing; one with events
-    but no population makes the rate undefined (NaN).
+    An age group with events but no population makes the rate undefined (NaN); one with
+    neither makes it undefined too (`empty` "refuse", as PHEindicatormethods refuses zero
+    denominators), or has its weight spread over the other groups (`empty` "renormalize").
     """
-    sums = adjusted_sums(counts, pops, weights)
+    sums = adjusted_sums(counts, pops, weights, empty)
     lower, upper = adjusted_limits(sums, conf_level, method)
     return Adjusted(
         rate=sums.rate, variance=sums.variance, lower=lower, upper=upper, undefined=sums.undefined
     )
 
 
-def adjusted_sums(counts: Array, pops: Array, weights: Array) -> AdjustedSums:
-    """The directly adjusted rate and its variance (NaN where undefined); age groups last."""
+def adjusted_sums(
+    counts: Array, pops: Array, weights: Array, empty: str = "refuse"
+) -> AdjustedSums:
+    """The directly adjusted rate and its variance (NaN where undefined); age groups last.
+
+    `empty` says what an age group with a standard weight but no population does: "refuse"
+    (the rate is undefined) or "renormalize" (the weights are spread over the other groups).
+    """
+    if empty not in ("refuse", "renormalize"):
+        raise ValueError(f"empty must be 'refuse' or 'renormalize', got {empty!r}")
     d = np.asarray(counts, dtype=float)
     n = np.asarray(pops, dtype=float)
     w = np.asarray(weights, dtype=float)
     w = w / w.sum(axis=-1, keepdims=True)  # before broadcasting: one row of weights, mostly
     has_pop = n > 0
+    shape = np.broadcast_shapes(w.shape, n.shape)
+    lacking = (~has_pop & (w > 0)).any(axis=-1)  # a group the standard counts has no people
+    events_lacking = (~has_pop & (d > 0)).any(axis=-1)
+    renormalized = np.zeros(np.broadcast_shapes(w.shape[:-1], n.shape[:-1]), dtype=bool)
+    if empty == "renormalize" and np.any(lacking):
+        kept = np.where(has_pop, np.broadcast_to(w, shape), 0.0)
+        total = kept.sum(axis=-1, keepdims=True)
+        w = np.divide(kept, total, out=np.zeros(shape), where=total > 0)
+        undefined = events_lacking | (total[..., 0] <= 0)
+        renormalized = lacking & ~undefined
+    else:
+        undefined = events_lacking | lacking  # "refuse", or nothing lacking
     # w_i / n_i, and 0 where an age group has no population: the one array every sum needs.
-    w_per = np.divide(w, n, out=np.zeros(np.broadcast_shapes(w.shape, n.shape)), where=has_pop)
-    undefined = (~has_pop & (d > 0)).any(axis=-1)
+    w_per = np.divide(w, n, out=np.zeros(shape), where=has_pop)
     rate = np.einsum("...i,...i->...", w_per, d)  # sum of w_i d_i / n_i
     var = np.einsum("...i,...i,...i->...", w_per, w_per, d)  # sum of w_i^2 d_i / n_i^2
     return AdjustedSums(
@@ -212,6 +255,7 @@ def adjusted_sums(counts: Array, pops: Array, weights: Array) -> AdjustedSums:
         max_weight=w_per.max(axis=-1),
         total=d.sum(axis=-1),
         undefined=np.asarray(undefined),
+        renormalized=np.asarray(renormalized),
     )
 
 

@@ -33,6 +33,12 @@ class PolicyError(Exception):
 #: computed that way is released).
 METHODS = ("suppression", "perturbation", "internal")
 
+#: What an age-adjusted rate does with age groups that have no population: "refuse" leaves the
+#: cell's adjusted rate out, naming the groups (as PHEindicatormethods refuses zero
+#: denominators); "renormalize" spreads the standard's weights over the groups with
+#: population, and says so in the cell and in the result's meta.
+EMPTY_AGE_GROUPS = ("refuse", "renormalize")
+
 
 @dataclass(frozen=True)
 class SuppressionPolicy:
@@ -85,6 +91,8 @@ class SuppressionPolicy:
     unreliable_rse: float = 30.0
     #: Remember released custom areas (turn off only for internal, unreleased analysis).
     record_releases: bool = True
+    #: Age groups without population in an adjusted rate (see EMPTY_AGE_GROUPS).
+    empty_age_groups: str = "refuse"
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -102,7 +110,7 @@ class SuppressionPolicy:
                 if value is not None:
                     object.__setattr__(self, f.name, tuple(str(v) for v in value))
                 continue
-            if f.name in {"method", "age_groups", "protection"}:
+            if f.name in {"method", "age_groups", "protection", "empty_age_groups"}:
                 if value is not None and not isinstance(value, str):
                     raise TypeError(f"policy field {f.name} must be a string, got {value!r}")
                 continue
@@ -120,6 +128,10 @@ class SuppressionPolicy:
             raise ValueError("min_count must be at least 1")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
+        if self.empty_age_groups not in EMPTY_AGE_GROUPS:
+            raise ValueError(
+                f"empty_age_groups must be refuse or renormalize, got {self.empty_age_groups!r}"
+            )
         if self.protection not in ("lp", "hypercube"):
             raise ValueError(f"protection must be lp or hypercube, got {self.protection!r}")
         if self.age_groups is not None:

@@ -150,12 +150,20 @@ def test_zero_counts_and_empty_age_groups():
     # all zero: rate 0, lower 0, a finite upper limit
     adj = direct_adjust(np.zeros(3), np.array([100.0, 200, 300]), np.array([1.0, 1, 1]))
     assert adj.rate == 0 and adj.lower == 0 and 0 < adj.upper < 1
-    # an age group with neither population nor events contributes nothing
+    # an age group with neither population nor events: refused (PHEindicatormethods refuses
+    # zero denominators), or its weight spread over the other group
     adj = direct_adjust(np.array([5.0, 0]), np.array([1000.0, 0]), np.array([1.0, 1]))
-    assert adj.rate == pytest.approx(0.0025) and not adj.undefined
-    # events without population: undefined
-    adj = direct_adjust(np.array([5.0, 1]), np.array([1000.0, 0]), np.array([1.0, 1]))
     assert np.isnan(adj.rate) and adj.undefined
+    adj = direct_adjust(
+        np.array([5.0, 0]), np.array([1000.0, 0]), np.array([1.0, 1]), empty="renormalize"
+    )
+    assert adj.rate == pytest.approx(0.005) and not adj.undefined
+    # events without population: undefined either way
+    for empty in ("refuse", "renormalize"):
+        adj = direct_adjust(
+            np.array([5.0, 1]), np.array([1000.0, 0]), np.array([1.0, 1]), empty=empty
+        )
+        assert np.isnan(adj.rate) and adj.undefined
 
 
 def test_rse_and_ratio():
