@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
-from . import perturbation, release
+from . import comparisons, perturbation, release
 from .codes import RACE_CODES, SEX_CODES, STRATA, TOTAL, AgeGroup, parse_age_groups
 from .compute import DEFAULT_AGE_GROUPS, Computed, compute, year_cells_of
 from .cube import Axis, ratios
@@ -25,6 +26,7 @@ from .engine import Source, base_population
 from .geography import CustomArea, Geography, load_current
 from .measures import Measure, get_measure
 from .policy import PolicyError, ReleaseRegistry, SuppressionPolicy
+from .ratios import RATIO_METHODS
 from .result import Result, build_table
 from .standards import StandardPopulation
 from .store import Store
@@ -48,6 +50,15 @@ class Query:
     conf_level: float = 0.95
     reference: str | None = "county"
     totals: bool = True
+    #: How rate ratios get their limits (ratios.RATIO_METHODS): "wald" on the headline
+    #: estimates, "exact" or "midp" conditional limits on crude rates.
+    ratio_method: str = "wald"
+    #: Crude rates' limits: "exact" (Garwood) or "byar" (PHE: exact below 10, Byar from 10).
+    crude_ci: str = "exact"
+    #: Further confidence levels whose limits come in the same answer (PHE's 99.8%).
+    conf_levels: tuple[float, ...] = ()
+    #: Standardized ratios (SMR/SIR) against the reference: observed over expected events.
+    indirect: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "years", tuple(int(y) for y in self.years))
@@ -63,6 +74,14 @@ class Query:
             raise ValueError("ci_method must be 'gamma' (Fay-Feuer) or 'dobson'")
         if not 0.5 <= self.conf_level < 1:
             raise ValueError("conf_level must be in [0.5, 1), e.g. 0.95")
+        levels = tuple(float(v) for v in self.conf_levels if float(v) != self.conf_level)
+        object.__setattr__(self, "conf_levels", tuple(dict.fromkeys(levels)))
+        if any(not 0.5 <= v < 1 for v in self.conf_levels) or len(self.conf_levels) > 3:
+            raise ValueError("conf_levels: at most three more levels, each in [0.5, 1)")
+        if self.ratio_method not in RATIO_METHODS:
+            raise ValueError(f"ratio_method must be one of {', '.join(RATIO_METHODS)}")
+        if self.crude_ci not in ("exact", "byar"):
+            raise ValueError("crude_ci must be 'exact' (Garwood) or 'byar' (PHE)")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy, stored with the result so it can be reproduced."""
@@ -97,6 +116,11 @@ def run_query(
     _check_levels(query, geo, policy)
     source = source or Source.duckdb(store)
     is_rate = measure.kind == "rate"
+    if not is_rate and (query.indirect or query.ratio_method != "wald"):
+        raise ValueError(
+            f"measure {measure.name} is a proportion: standardized ratios and exact rate ratios "
+            "are for rates"
+        )
     year_cells = year_cells_of(query, policy)
     _check_row_cap(query, geo, policy, year_cells)
     if policy.year_block:
@@ -153,6 +177,15 @@ def run_query(
         adjusted_hidden=adjusted_hidden,
         rates_hidden=rates_hidden,
     )
+    extra, methods_meta = comparisons.columns(
+        c,
+        query,
+        ref_index,
+        comparisons.Hidden(hidden, adjusted_hidden, rates_hidden),
+        measure.per,
+        policy.empty_age_groups,
+    )
+    table = _with_columns(table, extra, c, hidden | adjusted_hidden | rates_hidden)
     keep = _row_filter(query, c.axes, c.shape)
     if not keep.all():
         table = table.filter(keep)
@@ -169,6 +202,7 @@ def run_query(
         "measure": measure.to_dict(),
         "policy": policy.to_dict(),
         "release": release_meta,
+        "methods": methods_meta,
         "standard": c.standard.to_dict() if is_rate else None,
         "age_bins": [AgeGroup(a, b - 1).label for a, b in zip(fine, fine[1:], strict=False)],
         "data_versions": {
@@ -185,6 +219,21 @@ def run_query(
         "suppressed_cells": int(hidden[keep].sum()),
     }
     return Result(table, meta)
+
+
+def _with_columns(
+    table: pa.Table, extra: Mapping[str, pa.Array], c: Computed, adjusted_hidden: np.ndarray
+) -> pa.Table:
+    """The comparison columns: those the table has are replaced, the others go before
+    `suppressed`; then `adjusted_code`, the reason code of a shown cell's adjusted note."""
+    for name, column in extra.items():
+        if name in table.column_names:
+            table = table.set_column(table.column_names.index(name), name, column)
+        else:
+            table = table.add_column(table.column_names.index("suppressed"), name, column)
+    codes = c.adjusted_codes if c.adjusted_codes.size else np.full(table.num_rows, "", object)
+    codes = np.where(adjusted_hidden, "", codes)
+    return table.append_column("adjusted_code", pa.array(codes, pa.string(), mask=codes == ""))
 
 
 def _with_notes(
