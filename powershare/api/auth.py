@@ -64,11 +64,22 @@ def _client_address(request: HttpRequest) -> str:
 
 
 class TokenAuth(AuthBase):
-    """Bearer personal access tokens; no header means an anonymous (public) caller."""
+    """Bearer personal access tokens. Without a header the caller is the public: allowed to
+    read (``GET``) when ``anonymous`` is true, else answered 401. The OpenAPI schema declares
+    the token as optional exactly where ``allows_anonymous`` says so
+    (``powershare.api.openapi``)."""
 
     openapi_type = "http"
     openapi_scheme = "bearer"
     openapi_bearerFormat = "Powershare personal access token"
+
+    def __init__(self, *, anonymous: bool = True) -> None:
+        super().__init__()
+        self.anonymous = anonymous
+
+    def allows_anonymous(self, method: str) -> bool:
+        """May a caller without a token make a ``method`` call?"""
+        return self.anonymous and method.upper() in SAFE_METHODS
 
     def __call__(self, request: HttpRequest) -> Any:
         header = request.headers.get("Authorization", "")
@@ -76,7 +87,9 @@ class TokenAuth(AuthBase):
             request.user = AnonymousUser()
             request.api_token = None  # type: ignore[attr-defined]
             check_rate(f"ip:{_client_address(request)}", settings.API_RATE_LIMIT_ANONYMOUS)
-            if request.method not in SAFE_METHODS:
+            if not self.allows_anonymous(request.method or ""):
+                if request.method in SAFE_METHODS:
+                    raise ApiError(401, "This needs a token.")
                 raise ApiError(401, "Sign in with a token to make changes.")
             return request.user
         scheme, _, secret = header.partition(" ")

@@ -1,4 +1,4 @@
-"""Schemas shared by every resource: errors, pages, and the few nested shapes."""
+"""Schemas shared by every resource: problems (errors), pages, and the few nested shapes."""
 
 from __future__ import annotations
 
@@ -11,8 +11,16 @@ from pydantic import Field, create_model
 from powershare.forms import MAX_ID  # noqa: F401  (the API's ids stop where the database's do)
 
 
-class Error(Schema):
-    detail: str = Field(description="What went wrong, in plain words.")
+class Problem(Schema):
+    """An error as RFC 9457 problem details (``application/problem+json``)."""
+
+    type: str = Field(
+        "about:blank",
+        description="A URI naming the kind of problem; `about:blank` means the status says it all.",
+    )
+    title: str = Field(description="The status in words, e.g. `Not Found`.")
+    status: int = Field(description="The HTTP status code, repeated.")
+    detail: str = Field(description="What went wrong this time, in plain words.")
 
 
 class FieldError(Schema):
@@ -20,9 +28,15 @@ class FieldError(Schema):
     message: str
 
 
-class InvalidInput(Schema):
-    detail: str
+class InvalidProblem(Problem):
+    """A refused or malformed input: each parameter or field at fault, with why."""
+
     errors: list[FieldError] = []
+
+
+# The names these schemas had before they were problem details: app routers may import them.
+Error = Problem
+InvalidInput = InvalidProblem
 
 
 def choice(choices: Any) -> Any:
@@ -47,9 +61,15 @@ def page_of(item: type[Schema], name: str) -> Any:
 
 def responses(ok: Any, code: int = 200, *, write: bool = False) -> dict[int, Any]:
     """The responses an operation documents: its result and every error it can give."""
-    documented: dict[int, Any] = {code: ok, 401: Error, 404: Error, 422: InvalidInput, 429: Error}
+    documented: dict[int, Any] = {
+        code: ok,
+        401: Problem,
+        404: Problem,
+        422: InvalidProblem,
+        429: Problem,
+    }
     if write:
-        documented.update({400: InvalidInput, 403: Error})
+        documented.update({400: InvalidProblem, 403: Problem})
     return documented
 
 

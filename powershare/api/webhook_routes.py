@@ -11,14 +11,15 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 
 from powershare.api import actions, queries
-from powershare.api.auth import ApiError
+from powershare.api.auth import ApiError, TokenAuth
 from powershare.api.models import Webhook, WebhookDelivery
 from powershare.api.schemas import MAX_ID, choice, responses
 from powershare.api.webhooks import EVENTS
 
 # The operation ids are those the schema published when these endpoints lived in
-# powershare.api.webhooks: clients generated from it keep their method names.
-router = Router(tags=["webhooks"])
+# powershare.api.webhooks: clients generated from it keep their method names. Webhooks are a
+# user's own, so even reading them needs a token (the schema declares the token alone).
+router = Router(tags=["webhooks"], auth=TokenAuth(anonymous=False))
 
 
 class WebhookIn(Schema):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -212,9 +211,3 @@ def test_the_profile_page_makes_a_token_once_and_revokes_it(cast):
     assert browser.post(f"/people/tokens/{other.pk}/revoke/").status_code == 404
     other.refresh_from_db()
     assert other.revoked_at is None
-
-
-def test_json_error_bodies(cast):
-    response = client_for(cast.partner_a).get("/api/v1/asks/999999")
-    assert response.status_code == 404
-    assert json.loads(response.content) == {"detail": "Not found."}
