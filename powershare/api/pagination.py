@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+# An ISO 8601 date-time: a date, a time to the minute at least, optionally seconds, a fraction and
+# an offset (none means UTC). Pydantic alone also reads a bare number as a Unix time, and a date.
+ISO_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?"
+)
+EXAMPLE = "2025-03-01T17:00:00Z"
+
+
+def _iso_only(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not ISO_DATETIME.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "iso_datetime",
+            "expected an ISO 8601 date-time such as {example}",
+            {"example": EXAMPLE},
+        )
+    return value.strip()
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
 
 
 class PageParams(Schema):
@@ -20,10 +45,10 @@ class PageParams(Schema):
         le=500,
         description="Records per page (default API_PAGE_SIZE, at most API_MAX_PAGE_SIZE).",
     )
-    updated_since: datetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None,
-        description="Only records changed at or after this time (ISO 8601, e.g. "
-        "2025-03-01T00:00:00Z). Results are ordered by time changed, oldest first: a sync "
+        description="Only records changed at or after this time: an ISO 8601 date-time, e.g. "
+        f"{EXAMPLE} (without an offset, UTC). Results are ordered by time changed, oldest first: a sync "
         "client keeps the largest `updated` it saw and passes it next time.",
     )
 
@@ -34,8 +59,9 @@ def _as_utc(moment: datetime) -> datetime:
         return moment.replace(tzinfo=UTC)
     try:
         return moment.astimezone(UTC)
-    except OverflowError:  # e.g. 0001-01-01T00:00+23:00: before anything was recorded
-        return datetime.min.replace(tzinfo=UTC)
+    except OverflowError:  # 0001-01-01T00:00+23:00 is before anything, 9999-12-31T23:59-23:00 after
+        edge = datetime.min if moment.year == datetime.min.year else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 def _link(request: HttpRequest, page: int) -> str:
