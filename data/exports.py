@@ -25,6 +25,7 @@ from data.present import Cell, explain_suppression, measure_label
 from data.queries import Outcome, standard_population_label, stratum_label
 from powershare.exports import csv_response, safe_cell
 from powershare.stats import Result
+from powershare.stats.comparisons import level_suffix
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,7 +84,90 @@ def columns(outcome: Outcome) -> list[tuple[str, str]]:
             _("“yes” when the cell is hidden to protect privacy: its numbers are then empty."),
         ),
         (_("Note"), _("Why a cell is hidden, or a caution about it.")),
+        *[(name, meaning) for name, meaning, _key in method_columns(outcome)],
     ]
+
+
+def method_columns(outcome: Outcome) -> list[tuple[str, str, str]]:
+    """The comparison columns the query chose (name, meaning, the result's column): ratio
+    limits, the rate difference, the SMR, and limits at a further confidence level."""
+    spec = outcome.spec
+    if spec.is_indicator or spec.compare == "none":
+        return []
+    methods = spec.methods or {}
+    level = f"{methods.get('conf_level', 0.95) * 100:g}%"
+    out = [
+        (
+            _("Rate ratio, lower %(level)s limit") % {"level": level},
+            _lower(_("the rate ratio")),
+            "ratio_lower",
+        ),
+        (
+            _("Rate ratio, upper %(level)s limit") % {"level": level},
+            _upper(_("the rate ratio")),
+            "ratio_upper",
+        ),
+        (
+            _("Rate difference"),
+            _("The rate minus the reference's, in %(unit)s: 0 is the same.")
+            % {"unit": spec.measure.unit},
+            "rate_difference",
+        ),
+        (
+            _("Rate difference, lower %(level)s limit") % {"level": level},
+            _lower(_("the rate difference")),
+            "difference_lower",
+        ),
+        (
+            _("Rate difference, upper %(level)s limit") % {"level": level},
+            _upper(_("the rate difference")),
+            "difference_upper",
+        ),
+    ]
+    if methods.get("indirect"):
+        out += [
+            (
+                _("Expected events"),
+                _("The events the area would have at the reference's rates for each age group."),
+                "expected",
+            ),
+            (
+                _("Standardized ratio (SMR)"),
+                _("Observed events over expected events: 1 is the same as the reference."),
+                "smr",
+            ),
+            (_("SMR, lower %(level)s limit") % {"level": level}, _lower(_("the SMR")), "smr_lower"),
+            (_("SMR, upper %(level)s limit") % {"level": level}, _upper(_("the SMR")), "smr_upper"),
+        ]
+    for extra in methods.get("conf_levels", ()):
+        more = f"{extra * 100:g}%"
+        suffix = level_suffix(extra)
+        out += [
+            (
+                _("Rate, lower %(level)s limit") % {"level": more},
+                _lower(_("the rate")),
+                f"rate_lower_{suffix}",
+            ),
+            (
+                _("Rate, upper %(level)s limit") % {"level": more},
+                _upper(_("the rate")),
+                f"rate_upper_{suffix}",
+            ),
+        ]
+        if spec.is_rate:
+            out += [
+                (
+                    _("Age-adjusted, lower %(level)s limit") % {"level": more},
+                    _lower(_("the age-adjusted rate")),
+                    f"adjusted_lower_{suffix}",
+                ),
+                (
+                    _("Age-adjusted, upper %(level)s limit") % {"level": more},
+                    _upper(_("the age-adjusted rate")),
+                    f"adjusted_upper_{suffix}",
+                ),
+            ]
+    return out
 
 
 def _published_columns(outcome: Outcome, code: str) -> list[tuple[str, str]]:
@@ -134,7 +218,8 @@ def header(outcome: Outcome) -> list[str]:
     return [name for name, _meaning in columns(outcome)]
 
 
-def _row(cell: Cell) -> list[Any]:
+def _row(cell: Cell, keys: tuple[str, ...] = ()) -> list[Any]:
+    """One cell's row; `keys` are the result's columns of `method_columns`, at the end."""
     if cell.suppressed:
         return [
             cell.area_name,
@@ -152,6 +237,7 @@ def _row(cell: Cell) -> list[Any]:
             "",
             _("yes"),
             cell.reason,
+            *["" for _key in keys],
         ]
     raw = cell.raw
     note = (
@@ -175,6 +261,7 @@ def _row(cell: Cell) -> list[Any]:
         _("yes") if cell.unreliable else "",
         "",
         note,
+        *["" if cell.is_reference_area else raw.get(key) for key in keys],
     ]
 
 
@@ -273,7 +360,8 @@ def _notes(outcome: Outcome, cells: list[Cell]) -> list[str]:
 
 def csv_export(outcome: Outcome, cells: list[Cell], filename: str) -> HttpResponse:
     """A plain table: one header row, one row per cell; what it is goes in the zip's README."""
-    return csv_response(filename, header(outcome), (_row(c) for c in cells))
+    keys = tuple(key for _n, _m, key in method_columns(outcome))
+    return csv_response(filename, header(outcome), (_row(c, keys) for c in cells))
 
 
 def readme(outcome: Outcome, cells: list[Cell], csv_name: str) -> str:
@@ -335,8 +423,9 @@ def xlsx_export(outcome: Outcome, cells: list[Cell], filename: str) -> HttpRespo
     sheet.append(header(outcome))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    keys = tuple(key for _n, _m, key in method_columns(outcome))
     for c in cells:
-        sheet.append([safe_cell(v) for v in _row(c)])
+        sheet.append([safe_cell(v) for v in _row(c, keys)])
     about = book.create_sheet(_("About these numbers")[:31])
     for label, value in provenance(outcome):
         about.append([label, safe_cell(value)])

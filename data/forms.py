@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from data import indicators, portal
+from data.forms_methods import MethodsForm
 from data.models import (
     DataAgreement,
     Dataset,
@@ -38,7 +39,7 @@ from powershare.visibility import STAFF_VISIBILITIES, Visibility
 RACE_REFERENCES = [("race=nh_white", _("White residents (same area)"))]
 
 
-class QueryForm(Form):
+class QueryForm(MethodsForm):
     """The query builder's choices, read from the URL so every query has a shareable link."""
 
     measure = forms.ModelChoiceField(
@@ -189,6 +190,8 @@ class QueryForm(Form):
             "focus": data.get("focus", ""),
             "standard": standard,
         }
+        methods = self.method_params(measure.kind == Measure.Kind.RATE)
+        params.update(methods["params"])
         return QuerySpec(
             measure=measure,
             years=years,
@@ -202,6 +205,7 @@ class QueryForm(Form):
             focus=data.get("focus", ""),
             standard=standard,
             params=params,
+            methods=methods["engine"],
         )
 
 

@@ -112,6 +112,8 @@ class Cell:
     ratio: str = ""
     ratio_ci: str = ""
     significant: bool = False
+    difference: str = ""  # rate difference against the reference, with its CI
+    smr: str = ""  # standardized ratio (observed/expected), with its CI
     unreliable: bool = False
     note: str = ""  # why a shown cell has no rate
     is_total: bool = False
@@ -120,6 +122,22 @@ class Cell:
     lower: float | None = None
     upper: float | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+def _comparisons(row: dict[str, Any], is_reference: bool) -> tuple[str, str]:
+    """The rate difference and the SMR of a shown row, each with its CI ("" when none)."""
+    if is_reference:
+        return "", ""
+    out = []
+    for value, lower, upper, digits in (
+        ("rate_difference", "difference_lower", "difference_upper", 1),
+        ("smr", "smr_lower", "smr_upper", 2),
+    ):
+        text = fmt(row[value], digits) if row.get(value) is not None else ""
+        if text and row.get(lower) is not None:
+            text += f" ({fmt(row[lower], digits)}–{fmt(row[upper], digits)})"
+        out.append(text)
+    return out[0], out[1]
 
 
 def stratum_value_label(stratum: str, code: str) -> str:
@@ -172,6 +190,7 @@ def cells(outcome: Outcome, result: Any = None, by: tuple[str, ...] | None = Non
             if row.get("ratio_lower") is not None:
                 cell.ratio_ci = f"{fmt(row['ratio_lower'], 2)}–{fmt(row['ratio_upper'], 2)}"
             cell.significant = bool(row.get("ratio_significant"))
+        cell.difference, cell.smr = _comparisons(row, cell.is_reference_area)
         cell.unreliable = bool(row.get("unreliable"))
         cell.note = "" if published else explain_missing_rate(row.get("suppression_reason"))
         if published:  # the publisher's own text: never rounded or recomputed here

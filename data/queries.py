@@ -124,6 +124,9 @@ class QuerySpec:
     focus: str = ""
     standard: str = ""  # the standard population chosen; "" is the measure's own
     params: dict[str, Any] = field(default_factory=dict)
+    #: The engine's method options (forms_methods.MethodsForm): confidence levels, ratio
+    #: method, standardized ratios, crude limits.
+    methods: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_custom(self) -> bool:
@@ -161,6 +164,7 @@ class QuerySpec:
             "by": self.by if by is None else by,
             "reference": reference,
             "standard": self.standard_name or None,
+            **self.methods,
         }
         if self.is_custom:
             area = stats.CustomArea(self.area_name or _("Custom area"), self.units)

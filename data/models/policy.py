@@ -152,6 +152,22 @@ class PolicySetting(models.Model):
         default=30.0,
         validators=[MinValueValidator(0)],
     )
+    EMPTY_AGE_GROUPS = [
+        ("refuse", _("Leave the age-adjusted rate out, naming the age groups (recommended)")),
+        ("renormalize", _("Spread the standard's weights over the age groups with population")),
+    ]
+    empty_age_groups = models.CharField(
+        _("age groups without population"),
+        max_length=12,
+        choices=EMPTY_AGE_GROUPS,
+        default="refuse",
+        help_text=_(
+            "When an age group of an area has no residents, its age-adjusted rate can't use the "
+            "standard's weight for that group. Leaving the rate out is what PHE's methods do; "
+            "spreading the weights over the other groups gives a rate for a different age mix, "
+            "and the table says so."
+        ),
+    )
     updated = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -175,6 +191,7 @@ class PolicySetting(models.Model):
         "max_rows",
         "unreliable_count",
         "unreliable_rse",
+        "empty_age_groups",
     ]
 
     class Meta:

@@ -68,7 +68,8 @@ def age_notes(
     no_people = people <= 0
     empty = (no_people & (np.broadcast_to(weights, people.shape) > 0)).reshape(-1, nbins)
     if counts is not None:
-        with_events = (no_people & (counts > 0)).reshape(-1, nbins).any(axis=1)[gaps]
+        events_there = np.asarray((no_people & (counts > 0)).reshape(-1, nbins).any(axis=1))
+        with_events = events_there[gaps]
     else:  # without the counts: an undefined cell had events there (the older rule)
         with_events = np.ones(gaps.size, dtype=bool)
     kind = np.where(

@@ -19,7 +19,12 @@ RATIO_METHODS = ("wald", "exact", "midp")
 
 
 def rate_difference_ci(
-    r1: Array, v1: Array, r2: Array, v2: Array, conf_level: float = 0.95, cov: Array | float = 0.0
+    r1: Array | float,
+    v1: Array | float,
+    r2: Array | float,
+    v2: Array | float,
+    conf_level: float = 0.95,
+    cov: Array | float = 0.0,
 ) -> tuple[Array, Array, Array]:
     """r1 − r2 with a Wald CI, var = v1 + v2 − 2 cov (Rothman & Greenland, Modern
     Epidemiology, ch. 14; cov is 0 for independent groups)."""
