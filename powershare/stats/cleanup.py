@@ -97,6 +97,7 @@ def clean(
         through = lines[lines_of.indices[lines_of.indptr[c] : lines_of.indptr[c + 1]]]
         alone = through[np.asarray(through @ hidden).ravel() == 2]
         if alone.size and (alone @ (hidden & primary)).any():
+            program.set_cost(np.array([c]), HIDDEN_COST)
             continue
         hidden[c] = False
         program.restrict(np.array([c]))
@@ -113,4 +114,5 @@ def clean(
             continue
         hidden[c] = True
         program.release(np.array([c]))
+        program.set_cost(np.array([c]), HIDDEN_COST)
     return hidden, checks

@@ -203,18 +203,23 @@ class Subtables:
 
 
 class _Table:
-    """One subtable's program: the cells of its rows and the equations among them only."""
+    """One subtable's program: the cells of its rows that may change at all, and the
+    equations among the subtable's cells only (a cell that may never change is left out)."""
 
     def __init__(self, cube: Subtables, rows: list[int]) -> None:
-        self.cells = np.sort(np.concatenate([cube.rows[r] for r in rows]))
-        self.local = {r: np.searchsorted(self.cells, cube.rows[r]) for r in rows}
+        every = np.sort(np.concatenate([cube.rows[r] for r in rows]))
+        self.cells = every[cube.allowed[every]]
+        #: Per row, which of its cells are in the program, and where.
+        self.pick = {r: cube.allowed[cube.rows[r]] for r in rows}
+        self.local = {r: np.searchsorted(self.cells, cube.rows[r][self.pick[r]]) for r in rows}
         eq = cube.equations
-        sub = eq[:, self.cells]
         own = np.diff(eq.indptr)
-        # The equations whose every cell is in the subtable.
-        keep = np.flatnonzero((np.diff(sub.indptr) == own) & (own > 0))
+        # The equations whose every cell is in the subtable, over the cells that may change.
+        inside = np.diff(eq[:, every].indptr)
+        sub = eq[np.flatnonzero((inside == own) & (own > 0))][:, self.cells]
+        sub = sub[np.flatnonzero(np.diff(sub.indptr))]
         self.program = Program(
-            sparse.csr_matrix(sub[keep]), cube.values[self.cells], np.ones(self.cells.size)
+            sparse.csr_matrix(sub), cube.values[self.cells], np.ones(self.cells.size)
         )
         self.n = self.cells.size
         # The bounds and costs the program has now (Program starts with these).
@@ -231,13 +236,13 @@ class _Table:
         free = cube.allowed[self.cells] & ~cube.still[self.cells]
         low = np.zeros(2 * n)
         high = np.concatenate([np.where(free, highspy.kHighsInf, 0.0), np.where(free, values, 0.0)])
-        for row, delta in fixed.items():
-            at = self.local[row]
+        for row, whole in fixed.items():
+            at, delta = self.local[row], whole[self.pick[row]]
             low[at] = high[at] = np.maximum(delta, 0.0)
             low[at + n] = high[at + n] = np.maximum(-delta, 0.0)
         if p >= 0:
             q = int(np.searchsorted(self.cells, p))
-            if not free[q]:
+            if q >= n or self.cells[q] != p or not free[q]:
                 return None
             if up:
                 low[q], high[q + n] = need, 0.0
