@@ -39,7 +39,8 @@ def clean(
     replaced by one that doesn't (a change found before that uses only cells still hidden,
     a hypercube of hidden cells, or a new program's change), until `CLEAN_UP_BUDGET`
     programs per sensitive cell are spent. A cell whose showing would leave an equation
-    with one hidden sensitive cell is kept without a program. What is left keeps a witness for every sensitive cell and direction, so each
+    with one hidden sensitive cell is kept without a program. A cell found needed then costs
+    (almost) nothing in later programs, so new witnesses lean on cells that stay hidden. What is left keeps a witness for every sensitive cell and direction, so each
     keeps its interval. The programs here have the hidden cells only:
     a shown cell cannot change.
     """
