@@ -40,9 +40,9 @@ def clean(
     a hypercube of hidden cells, or a new program's change), until `CLEAN_UP_BUDGET`
     programs per sensitive cell are spent. A cell whose showing would leave an equation
     with one hidden sensitive cell is kept without a program. A cell found needed then costs
-    (almost) nothing in later programs, so new witnesses lean on cells that stay hidden. What is left keeps a witness for every sensitive cell and direction, so each
-    keeps its interval. The programs here have the hidden cells only:
-    a shown cell cannot change.
+    (almost) nothing in later programs, so new witnesses lean on cells that stay hidden.
+    What is left keeps a witness for every sensitive cell and direction, so each keeps its
+    interval. The programs here have the hidden cells only: a shown cell cannot change.
     """
     program = programs(structure, values, cost, allowed=hidden)
     cubes = Hypercubes(structure, values, lower, upper)
