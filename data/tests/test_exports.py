@@ -31,6 +31,14 @@ NUMBERS = [
     "Age-adjusted, upper 95% limit",
     "Rate ratio",
 ]
+# The comparison's limits and the rate difference, after the notes.
+COMPARISON = [
+    "Rate ratio, lower 95% limit",
+    "Rate ratio, upper 95% limit",
+    "Rate difference",
+    "Rate difference, lower 95% limit",
+    "Rate difference, upper 95% limit",
+]
 
 
 NUMBER = r"\d+(?:[.,]\d+)*"
@@ -50,7 +58,7 @@ def test_csv_is_one_table_that_pandas_reads_without_options(client: Any, catalog
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     table = read_csv(response.content)
     assert list(table.columns[:3]) == ["Area", "Area code", "race/ethnicity"]
-    assert list(table.columns[3:]) == [*NUMBERS, "Unreliable", "Suppressed", "Note"]
+    assert list(table.columns[3:]) == [*NUMBERS, "Unreliable", "Suppressed", "Note", *COMPARISON]
     rows = json_rows(client)
     # One row per cell and nothing after the table: no notes, no blank line.
     assert len(table) == len(rows)
@@ -59,7 +67,7 @@ def test_csv_is_one_table_that_pandas_reads_without_options(client: Any, catalog
     ]
     assert not table["Area"].astype(str).str.startswith("#").any()
     hidden = table[table["Suppressed"] == "yes"]
-    assert len(hidden) and hidden[NUMBERS].isna().all().all()
+    assert len(hidden) and hidden[NUMBERS + COMPARISON].isna().all().all()
     assert hidden["Note"].str.startswith("Hidden").all()
     # Codes read as text keep every character (a code like 06001 would keep its zero).
     as_text = pd.read_csv(io.BytesIO(response.content), dtype=str)
@@ -212,6 +220,7 @@ def test_the_confidence_limit_headers_keep_their_percent_sign(client: Any, catal
         "Rate, upper 95% limit",
         "Age-adjusted, lower 95% limit",
         "Age-adjusted, upper 95% limit",
+        *[h for h in COMPARISON if "95" in h],
     ]
     header = list(read_csv(client.get(f"/data/query.csv?{story_query()}").content).columns)
     assert [h for h in header if "95" in h] == limits
@@ -220,3 +229,23 @@ def test_the_confidence_limit_headers_keep_their_percent_sign(client: Any, catal
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     header = list(read_csv(client.get(f"/data/query.csv?{story_query()}").content).columns)
     assert "Tasa, límite inferior (95% de confianza)" in header
+
+
+def test_the_methods_chosen_add_their_columns(client: Any, catalog: dict) -> None:
+    # An SMR against the county, and PHE's two levels: the export carries their limits; a
+    # hidden cell has none of them.
+    query = f"{story_query()}&conf=95%2B99.8&smr=on&ratio=midp"
+    table = read_csv(client.get(f"/data/query.csv?{query}").content)
+    for column in ("Standardized ratio (SMR)", "SMR, lower 95% limit", "Rate, lower 99.8% limit"):
+        assert column in table.columns
+    hidden = table[table["Suppressed"] == "yes"]
+    assert hidden[["Standardized ratio (SMR)", "Rate difference"]].isna().all().all()
+    rows = client.get(f"/data/query.json?{query}").json()
+    assert rows["meta"]["methods"]["ratio"] == "midp"
+    assert rows["meta"]["query"]["conf_levels"] == [0.998]
+    for row in rows["rows"]:
+        if row["suppressed"]:
+            assert row["smr"] is None and row["rate_difference"] is None
+    # a level the builder doesn't offer is a form error, never a server error
+    assert client.get(f"/data/query/?{story_query()}&conf=50").status_code in (200, 400)
+    assert client.get(f"/data/query.json?{story_query()}&ratio=bayes").status_code == 400
