@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from data import actions, charts, exports, portal, present, queries
+from data import actions, charts, exports, portal, present, queries, trend
 from data.forms import QueryForm, SaveQueryForm
 from data.models import Measure, PolicySetting, SavedQuery
 from powershare.filters import choice_filter, read_param
@@ -82,6 +82,7 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
         headline=present.headline(outcome, table),
         bars=charts.bar_chart(outcome, table),
         trend=charts.trend_chart(outcome, table),
+        annual_changes=trend.annual_changes(outcome, table),
         map=charts.choropleth(outcome, table),
         provenance=exports.provenance(outcome),
         suppressed_count=sum(1 for c in table if c.suppressed),
