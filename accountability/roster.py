@@ -27,6 +27,7 @@ from accountability.models import (
 from accountability.rules import require_board_admin
 from accounts.models import User
 from partners.models import Campaign, Partnership
+from powershare import money
 from powershare.audit.log import diff, record, snapshot
 
 PROFILE_FIELDS = ["eligibility", "payment_preference", "tax_form_on_file", "tax_form_received"]
@@ -202,7 +203,7 @@ def record_stipend_payment(
         errors["amount"] = _("Enter an amount above zero.")
     elif amount > line.outstanding:
         errors["amount"] = _("That is more than the $%(owed)s still owed for that month.") % {
-            "owed": line.outstanding
+            "owed": money.amount(line.outstanding)
         }
     if errors:
         raise ValidationError(errors)

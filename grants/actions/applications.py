@@ -24,6 +24,7 @@ from grants.models import (
     RequiredDocument,
 )
 from partners.models import Organization
+from powershare import money
 from powershare.audit.log import record, snapshot
 from powershare.forms import check_document
 
@@ -108,7 +109,7 @@ def save_application(
         raise ValidationError(
             {
                 "amount_requested": _("Ask for between $%(low)s and $%(high)s.")
-                % {"low": cycle.award_min, "high": cycle.award_max}
+                % {"low": money.amount(cycle.award_min), "high": money.amount(cycle.award_max)}
             }
         )
     changes = save_fields(application, fields)

@@ -98,7 +98,7 @@ def test_amount_outside_the_award_range_names_the_field(cast: Any, cycle: Any) -
         {"project_title": "X", "amount_requested": "900000", "summary": "", "budget": ""},
     )
     assert response.status_code == 400
-    assert "Ask for between $5000" in response.content.decode()
+    assert "Ask for between $5,000" in response.content.decode()
 
 
 def test_staff_screen_with_a_reason(cast: Any, cycle: Any) -> None:

@@ -50,7 +50,7 @@ def test_going_over_budget_asks_for_confirmation_and_the_page_says_by_how_much(
     decide(admin, deciding["a"], outcome="fund", amount="25000", reason="Top ranked")
     response = decide(admin, deciding["b"], outcome="fund", amount="25000", reason="Also strong")
     assert response.status_code == 400
-    assert "take the funded total $10000.00 over the budget" in response.content.decode()
+    assert "take the funded total $10,000 over the budget" in response.content.decode()
     assert Decision.objects.count() == 1
     decide(
         admin,

@@ -31,6 +31,7 @@ from grants.models import (
     ReviewerInterest,
 )
 from grants.views.common import get_application, get_cycle, get_staff_cycle
+from powershare import money
 from powershare.decorators import department_required
 from powershare.exports import csv_response
 from powershare.filters import choice_filter, read_param
@@ -391,7 +392,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 _(
                     "This decision would take the funded total $%(excess)s over the budget. Tick the box to confirm it anyway."
                 )
-                % {"excess": over.excess},
+                % {"excess": money.amount(over.excess)},
             )
         except ValidationError as error:
             apply_action_errors(form, error)
