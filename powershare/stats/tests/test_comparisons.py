@@ -175,3 +175,52 @@ def test_query_offers_the_methods(tiny_store: Store):
             assert r["smr"] is None and r["rate_difference"] is None and r["rate_ratio"] is None
     with pytest.raises(ValueError):
         Query("asthma_ed", years=(2020,), ratio_method="bayes")
+
+
+def _store_without_older_people(tmp_path) -> Store:
+    """The tiny county, but tract T3 has nobody aged 65+ (and T3's 65+ events are dropped)."""
+    from powershare.stats import load_events, load_geography, load_population
+
+    from .conftest import tiny_event_rows, tiny_population_rows, write_csv, write_tiny_geography
+
+    store = Store(tmp_path / "store")
+    load_geography(store, write_tiny_geography(tmp_path / "geo"))
+    people = [
+        (*r[:5], 0 if r[1] == "T3" and r[2] == "65+" else r[5]) for r in tiny_population_rows()
+    ]
+    header = ["year", "geo", "age_group", "sex", "race", "population"]
+    load_population(store, write_csv(tmp_path / "pop.csv", header, people))
+    events = [r for r in tiny_event_rows() if not (r[1] == "T3" and r[2] >= 65)]
+    header = ["date", "tract", "age", "sex", "race", "cause"]
+    path = write_csv(tmp_path / "ev.csv", header, events)
+    load_events(store, path, dataset="ed_visits", mapping={"geo": "tract"})
+    return store
+
+
+def test_age_groups_without_population_in_a_query(tmp_path):
+    store = _store_without_older_people(tmp_path)
+    q = Query("asthma_ed", years=(2020, 2021), level="tract", age_groups="0-17,18-64,65+")
+    refused = {r["area"]: r for r in run_query(store, q, policy=OPEN).rows()}
+    t3 = refused["T3"]
+    assert t3["adjusted_rate"] is None and t3["rate"] is not None
+    assert t3["adjusted_code"] == "age_no_population"
+    assert (
+        "ages without population" in t3["suppression_reason"] and "65+" in t3["suppression_reason"]
+    )
+    renorm = SuppressionPolicy(
+        min_count=1,
+        min_population=0,
+        complementary=False,
+        record_releases=False,
+        empty_age_groups="renormalize",
+    )
+    result = run_query(store, q, policy=renorm)
+    t3 = {r["area"]: r for r in result.rows()}["T3"]
+    assert t3["adjusted_rate"] is not None and t3["adjusted_code"] == "age_renormalized"
+    assert "renormalized" in t3["suppression_reason"]
+    assert result.meta["methods"]["empty_age_groups"] == "renormalize"
+    assert result.meta["methods"]["renormalized_cells"] >= 1
+    assert (
+        refused["T1"]["adjusted_rate"]
+        == {r["area"]: r for r in result.rows()}["T1"]["adjusted_rate"]
+    )
