@@ -160,6 +160,10 @@ def cmd_query(args: argparse.Namespace, store: Store) -> int:
         conf_level=args.conf,
         reference=None if args.reference == "none" else args.reference,
         totals=not args.no_totals,
+        ratio_method=args.ratio_method,
+        crude_ci=args.crude_ci,
+        conf_levels=tuple(args.also_conf),
+        indirect=args.smr,
     )
     result = run_query(store, query, policy=_policy(args.policy), measures=_measures(args.measures))
     if args.output:
@@ -357,6 +361,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--ci", choices=("gamma", "dobson"), default="gamma", help="CI method for adjusted rates"
     )
     p.add_argument("--conf", type=float, default=0.95, help="confidence level")
+    p.add_argument(
+        "--also-conf",
+        type=float,
+        action="append",
+        default=[],
+        help="a further confidence level whose limits come too, e.g. 0.998 (repeatable)",
+    )
+    p.add_argument(
+        "--ratio-method",
+        choices=("wald", "exact", "midp"),
+        default="wald",
+        help="rate ratio limits: log-normal on the headline estimates, or exact/mid-p on crude rates",
+    )
+    p.add_argument(
+        "--crude-ci",
+        choices=("exact", "byar"),
+        default="exact",
+        help="crude rate limits: exact, or PHE's (exact below 10 events, Byar from 10)",
+    )
+    p.add_argument(
+        "--smr", action="store_true", help="standardized ratios (SMR) against the reference"
+    )
     p.add_argument(
         "--reference",
         default="county",

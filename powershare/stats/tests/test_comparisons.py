@@ -224,3 +224,21 @@ def test_age_groups_without_population_in_a_query(tmp_path):
         refused["T1"]["adjusted_rate"]
         == {r["area"]: r for r in result.rows()}["T1"]["adjusted_rate"]
     )
+
+
+def test_cli_query_with_the_methods(tiny_store: Store, tmp_path, capsys):
+    import json
+
+    from powershare.stats.cli import main
+
+    out = tmp_path / "q.json"
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"min_count": 1, "min_population": 0, "record_releases": False}))
+    args = ["--root", str(tiny_store.root), "-q", "query", "asthma_ed", "--years", "2020-2021"]
+    args += ["--level", "neighborhood", "--smr", "--also-conf", "0.998", "--ratio-method", "exact"]
+    args += ["--crude-ci", "byar", "--policy", str(policy), "-o", str(out)]
+    assert main(args) == 0
+    data = json.loads(out.read_text())
+    assert data["meta"]["query"]["conf_levels"] == [0.998]
+    assert data["meta"]["methods"]["crude_ci"] == "byar"
+    assert "smr_upper_99_8" in data["rows"][0]
