@@ -48,6 +48,12 @@ def columns(outcome: Outcome) -> list[tuple[str, str]]:
         adjusted = _("Empty: proportions are not age-adjusted.")
     if spec.is_indicator:
         return _published_columns(outcome, code)
+    # The headers name 95%; another level chosen in the builder replaces it (in either language).
+    chosen = f"{(spec.methods or {}).get('conf_level', 0.95) * 100:g}%"
+
+    def at(header: str) -> str:
+        return header.replace("95%", chosen)
+
     return [
         (_("Area"), _("The area's name.")),
         (_("Area code"), code),
@@ -60,14 +66,14 @@ def columns(outcome: Outcome) -> list[tuple[str, str]]:
         (_("Rate"), _("The rate, in %(unit)s.") % {"unit": spec.measure.unit}),
         # "95% l" reads to xgettext as a format directive; these headers are never formatted.
         # xgettext:no-python-format
-        (_("Rate, lower 95% limit"), _lower(_("the rate"))),
+        (at(_("Rate, lower 95% limit")), _lower(_("the rate"))),
         # xgettext:no-python-format
-        (_("Rate, upper 95% limit"), _upper(_("the rate"))),
+        (at(_("Rate, upper 95% limit")), _upper(_("the rate"))),
         (_("Age-adjusted rate"), adjusted),
         # xgettext:no-python-format
-        (_("Age-adjusted, lower 95% limit"), _lower(_("the age-adjusted rate"))),
+        (at(_("Age-adjusted, lower 95% limit")), _lower(_("the age-adjusted rate"))),
         # xgettext:no-python-format
-        (_("Age-adjusted, upper 95% limit"), _upper(_("the age-adjusted rate"))),
+        (at(_("Age-adjusted, upper 95% limit")), _upper(_("the age-adjusted rate"))),
         (
             _("Rate ratio"),
             _(

@@ -74,3 +74,16 @@ def annual_changes(outcome: Outcome, table: list) -> list[AnnualChange]:
         }
         out.append(AnnualChange(name, text, result.significant))
     return out
+
+
+def confidence_label(outcome: Outcome) -> str:
+    """The confidence level chosen, as "90%" (with any further level: "95% and 99.8%"), or
+    "" for the usual 95% alone."""
+    methods = outcome.spec.methods or {}
+    levels = [methods.get("conf_level", 0.95), *methods.get("conf_levels", ())]
+    if levels == [0.95]:
+        return ""
+    labels = [f"{level * 100:g}%" for level in levels]
+    if len(labels) == 1:
+        return labels[0]
+    return _("%(first)s and %(rest)s") % {"first": labels[0], "rest": ", ".join(labels[1:])}

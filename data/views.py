@@ -83,6 +83,7 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
         bars=charts.bar_chart(outcome, table),
         trend=charts.trend_chart(outcome, table),
         annual_changes=trend.annual_changes(outcome, table),
+        conf_label=trend.confidence_label(outcome),
         map=charts.choropleth(outcome, table),
         provenance=exports.provenance(outcome),
         suppressed_count=sum(1 for c in table if c.suppressed),

@@ -35,3 +35,15 @@ def test_the_policy_chooses_what_to_do_with_empty_age_groups(client: Any, catalo
     data = client.get(f"/data/query.json?{story_query()}").json()
     assert data["meta"]["methods"]["empty_age_groups"] == "renormalize"
     assert data["meta"]["policy"]["empty_age_groups"] == "renormalize"
+
+
+def test_another_confidence_level_is_named_wherever_limits_are(client: Any, catalog: dict) -> None:
+    import io
+
+    import pandas as pd
+
+    content = client.get(f"/data/query.csv?{story_query()}&conf=90").content
+    header = list(pd.read_csv(io.BytesIO(content)).columns)
+    assert "Rate, lower 90% limit" in header and not [h for h in header if "95%" in h]
+    page = client.get(f"/data/query/?{story_query()}&conf=90").content.decode()
+    assert "at the 90% confidence level" in page
