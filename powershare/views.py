@@ -16,7 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if user.is_authenticated and user.is_department:
         asks = Ask.objects.visible_to(user).open().select_related("organization", "owner")
-        context["open_asks"] = asks.order_by("needed_by")[:10]
+        # New asks first, newest on top: the due-date list below would bury one due late.
+        new = asks.filter(status=Ask.Status.NEW)
+        context["new_asks"] = new.order_by("-created")[:10]
+        context["new_count"] = new.count()
+        context["open_asks"] = asks.exclude(status=Ask.Status.NEW).order_by("needed_by")[:10]
         context["my_asks"] = asks.filter(owner=user)[:10]
         context["overdue_count"] = asks.overdue().count()
         context["partnerships"] = (
