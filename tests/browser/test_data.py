@@ -182,6 +182,8 @@ def test_analyst_uploads_a_bad_events_file_then_a_good_one(
     page.goto("/data/")
     page.get_by_role("link", name="Emergency department visits", exact=True).click()
     page.get_by_role("link", name="Upload a file").click()
+    # The size warning waits for a file too large; USWDS's display:block must not show it.
+    expect(page.locator("#file-too-big")).to_be_hidden()
 
     page.get_by_label("File (CSV with a header, or Parquet)").set_input_files(str(bad))
     page.get_by_role("button", name="Upload and check").click()
