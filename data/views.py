@@ -42,9 +42,18 @@ def index(request: HttpRequest) -> HttpResponse:
 # -- the query builder ------------------------------------------------------------------------
 
 
-def _form(request: HttpRequest, data: Any) -> QueryForm:
+def _form(request: HttpRequest, data: Any, defaults: bool = False) -> QueryForm:
     measures = queries.visible_measures(request.user)
-    form = QueryForm(data, measures=measures, policy=PolicySetting.current())
+    policy = PolicySetting.current()
+    form = QueryForm(data, measures=measures, policy=policy)
+    # A link that names some choices only (the catalog's "?measure=…") gets the form's own
+    # defaults for the rest, as the page shows them, rather than "This field is required".
+    missing = [n for n in ("years", "level") if defaults and data and not form.data.get(n)]
+    if missing and all(form.fields[n].initial for n in missing):
+        data = form.data.copy()
+        for name in missing:
+            data[name] = form.fields[name].initial
+        form = QueryForm(data, measures=measures, policy=policy)
     if not data:
         first = measures.filter(status=Measure.Status.PUBLISHED).first() or measures.first()
         if first:
@@ -110,7 +119,7 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
 
 
 def query(request: HttpRequest) -> HttpResponse:
-    form = _form(request, request.GET or None)
+    form = _form(request, request.GET or None, defaults=True)
     outcome = _run(request, form, "query") if request.GET and form.is_valid() else None
     context = {
         "form": form,

@@ -213,3 +213,10 @@ def test_a_shown_cell_without_a_rate_says_why_in_the_table(client: Any, catalog:
     row = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
     noted = [r for r in row if "No rate: there are events but no population" in r]
     assert len(noted) == 1 and rows[k]["area_name"] in noted[0]
+
+
+def test_the_catalogs_query_link_opens_a_result_not_errors(client: Any, catalog: dict) -> None:
+    # The catalog and the menu link with the measure only; the rest are the form's defaults.
+    html = client.get("/data/query/?measure=asthma_ed").content.decode()
+    assert "This field is required" not in html
+    assert "Asthma emergency department visits, 2020–2024" in html
