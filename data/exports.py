@@ -11,13 +11,14 @@ its level (`/data/shapes/<level>.geojson`) in QGIS or R.
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from data.models import Measure
@@ -319,10 +320,33 @@ def provenance(outcome: Outcome) -> list[tuple[str, str]]:
             if meta.get("release", {}).get("method") == "perturbation"
             else []
         ),
-        (_("Data version"), json.dumps(versions, sort_keys=True)),
-        (_("Computed"), str(meta.get("created_at", ""))),
+        (_("Data version"), data_version(versions)),
+        (_("Computed"), computed_on(meta)),
         (_("Source"), measure.dataset.source or measure.dataset.title),
     ]
+
+
+def data_version(versions: dict[str, Any]) -> str:
+    """The versions of the files a result was computed from, in words: "events ed_visits
+    3f2a…; population population 9b1c…; geography 41a0…"."""
+    kinds = {"events": _("events"), "population": _("population")}
+    parts = [
+        f"{kinds[kind]} {name} {version}"
+        for kind in kinds
+        for name, version in sorted((versions.get(kind) or {}).items())
+    ]
+    if versions.get("geography"):
+        parts.append(f"{_('geography')} {versions['geography']}")
+    return "; ".join(parts) or "—"
+
+
+def computed_on(meta: dict[str, Any]) -> str:
+    """When the engine computed a result, as a date and time in the reader's language."""
+    try:
+        when = datetime.fromisoformat(str(meta.get("created_at", "")))
+    except ValueError:
+        return "—"
+    return formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")
 
 
 def notes(measure: Measure, meta: dict[str, Any], reasons: Iterable[str]) -> list[str]:

@@ -95,6 +95,10 @@ def result_context(outcome: queries.Outcome | None) -> dict[str, Any]:
         conf_label=trend.confidence_label(outcome),
         map=charts.choropleth(outcome, table),
         provenance=exports.provenance(outcome),
+        data_version=exports.data_version(outcome.result.meta.get("data_versions", {}))
+        if outcome.result
+        else "—",
+        computed_on=exports.computed_on(outcome.result.meta) if outcome.result else "—",
         suppressed_count=sum(1 for c in table if c.suppressed),
         unreliable_count=sum(1 for c in table if c.unreliable),
         reasons=sorted({c.reason for c in table if c.suppressed}),

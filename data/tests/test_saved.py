@@ -74,6 +74,20 @@ def test_fact_sheet_in_spanish_has_no_suppressed_number(
     assert '<html lang="en">' in english and "Sources and caveats" in english
 
 
+def test_fact_sheet_names_its_data_version_and_date_in_words(
+    client: Any, cast: Any, catalog: dict
+) -> None:
+    client.force_login(cast.partner_a)
+    save(client, make_campaign(cast.org_a))
+    saved = SavedQuery.objects.get()
+    html = unescape(client.get(f"/data/saved/{saved.pk}/factsheet/?lang=en").content.decode())
+    version = re.search(r"<li>Data version: ([^<]*)</li>", html)
+    assert version and "events ed_visits" in version[1] and "{" not in version[1]
+    made = re.search(r"Made with Powershare on ([^<]*)\.", html)
+    assert made and not re.match(r"\d{4}-\d{2}-\d{2}", made[1])  # not an ISO date
+    assert re.search(r"[A-Z][a-z]+\.? \d{1,2}, \d{4}", made[1])
+
+
 def test_deleting_a_saved_query_asks_first(client: Any, cast: Any, catalog: dict) -> None:
     client.force_login(cast.partner_a)
     save(client, make_campaign(cast.org_a))
