@@ -184,5 +184,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 def test_every_url_is_in_the_matrix() -> None:
     namespaces = CORE_NAMESPACES | {config.label for config in _project_apps()}
     ours = {n for n in _names(get_resolver()) if n.split(":")[0] in namespaces or n == "home"}
+    # The API's catch-all answers every unknown path with a 404 problem (its own tests).
+    ours.discard("api:not-found")
     covered = {row.name for row in ROWS}
     assert not ours - covered, f"URLs missing from the matrix: {sorted(ours - covered)}"
