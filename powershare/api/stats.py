@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema
 
 from powershare.api.auth import ApiError
 from powershare.api.schemas import responses
+from powershare.api.stats_schemas import StatsOut
 from powershare.stats import CustomArea, PolicyError, QueryTimeout, SuppressionPolicy
 from powershare.stats import Query as StatsQuery
 
@@ -72,23 +73,6 @@ class StatsParams(Schema):
     )
 
 
-class StatsOut(Schema):
-    meta: dict[str, Any] = Field(
-        description=(
-            "Query, measure, policy, data versions, `source` (the dataset, its source and "
-            "caveats) and `notes` (what to know when reading the table)."
-        )
-    )
-    rows: list[dict[str, Any]] = Field(
-        description=(
-            "One row per cell: `level`, `area` (the area's code, the key that joins the row to "
-            "`/data/shapes/<level>.geojson`), `area_name`, the strata, then the numbers; "
-            "suppressed cells have null values (the population too), a `suppression_reason` "
-            "and a `suppression_note` in words."
-        )
-    )
-
-
 def _years(text: str) -> tuple[int, ...]:
     match = YEARS.match(text)
     if not match:
@@ -119,6 +103,7 @@ def list_measures(request: HttpRequest) -> Any:
     "/statistics/query",
     response=responses(StatsOut) | {400: responses(StatsOut, write=True)[400]},
     url_name="statistics_query",
+    exclude_unset=True,  # a row has the strata it was asked for, a note only where it has one
     summary="Counts and rates with suppression: the table a data page shows",
 )
 def query(request: HttpRequest, params: Query[StatsParams]) -> Any:
